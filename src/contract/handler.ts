@@ -1,0 +1,53 @@
+/**
+ * Handler types derived from the generated `operations` (generated/api.ts): the only place that
+ * maps the contract to TypeScript, so a missing, extra or mistyped handler fails `tsc`.
+ */
+import type { components, operations } from '../../generated/api.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+
+/** Every operationId declared in openapi.yaml. */
+export type OperationId = keyof operations;
+
+type Defined<T> = [NonNullable<T>] extends [never] ? Record<string, never> : NonNullable<T>;
+type Params<O extends OperationId> = operations[O]['parameters'];
+type JsonContent<T> = T extends { content: { 'application/json': infer B } } ? B : undefined;
+type Responses<O extends OperationId> = operations[O]['responses'];
+/** Statuses a handler may return: every declared one whose body is not the Error schema (errors are thrown). */
+type ReturnStatus<O extends OperationId> = {
+  [S in keyof Responses<O>]: JsonContent<Responses<O>[S]> extends components['schemas']['Error'] ? never : S;
+}[keyof Responses<O>];
+type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends 'X-Request-ID' ? never : K]: H[K] };
+type ResponseHeaders<R> = R extends { headers: infer H } ? NamedHeaders<H> : Record<string, never>;
+
+/** What a handler receives: validated, typed parameters and body, and the verified caller. */
+export interface Input<O extends OperationId> {
+  readonly path: Defined<Params<O>['path']>;
+  readonly query: Defined<Params<O>['query']>;
+  readonly body: JsonContent<NonNullable<operations[O]['requestBody']>>;
+  /** The verified token's `sub`, or undefined on a public operation. */
+  readonly userId: string | undefined;
+}
+
+/** What every handler may use besides its input. */
+export interface Context {
+  readonly db: Database;
+  readonly log: Logger;
+  readonly apiVersion: string;
+}
+
+/** One declared non-error response of an operation: its status, body and declared headers. */
+export type Result<O extends OperationId> = {
+  [S in ReturnStatus<O>]: {
+    status: S;
+    body: JsonContent<Responses<O>[S]>;
+  } & ({} extends ResponseHeaders<Responses<O>[S]>
+    ? { headers?: ResponseHeaders<Responses<O>[S]> }
+    : { headers: ResponseHeaders<Responses<O>[S]> });
+}[ReturnStatus<O>];
+
+/** A hand-written handler for one operation; errors are thrown as ApiError, never returned. */
+export type Handler<O extends OperationId> = (input: Input<O>, ctx: Context) => Promise<Result<O>>;
+
+/** The complete handler map: exactly one handler per operationId. */
+export type Handlers = { readonly [O in OperationId]: Handler<O> };

@@ -1,0 +1,67 @@
+/**
+ * Loads openapi.yaml once at start-up and indexes what the pipeline needs from it: each
+ * operation's id, method, path, security requirements and request content types.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** The HTTP methods an OpenAPI path item can declare. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** One security requirement object: scheme name → scopes. All of them must hold (AND). */
+export type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
+
+/** What the pipeline knows about one declared operation. */
+export interface OperationInfo {
+  readonly operationId: string;
+  readonly method: string;
+  readonly path: string;
+  /** Alternatives (OR); an empty list means public. */
+  readonly security: readonly SecurityRequirement[];
+  readonly requestContentTypes: readonly string[];
+}
+
+/** A parsed OpenAPI document (kept loose: the libraries that read it validate it). */
+export type OpenApiDocument = Record<string, any>;
+
+/** The loaded contract: the raw document and its operation index. */
+export interface Contract {
+  readonly document: OpenApiDocument;
+  readonly operations: readonly OperationInfo[];
+  readonly version: string;
+}
+
+/** Default location of the contract, resolved from the repository root. */
+export const DEFAULT_SPEC_PATH = new URL('../../openapi.yaml', import.meta.url).pathname;
+
+/** Reads and indexes an OpenAPI document; a document without operationIds refuses to load. */
+export function loadContract(specPath: string = DEFAULT_SPEC_PATH): Contract {
+  const document = parse(readFileSync(specPath, 'utf8')) as OpenApiDocument;
+  return contractFrom(document);
+}
+
+/** Indexes an already-parsed OpenAPI document. */
+export function contractFrom(document: OpenApiDocument): Contract {
+  const globalSecurity: SecurityRequirement[] = document.security ?? [];
+  const operations: OperationInfo[] = [];
+  const missingIds: string[] = [];
+  for (const [path, item] of Object.entries<Record<string, any>>(document.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      if (typeof operation.operationId !== 'string') {
+        missingIds.push(`${method.toUpperCase()} ${path}`);
+        continue;
+      }
+      operations.push({
+        operationId: operation.operationId,
+        method,
+        path,
+        security: operation.security ?? globalSecurity,
+        requestContentTypes: Object.keys(operation.requestBody?.content ?? {}),
+      });
+    }
+  }
+  if (missingIds.length > 0) throw new Error(`Every operation needs an operationId; missing on: ${missingIds.join(', ')}`);
+  return Object.freeze({ document, operations: Object.freeze(operations), version: String(document.info?.version ?? '0.0.0') });
+}

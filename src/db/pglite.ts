@@ -1,0 +1,24 @@
+/**
+ * Embedded PostgreSQL (PGlite): the default when DATABASE_URL is unset, file-backed under
+ * ./.data, or in memory for `memory://`.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database.js';
+
+/** Opens (creating if needed) an embedded database at dataDir. */
+export async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir);
+  const run = (target: Pick<PGlite, 'query'>): Queryable['query'] =>
+    async (sql, params = []) => (await target.query(sql, params as unknown[])).rows as never;
+  return {
+    driver: 'pglite',
+    query: run(pg),
+    transaction: (fn) => pg.transaction((tx) => fn({ query: run(tx) })),
+    ping: async () => {
+      await pg.query('select 1');
+    },
+    close: () => pg.close(),
+  };
+}

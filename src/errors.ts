@@ -1,0 +1,67 @@
+/**
+ * The error catalogue: every failure the API reports is an ApiError carrying one `error_type`
+ * from the closed enum in openapi.yaml (components.schemas.ErrorType). Only the error formatter
+ * turns these into responses.
+ */
+import type { components } from '../generated/api.js';
+
+/** One value of the spec's closed ErrorType enum. */
+export type ErrorType = components['schemas']['ErrorType'];
+
+/** One violation reported with a validation_error (components.schemas.ValidationIssue). */
+export type ValidationIssue = components['schemas']['ValidationIssue'];
+
+/** A failure with a status, a stable error_type and a detail safe to show any client. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorType: ErrorType,
+    readonly detail: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly errors?: readonly ValidationIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
+    this.name = 'ApiError';
+  }
+}
+
+/** 400 validation_error listing every violation. */
+export const validationError = (errors: readonly ValidationIssue[], detail = 'The request does not match the API contract.') =>
+  new ApiError(400, 'validation_error', detail, {}, errors);
+
+/** 400 invalid_json: the body could not be parsed. */
+export const invalidJson = () => new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+
+/** 401 authentication_error with the RFC 6750 challenge. */
+export const authenticationError = (detail: string, challenge = 'Bearer realm="api"') =>
+  new ApiError(401, 'authentication_error', detail, { 'WWW-Authenticate': challenge });
+
+/** 404 not_found: unknown path, missing resource, or another user's resource. */
+export const notFound = (detail = 'No resource at this path.') => new ApiError(404, 'not_found', detail);
+
+/** 405 method_not_allowed with the declared methods in Allow. */
+export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new ApiError(405, 'method_not_allowed', `${method} is not declared for this path. Allowed: ${allowed.join(', ')}.`, {
+    Allow: allowed.join(', '),
+  });
+
+/** 409 conflict: a uniqueness or state conflict. */
+export const conflict = (detail = 'The request conflicts with the current state of the resource.') =>
+  new ApiError(409, 'conflict', detail);
+
+/** 413 payload_too_large. */
+export const payloadTooLarge = (limit: string) =>
+  new ApiError(413, 'payload_too_large', `The request body is larger than ${limit}.`);
+
+/** 415 unsupported_media_type naming the declared types. */
+export const unsupportedMediaType = (declared: readonly string[]) =>
+  new ApiError(415, 'unsupported_media_type', `Content-Type must be one of: ${declared.join(', ')}.`);
+
+/** 500 internal_error with a generic detail; the cause goes to the log only. */
+export const internalError = (cause?: unknown) =>
+  new ApiError(500, 'internal_error', 'An unexpected error occurred. Quote the request id when reporting it.', {}, undefined, { cause });
+
+/** 503 service_unavailable with Retry-After. */
+export const serviceUnavailable = (detail = 'The database is unavailable. Try again shortly.', retryAfterSeconds = 5, cause?: unknown) =>
+  new ApiError(503, 'service_unavailable', detail, { 'Retry-After': String(retryAfterSeconds) }, undefined, { cause });

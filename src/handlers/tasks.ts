@@ -1,0 +1,48 @@
+/** Handlers for the `tasks` tag of openapi.yaml: the caller's own tasks, nobody else's. */
+import type { Handler } from '../contract/handler.js';
+import { deleteTask as removeTask, findTask, insertTask, listTasks as selectTasks, updateTask as changeTask } from '../db/tasks.js';
+import { notFound } from '../errors.js';
+import { callerOf } from './caller.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+
+const TASK_NOT_FOUND = 'Task not found.';
+
+/** GET /api/tasks: one page, newest first. */
+export const listTasks: Handler<'listTasks'> = async (input, { db }) => {
+  const limit = input.query.limit ?? 20;
+  const after = input.query.cursor === undefined ? undefined : decodeCursor(input.query.cursor);
+  const rows = await selectTasks(db, callerOf(input), { completed: input.query.completed, limit, after });
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const next_cursor = rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null;
+  return { status: 200, body: { items, next_cursor } };
+};
+
+/** POST /api/tasks: 201 with the task and its Location. */
+export const createTask: Handler<'createTask'> = async (input, { db }) => {
+  const task = await insertTask(db, callerOf(input), {
+    title: input.body.title,
+    description: input.body.description ?? null,
+  });
+  return { status: 201, body: task, headers: { Location: `/api/tasks/${task.id}` } };
+};
+
+/** GET /api/tasks/{taskId}. */
+export const getTask: Handler<'getTask'> = async (input, { db }) => {
+  const task = await findTask(db, callerOf(input), input.path.taskId);
+  if (!task) throw notFound(TASK_NOT_FOUND);
+  return { status: 200, body: task };
+};
+
+/** PATCH /api/tasks/{taskId}: only the fields sent change. */
+export const updateTask: Handler<'updateTask'> = async (input, { db }) => {
+  const task = await changeTask(db, callerOf(input), input.path.taskId, input.body);
+  if (!task) throw notFound(TASK_NOT_FOUND);
+  return { status: 200, body: task };
+};
+
+/** DELETE /api/tasks/{taskId}: 204, or 404 when it is not the caller's. */
+export const deleteTask: Handler<'deleteTask'> = async (input, { db }) => {
+  if (!(await removeTask(db, callerOf(input), input.path.taskId))) throw notFound(TASK_NOT_FOUND);
+  return { status: 204, body: undefined };
+};

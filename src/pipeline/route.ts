@@ -1,0 +1,48 @@
+/**
+ * Stage 4: finds the operation for the method and path with openapi-backend's router. A path
+ * the spec does not declare is a 404; a declared path with an undeclared method is a 405 whose
+ * Allow header lists the declared methods.
+ */
+import type { RequestHandler } from 'express';
+import { OpenAPIRouter } from 'openapi-backend';
+import type { Contract, OperationInfo } from '../contract/spec.js';
+import { methodNotAllowed, notFound } from '../errors.js';
+import { stateOf } from './state.js';
+
+interface PathMethods {
+  readonly pattern: RegExp;
+  readonly methods: readonly string[];
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^$|()[\]\\]/g, '\\$&');
+
+function pathIndex(operations: readonly OperationInfo[]): PathMethods[] {
+  const byPath = new Map<string, string[]>();
+  for (const op of operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method.toUpperCase()]);
+  return [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRegex).join('[^/]+')}$`),
+    methods: [...methods, 'OPTIONS'],
+  }));
+}
+
+/** Creates the route stage for a contract. */
+export function route(contract: Contract): RequestHandler {
+  const router = new OpenAPIRouter({ definition: contract.document as never, ignoreTrailingSlashes: false });
+  const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
+  const paths = pathIndex(contract.operations);
+  return function routeStage(req, res, next) {
+    let operationId: string | undefined;
+    try {
+      const match: { operationId?: string } = router.matchOperation({ method: req.method, path: req.path, headers: {} }, true);
+      operationId = match.operationId;
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('405')) {
+        const allowed = paths.find((p) => p.pattern.test(req.path))?.methods ?? ['OPTIONS'];
+        return next(methodNotAllowed(req.method, allowed));
+      }
+      return next(notFound());
+    }
+    stateOf(res).operation = byId.get(operationId ?? '');
+    next(stateOf(res).operation ? undefined : notFound());
+  };
+}

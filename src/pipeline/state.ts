@@ -1,0 +1,22 @@
+/**
+ * What the stages learn about a request and hand to later stages, kept in res.locals so that
+ * req.params/query/body are never mutated by our code.
+ */
+import type { Response } from 'express';
+import type { OperationInfo } from '../contract/spec.js';
+import type { Logger } from '../logger.js';
+
+/** Per-request facts, filled in stage by stage. */
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+  operation?: OperationInfo;
+  userId?: string;
+  /** A body-parsing failure, reported only after the caller is authenticated. */
+  bodyError?: unknown;
+}
+
+/** The state of the request this response answers (set by the request-id stage). */
+export function stateOf(res: Response): RequestState {
+  return res.locals.specgate as RequestState;
+}
