@@ -119,7 +119,7 @@ function jwt(env: Env, production: boolean, problems: string[]): Config['jwt'] {
   } else if (Buffer.byteLength(secret) < 32) {
     problems.push('JWT_SECRET must be at least 32 bytes long.');
   }
-  if (production && value === DEVELOPMENT_JWT_SECRET) {
+  if (production && secret === DEVELOPMENT_JWT_SECRET) {
     problems.push('JWT_SECRET must not be the documented development secret when NODE_ENV=production.');
   }
   return {
