@@ -61,12 +61,14 @@ export function peakRssMiB(running: Running): number {
   }
 }
 
-/** Stops a contender. */
+/** Stops a contender: SIGTERM (it drops its database), SIGKILL after 5 s. */
 export async function stop(running: Running): Promise<void> {
   if (running.child.exitCode !== null) return;
   const exited = new Promise((resolve) => running.child.once('exit', resolve));
-  running.child.kill('SIGKILL');
+  running.child.kill('SIGTERM');
+  const kill = setTimeout(() => running.child.kill('SIGKILL'), 5000);
   await exited;
+  clearTimeout(kill);
 }
 
 /** Pins this process (the load generator) to the other CPU, where taskset exists. */

@@ -23,7 +23,7 @@ const contenders: Contender[] = [
   { name: 'specgate', label: '(c) specgate, in-memory handler, production', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'production' } },
   { name: 'specgate-dev', label: '(c′) specgate, in-memory handler, response validation on', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'development' } },
   { name: 'specgate-pglite', label: '(d) specgate on PGlite, production', script: 'bench/servers/specgate.ts', args: ['pglite'], env: { NODE_ENV: 'production' } },
-  { name: 'specgate-pg', label: '(d) specgate on PostgreSQL, production', script: 'bench/servers/specgate.ts', args: ['pg'], env: { NODE_ENV: 'production', DATABASE_URL: PG_URL } },
+  { name: 'specgate-pg', label: '(d) specgate on PostgreSQL, production', script: 'bench/servers/specgate.ts', args: ['pg'], env: { NODE_ENV: 'production', TEST_DATABASE_URL: PG_URL } },
 ];
 
 async function taskIdOn(running: Running, token: string): Promise<string> {

@@ -7,24 +7,18 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
-import { migrate } from '../../src/db/migrate.js';
-import { openDatabase } from '../../src/db/open.js';
+import { createTestDatabase } from '../../src/testing/database.js';
 import { handlers } from '../../src/handlers/index.js';
 import { createLogger } from '../../src/logger.js';
 import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask } from '../fixtures.js';
 import { announce } from './announce.js';
 
 const mode = process.argv[2] ?? 'memory';
-const config = loadConfig({
-  ...process.env,
-  JWT_SECRET: BENCH_SECRET,
-  CORS_ORIGINS: BENCH_ORIGIN,
-  LOG_LEVEL: 'silent',
-  PGLITE_DATA_DIR: 'memory://',
-  DB_DRIVER: mode === 'pg' ? 'pg' : 'pglite',
-});
-const db = await openDatabase(config.database);
-await migrate(db);
+const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
+// A database of its own: in-memory PGlite, or a fresh database on the server at TEST_DATABASE_URL.
+process.env.TEST_DB = mode === 'pg' ? 'pg' : 'pglite';
+const { db, drop } = await createTestDatabase();
+process.once('SIGTERM', () => void drop().finally(() => process.exit(0)));
 
 const inMemory: Handlers = {
   ...handlers,
