@@ -22,6 +22,7 @@ export function createAjv(document: OpenApiDocument, options: { coerce: boolean 
     strict: false,
     validateSchema: false,
     logger: false,
+    inlineRefs: false,
     // Parameter defaults are filled into our copies; bodies are never changed (no defaults there).
     useDefaults: options.coerce,
     coerceTypes: options.coerce ? 'array' : false,

@@ -1,10 +1,14 @@
 /**
- * Compiles, once at start-up, every operation's validators from the spec: one for its path,
- * query and header parameters (with type coercion and defaults), one per JSON request media
- * type, and — when response validation is on — one per declared response.
+ * Compiles every operation's validators from the spec: one for its path, query and header
+ * parameters (with type coercion and defaults), one per JSON request media type, and — when
+ * response validation is on — one per declared response. Ajv's code generation costs about 5 ms
+ * an operation, so documents up to EAGER_LIMIT operations compile everything at start-up (a bad
+ * schema fails start-up), and larger ones (GitHub's 1,223) compile each operation once, on its
+ * first request, to keep start-up within budget (docs/performance.md).
  */
 import type { ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
+import { schemaDocument } from './openapi30.js';
 import type { Contract, OpenApiDocument, OperationInfo } from './spec.js';
 
 /** Which part of the request a parameter lives in, as the Error schema names it. */
@@ -71,13 +75,22 @@ function parameterSchema(doc: OpenApiDocument, op: OperationInfo) {
   return { schema: { type: 'object', properties: { path: part('path'), query: part('query'), header: part('header') } }, headerNames };
 }
 
-/** Compiles the validators of every operation; fails at start-up on a schema Ajv cannot compile. */
-export function compileOperationValidators(contract: Contract, options: { responses: boolean }): ReadonlyMap<string, OperationValidators> {
-  const doc = contract.document;
+/** Above this many operations, validators compile on each operation's first request. */
+export const EAGER_LIMIT = 300;
+
+/** The validators of every operation, by operationId. */
+export interface ValidatorSet {
+  get(operationId: string): OperationValidators;
+}
+
+/** Compiles the validators (all now, or each on first use for large documents). */
+export function compileOperationValidators(contract: Contract, options: { responses: boolean }): ValidatorSet {
+  const doc = schemaDocument(contract.document);
   const coercing = createAjv(doc, { coerce: true });
   const strict = createAjv(doc, { coerce: false });
+  const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
   const compiled = new Map<string, OperationValidators>();
-  for (const op of contract.operations) {
+  const compileOne = (op: OperationInfo): OperationValidators => {
     const where = operationPointer(op);
     const operation = doc.paths[op.path][op.method];
     const { schema, headerNames } = parameterSchema(doc, op);
@@ -104,7 +117,20 @@ export function compileOperationValidators(contract: Contract, options: { respon
       }
       responses = map;
     }
-    compiled.set(op.operationId, { parameters: coercing.compile(schema), headerNames, requestBody, responses });
-  }
-  return compiled;
+    return { parameters: coercing.compile(schema), headerNames, requestBody, responses };
+  };
+  const set: ValidatorSet = {
+    get(operationId) {
+      let validators = compiled.get(operationId);
+      if (!validators) {
+        const op = byId.get(operationId);
+        if (!op) throw new Error(`No operation ${operationId} in the contract`);
+        validators = compileOne(op);
+        compiled.set(operationId, validators);
+      }
+      return validators;
+    },
+  };
+  if (contract.operations.length <= EAGER_LIMIT) for (const op of contract.operations) set.get(op.operationId);
+  return set;
 }

@@ -5,7 +5,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Context, Handlers, OperationId } from '../contract/handler.js';
-import type { OperationValidators } from '../contract/operation-validators.js';
+import type { ValidatorSet } from '../contract/operation-validators.js';
 import { checkResponse } from '../contract/response-check.js';
 import { stateOf } from './state.js';
 
@@ -18,14 +18,14 @@ interface HandlerResult {
 type AnyHandler = (input: unknown, ctx: Context) => Promise<HandlerResult>;
 
 /** Creates the dispatch stage over the handler map. */
-export function dispatch(handlers: Handlers, validators: ReadonlyMap<string, OperationValidators>, ctx: Omit<Context, 'log'>): RequestHandler {
+export function dispatch(handlers: Handlers, validators: ValidatorSet, ctx: Omit<Context, 'log'>): RequestHandler {
   const byId = handlers as unknown as Record<OperationId, AnyHandler>;
   return async function dispatchStage(_req, res) {
     const state = stateOf(res);
     const operationId = state.operation!.operationId;
     const { path, query, body } = state.input!;
     const result = await byId[operationId as OperationId]({ path, query, body, userId: state.userId }, { ...ctx, log: state.log });
-    checkResponse(validators.get(operationId)!, result.status, result.body);
+    checkResponse(validators.get(operationId), result.status, result.body);
     res.status(result.status);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
     if (result.body === undefined) res.end();

@@ -6,7 +6,7 @@
  * req.params, req.query and req.body are never changed.
  */
 import type { Request, RequestHandler } from 'express';
-import type { OperationValidators } from '../contract/operation-validators.js';
+import type { OperationValidators, ValidatorSet } from '../contract/operation-validators.js';
 import { unsupportedMediaType, validationError } from '../errors.js';
 import { stateOf } from './state.js';
 import { bodyIssues, parameterIssues } from './validation-issues.js';
@@ -41,11 +41,11 @@ function validateBody(req: Request, validators: OperationValidators): unknown {
 }
 
 /** Creates the validate stage over the compiled validators. */
-export function validate(validators: ReadonlyMap<string, OperationValidators>): RequestHandler {
+export function validate(validators: ValidatorSet): RequestHandler {
   return function validateStage(req, res, next) {
     const state = stateOf(res);
     if (state.bodyError !== undefined) return next(state.bodyError);
-    const compiled = validators.get(state.operation!.operationId)!;
+    const compiled = validators.get(state.operation!.operationId);
     const header: Record<string, unknown> = {};
     for (const name of compiled.headerNames) if (req.headers[name] !== undefined) header[name] = req.headers[name];
     const parameters = { path: { ...state.pathParams }, query: { ...(req.query as Record<string, unknown>) }, header };
