@@ -17,12 +17,12 @@ const docWith = (n: number, schema: Record<string, unknown>) =>
 
 describe('compileOperationValidators', () => {
   it('compiles everything at start-up for an ordinary spec, so a broken schema fails start-up', () => {
-    expect(() => compileOperationValidators(docWith(2, { type: 'string', pattern: '(' }), { responses: false })).toThrow(/pattern/);
+    expect(() => compileOperationValidators(docWith(2, { type: 'string', pattern: '(' }), { responses: false })).toThrow(/Invalid regular expression/);
   });
 
   it('defers compilation to first use above EAGER_LIMIT operations', () => {
     const set = compileOperationValidators(docWith(EAGER_LIMIT + 1, { type: 'string', pattern: '(' }), { responses: false });
-    expect(() => set.get('op0')).toThrow(/pattern/);
+    expect(() => set.get('op0')).toThrow(/Invalid regular expression/);
   });
 
   it('coerces and defaults parameters into the data it validates', () => {

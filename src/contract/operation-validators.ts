@@ -50,7 +50,7 @@ function operationPointer(op: OperationInfo) {
 
 function parameterSchema(doc: OpenApiDocument, op: OperationInfo) {
   const pathItemPointer = `/paths/${pointerSegment(op.path)}`;
-  const byKey = new Map<string, { name: string; location: ParamLocation; required: boolean; pointer: string; hasSchema: boolean }>();
+  const byKey = new Map<string, { name: string; location: ParamLocation; required: boolean; pointer: string; schema: any }>();
   const collect = (list: any[] | undefined, base: string) =>
     (list ?? []).forEach((raw, i) => {
       const { value, pointer } = follow(doc, raw, `${base}/parameters/${i}`);
@@ -58,7 +58,8 @@ function parameterSchema(doc: OpenApiDocument, op: OperationInfo) {
       if (!location) return;
       const name = location === 'header' ? String(value.name).toLowerCase() : String(value.name);
       const required = value.required === true || location === 'path';
-      byKey.set(`${location}:${name}`, { name, location, required, pointer, hasSchema: Boolean(value.schema) });
+      const schema = value.schema === undefined ? undefined : follow(doc, value.schema, `${pointer}/schema`).value;
+      byKey.set(`${location}:${name}`, { name, location, required, pointer, schema });
     });
   collect(doc.paths[op.path].parameters, pathItemPointer);
   collect(doc.paths[op.path][op.method].parameters, operationPointer(op));
@@ -66,7 +67,13 @@ function parameterSchema(doc: OpenApiDocument, op: OperationInfo) {
     const params = [...byKey.values()].filter((p) => p.location === location);
     return {
       type: 'object',
-      properties: Object.fromEntries(params.map((p) => [p.name, p.hasSchema ? { $ref: `${SPEC_ID}#${p.pointer}/schema` } : {}])),
+      // Ajv fills in a default only when it sits beside the ref, not behind it.
+      properties: Object.fromEntries(
+        params.map((p) => [
+          p.name,
+          p.schema === undefined ? {} : { $ref: `${SPEC_ID}#${p.pointer}/schema`, ...(p.schema.default === undefined ? {} : { default: p.schema.default }) },
+        ]),
+      ),
       required: params.filter((p) => p.required).map((p) => p.name),
       additionalProperties: location !== 'query',
     };
