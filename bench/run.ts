@@ -68,7 +68,7 @@ async function main() {
   const results: ContenderResult[] = running.map((r) => ({
     name: r.contender.name,
     label: r.contender.label,
-    startupMs: r.startupMs,
+    startupMs: r.serverStartupMs ?? r.startupMs,
     peakRssMiB: peakRssMiB(r),
     workloads: Object.fromEntries(
       WORKLOADS.map((w) => {

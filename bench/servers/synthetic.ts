@@ -10,6 +10,7 @@ import { openPglite } from '../../src/db/pglite.js';
 import { createLogger } from '../../src/logger.js';
 import { BENCH_ORIGIN, BENCH_SECRET } from '../fixtures.js';
 import { syntheticSpec } from '../synthetic-spec.js';
+import { announce } from './announce.js';
 
 const n = Number(process.argv[2] ?? 10);
 const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
@@ -19,6 +20,4 @@ const contract = contractFrom(syntheticSpec(n));
 const answer = async (input: { path: Record<string, string> }) => ({ status: 200, body: { id: input.path.itemId, name: 'item' } });
 const handlers = Object.fromEntries(contract.operations.map((op) => [op.operationId, answer])) as unknown as Handlers;
 const app = createApp({ config, contract, db, log: createLogger('silent'), handlers });
-const server = app.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`ready ${(server.address() as { port: number }).port} ${Math.round(performance.now() - started)}\n`);
-});
+const server = app.listen(0, '127.0.0.1', () => announce(server, performance.now() - started));
