@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { loadContract } from './contract/spec.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -46,7 +47,7 @@ try {
 }
 
 const app = createApp({ config, contract, db, log, verifier });
-const server = app.listen(config.port, config.host, () => {
+const server = createHttpServer(app).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, database: db.driver }, `specgate listening on http://${config.host}:${port}`);

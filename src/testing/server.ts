@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../config.js';
 import type { Handlers } from '../contract/handler.js';
 import { loadContract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
+import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase } from './database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -43,7 +44,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const verifier = await createTokenVerifier(config.jwt, log, options.auth);
   const testDb = await createTestDatabase();
   const app = createApp({ config, contract: loadContract(), db: testDb.db, log, verifier, handlers: options.handlers });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
