@@ -1,10 +1,12 @@
 /**
  * The adversarial token suite, over HTTP against the real app: HS256 from JWT_SECRET and
  * RS256/ES256/EdDSA from a JWKS served on 127.0.0.1 are accepted; every forged, stale, mis-aimed
- * or malformed token is a 401 with the uniform body, its category and the CORS headers.
+ * or malformed token is a 401 with the uniform body, its category and the CORS headers; a
+ * rotated-out key stops verifying without a restart.
  */
 import { CompactSign, exportSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invalidTokenChallenge } from '../testing/auth-expect.js';
 import { startJwksServer, type TestJwksServer } from '../testing/jwks-server.js';
 import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
 import { generateSigningKey, mintSigned, mintToken, segment, TEST_JWT_SECRET, type TestSigningKey } from '../testing/tokens.js';
@@ -18,6 +20,7 @@ const hs256 = (extra: Record<string, unknown> = {}, secret = TEST_JWT_SECRET) =>
 const hmac = (alg: string, key: Uint8Array, payload = claims()) => new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
 
 let jwks: TestJwksServer;
+let rotating: TestJwksServer;
 let attacker: TestJwksServer;
 let server: TestServer;
 let jwksOnly: TestServer;
@@ -25,27 +28,47 @@ let rsa: TestSigningKey;
 let ec: TestSigningKey;
 let ed: TestSigningKey;
 let forger: TestSigningKey;
+let oldKey: TestSigningKey;
+let newKey: TestSigningKey;
 
 beforeAll(async () => {
-  [rsa, ec, ed, forger] = await Promise.all([
+  [rsa, ec, ed, forger, oldKey, newKey] = await Promise.all([
     generateSigningKey('RS256', 'rsa-1'),
     generateSigningKey('ES256', 'ec-1'),
     generateSigningKey('EdDSA', 'ed-1'),
     generateSigningKey('RS256', 'rsa-1'),
+    generateSigningKey('ES256', 'key-2026-10'),
+    generateSigningKey('ES256', 'key-2026-11'),
   ]);
   jwks = await startJwksServer([rsa.jwk, ec.jwk, ed.jwk]);
+  rotating = await startJwksServer([oldKey.jwk]);
   attacker = await startJwksServer([forger.jwk]);
-  const env = { JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
-  server = await startTestServer({ env, auth: { jwks: { cooldownMs: 0 } } });
-  jwksOnly = await startTestServer({ env: { ...env, JWT_SECRET: undefined } });
+  const claimChecks = { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+  const auth = { jwks: { cooldownMs: 0 } };
+  server = await startTestServer({ env: { JWKS_URL: jwks.url, ...claimChecks }, auth });
+  jwksOnly = await startTestServer({ env: { JWKS_URL: rotating.url, JWT_SECRET: undefined, ...claimChecks }, auth });
 });
 afterAll(async () => {
   await Promise.all([server.close(), jwksOnly.close()]);
-  await Promise.all([jwks.close(), attacker.close()]);
+  await Promise.all([jwks.close(), rotating.close(), attacker.close()]);
 });
 
 const get = (app: TestServer, authorization?: string) =>
   app.request('/api/tasks', { headers: authorization === undefined ? {} : { authorization } });
+
+/** Asserts the uniform 401 for a refused token or header (category undefined: no/malformed header). */
+async function expectRejected(res: Response, category: string | undefined, detail?: string) {
+  expect(res.status).toBe(401);
+  expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+  expect(res.headers.get('www-authenticate')).toBe(category === undefined ? 'Bearer realm="api"' : invalidTokenChallenge(category));
+  expect(await res.json()).toEqual({
+    detail: detail ?? `The bearer token was rejected: ${category}.`,
+    status_code: 401,
+    error_type: 'authentication_error',
+    request_id: res.headers.get('x-request-id'),
+  });
+}
 
 describe('accepted tokens', () => {
   it.each([
@@ -157,24 +180,22 @@ const rejections: Rejection[] = [
 
 describe('rejected tokens: 401, uniform body, WWW-Authenticate with the category, CORS', () => {
   it.each(rejections)('$name', async ({ authorization, category, detail, app }) => {
-    const target = app?.() ?? server;
     const header = await authorization();
-    const res = await get(target, header === '' ? undefined : header);
-    expect(res.status).toBe(401);
-    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-    expect(res.headers.get('www-authenticate')).toBe(
-      category === undefined ? 'Bearer realm="api"' : `Bearer realm="api", error="invalid_token", error_description="${category}"`,
-    );
-    expect(await res.json()).toEqual({
-      detail: detail ?? `The bearer token was rejected: ${category}.`,
-      status_code: 401,
-      error_type: 'authentication_error',
-      request_id: res.headers.get('x-request-id'),
-    });
+    await expectRejected(await get(app?.() ?? server, header === '' ? undefined : header), category, detail);
   });
 
   it('never fetches a key a token points at', () => {
     expect(attacker.hits).toBe(0);
+  });
+});
+
+describe('JWKS key rotation without a restart', () => {
+  it('accepts the newly published key, then refuses the removed one, even a token verified and cached before', async () => {
+    const oldToken = await mintSigned(oldKey, claims());
+    expect((await get(jwksOnly, `Bearer ${oldToken}`)).status).toBe(200);
+    rotating.setKeys([newKey.jwk]);
+    expect((await get(jwksOnly, `Bearer ${await mintSigned(newKey, claims())}`)).status).toBe(200);
+    await expectRejected(await get(jwksOnly, `Bearer ${oldToken}`), 'unknown key');
+    await expectRejected(await get(jwksOnly, `Bearer ${await mintSigned(oldKey, claims({ sub: 'user-b' }))}`), 'unknown key');
   });
 });
