@@ -40,7 +40,8 @@ beforeAll(async () => {
     generateSigningKey('ES256', 'key-2026-10'),
     generateSigningKey('ES256', 'key-2026-11'),
   ]);
-  jwks = await startJwksServer([rsa.jwk, ec.jwk, ed.jwk]);
+  // The EdDSA key is published the way Better Auth's JWKS plugin does: no alg, no use.
+  jwks = await startJwksServer([rsa.jwk, ec.jwk, { ...ed.jwk, alg: undefined, use: undefined }]);
   rotating = await startJwksServer([oldKey.jwk]);
   attacker = await startJwksServer([forger.jwk]);
   const claimChecks = { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
@@ -75,7 +76,7 @@ describe('accepted tokens', () => {
     ['HS256 from JWT_SECRET', () => hs256()],
     ['RS256 from the JWKS', () => mintSigned(rsa, claims())],
     ['ES256 from the JWKS', () => mintSigned(ec, claims())],
-    ['EdDSA from the JWKS', () => mintSigned(ed, claims())],
+    ['EdDSA from the JWKS (a key published without alg or use)', () => mintSigned(ed, claims())],
     ['a token without kid when one JWKS key fits its algorithm', () => mintSigned(ec, claims(), { kid: undefined })],
   ])('%s → 200', async (_name, mint) => {
     const res = await get(server, `Bearer ${await mint()}`);
