@@ -8,6 +8,7 @@ import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
+import { compileOperationValidators } from './contract/operation-validators.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
@@ -18,7 +19,7 @@ import { corsPolicy } from './pipeline/cors.js';
 import { dispatch } from './pipeline/dispatch.js';
 import { formatError } from './pipeline/format-error.js';
 import { requestId } from './pipeline/request-id.js';
-import { route } from './pipeline/route.js';
+import { route, routeIndex } from './pipeline/route.js';
 import { validate } from './pipeline/validate.js';
 
 /** What the pipeline is built from. */
@@ -35,6 +36,7 @@ export interface AppDeps {
 /** Builds the Express app serving the contract. */
 export function createApp({ config, contract, db, log, verifier, handlers = defaultHandlers }: AppDeps): Express {
   assertHandlersMatch(contract, handlers);
+  const validators = compileOperationValidators(contract, { responses: !config.production });
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -42,10 +44,10 @@ export function createApp({ config, contract, db, log, verifier, handlers = defa
   app.use(requestId(log));
   app.use(corsPolicy(config.cors, contract));
   app.use(jsonBody());
-  app.use(route(contract));
+  app.use(route(routeIndex(contract)));
   app.use(authenticate(contract, { bearerAuth: bearerAuth(verifier) }));
-  app.use(validate(contract, { responses: !config.production }));
-  app.use(dispatch(handlers, { db, apiVersion: contract.version }));
+  app.use(validate(validators));
+  app.use(dispatch(handlers, validators, { db, apiVersion: contract.version }));
   app.use(formatError(log));
 
   return app;

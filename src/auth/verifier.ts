@@ -91,7 +91,7 @@ export async function createTokenVerifier(config: Config['jwt'], log: Logger, op
     if (source === undefined) throw invalidToken('unsupported algorithm');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, source.key as KeyObject, {
+      ({ payload } = await jwtVerify(token, source.key, {
         algorithms: [...source.algorithms],
         issuer: config.issuer,
         audience: config.audience,

@@ -68,7 +68,10 @@ export async function insertTask(
   fields: { title: string; description: string | null },
 ): Promise<Task> {
   const rows = await db.query<TaskRow>(
-    `INSERT INTO tasks (id, user_id, title, description) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+    // One timestamp for both columns: a new task's updated_at equals its created_at.
+    `INSERT INTO tasks (id, user_id, title, description, created_at, updated_at)
+     SELECT $1, $2, $3, $4, at, at FROM (SELECT date_trunc('milliseconds', clock_timestamp()) AS at) AS now
+     RETURNING ${COLUMNS}`,
     [randomUUID(), userId, fields.title, fields.description],
   );
   return toTask(rows[0]!);

@@ -163,3 +163,24 @@ describe('GET /api/tasks', () => {
     });
   });
 });
+
+describe('isolation between two users', () => {
+  it("answers 404 for every operation on another user's task and never lists it", async () => {
+    const alice = await mintToken('alice');
+    const bob = await mintToken('bob');
+    const secret = await (await create({ title: "alice's secret" }, alice)).json();
+    const path = `/api/tasks/${secret.id}`;
+    const patch = { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'pwned' }) };
+
+    for (const res of [
+      await server.request(path, { token: bob }),
+      await server.request(path, { ...patch, token: bob }),
+      await server.request(path, { method: 'DELETE', token: bob }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect((await res.json()).detail).toBe('Task not found.');
+    }
+    expect((await (await server.request('/api/tasks', { token: bob })).json()).items).toEqual([]);
+    expect(await (await server.request(path, { token: alice })).json()).toEqual(secret);
+  });
+});

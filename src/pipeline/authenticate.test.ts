@@ -17,7 +17,7 @@ import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 import { authenticate } from './authenticate.js';
 import { formatError } from './format-error.js';
 import { requestId } from './request-id.js';
-import { route } from './route.js';
+import { route, routeIndex } from './route.js';
 import { stateOf } from './state.js';
 
 const ok = { '200': { description: 'ok' } };
@@ -51,7 +51,7 @@ beforeAll(async () => {
   const verifier = await createTokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET }).jwt, log);
   const app = express();
   app.use(requestId(log));
-  app.use(route(contract));
+  app.use(route(routeIndex(contract)));
   app.use(authenticate(contract, { bearerAuth: bearerAuth(verifier), apiKey }));
   app.use((_req, res) => void res.json({ caller: stateOf(res).userId ?? null }));
   app.use(formatError(log));

@@ -1,48 +1,92 @@
 /**
- * Stage 4: finds the operation for the method and path with openapi-backend's router. A path
- * the spec does not declare is a 404; a declared path with an undeclared method is a 405 whose
- * Allow header lists the declared methods.
+ * Stage 4: finds the operation for the method and path through a radix-tree index (find-my-way)
+ * built once from the spec, so the cost does not grow with the number of operations. A path the
+ * spec does not declare is a 404; a declared path with an undeclared method is a 405 whose Allow
+ * header lists the declared methods. See docs/performance.md for why this is not openapi-backend's
+ * linear router.
  */
 import type { RequestHandler } from 'express';
-import { OpenAPIRouter } from 'openapi-backend';
+import FindMyWay from 'find-my-way';
 import type { Contract, OperationInfo } from '../contract/spec.js';
 import { methodNotAllowed, notFound } from '../errors.js';
 import { stateOf } from './state.js';
 
-interface PathMethods {
-  readonly pattern: RegExp;
-  readonly methods: readonly string[];
+interface Route {
+  readonly operation: OperationInfo;
+  /** The spec's parameter names, in the order they appear in the path template. */
+  readonly names: readonly string[];
 }
 
-const escapeRegex = (text: string) => text.replace(/[.*+?^$|()[\]\\]/g, '\\$&');
+const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'];
 
-function pathIndex(operations: readonly OperationInfo[]): PathMethods[] {
-  const byPath = new Map<string, string[]>();
-  for (const op of operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method.toUpperCase()]);
-  return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRegex).join('[^/]+')}$`),
-    methods: [...methods, 'OPTIONS'],
-  }));
+/**
+ * Turns `/a/{x}/b:c` into `/a/:p0/b::c`: positional names (spec names may hold `-` or `.`), literal
+ * colons escaped, and a lazy regex where literal text follows a parameter in the same segment.
+ */
+function toRadixPath(template: string): { path: string; names: string[] } {
+  const names: string[] = [];
+  const parts = template.split(/(\{[^}]+\})/);
+  const path = parts
+    .map((part, i) => {
+      if (!/^\{[^}]+\}$/.test(part)) return part.replace(/:/g, '::');
+      names.push(part.slice(1, -1));
+      const next = parts[i + 1] ?? '';
+      const suffixInSegment = next !== '' && !next.startsWith('/');
+      return `:p${names.length - 1}${suffixInSegment ? '(^[^/]+?)' : ''}`;
+    })
+    .join('');
+  return { path, names };
 }
 
-/** Creates the route stage for a contract. */
-export function route(contract: Contract): RequestHandler {
-  const router = new OpenAPIRouter({ definition: contract.document as never, ignoreTrailingSlashes: false });
-  const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
-  const paths = pathIndex(contract.operations);
+/** The operation index: method + path → operation and named path parameters. */
+export interface RouteIndex {
+  find(method: string, path: string): { operation: OperationInfo; params: Record<string, string> } | undefined;
+  /** The methods declared for a path (for Allow), empty when the path is not declared. */
+  allowed(path: string): string[];
+}
+
+/** Builds the index once, at start-up. */
+export function routeIndex(contract: Contract): RouteIndex {
+  const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false });
+  for (const operation of contract.operations) {
+    const { path, names } = toRadixPath(operation.path);
+    const route: Route = { operation, names };
+    router.on(operation.method.toUpperCase() as 'GET', path, () => {}, route);
+  }
+  // An empty segment is never a path parameter: `/api/tasks/` is not `/api/tasks/{taskId}`.
+  const lookup = (method: string, path: string) => {
+    const found = router.find(method as 'GET', path);
+    return found && Object.values(found.params as Record<string, string>).every((v) => v !== '') ? found : null;
+  };
+  return {
+    find(method, path) {
+      const found = lookup(method, path);
+      if (!found) return undefined;
+      const { operation, names } = found.store as Route;
+      const params: Record<string, string> = {};
+      names.forEach((name, i) => {
+        params[name] = (found.params as Record<string, string>)[`p${i}`] ?? '';
+      });
+      return { operation, params };
+    },
+    allowed(path) {
+      const methods = PROBE_METHODS.filter((m) => m !== 'OPTIONS' && lookup(m, path) !== null);
+      return methods.length > 0 ? [...methods, 'OPTIONS'] : [];
+    },
+  };
+}
+
+/** Creates the route stage over an index. */
+export function route(index: RouteIndex): RequestHandler {
   return function routeStage(req, res, next) {
-    let operationId: string | undefined;
-    try {
-      const match: { operationId?: string } = router.matchOperation({ method: req.method, path: req.path, headers: {} }, true);
-      operationId = match.operationId;
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('405')) {
-        const allowed = paths.find((p) => p.pattern.test(req.path))?.methods ?? ['OPTIONS'];
-        return next(methodNotAllowed(req.method, allowed));
-      }
-      return next(notFound());
+    const found = index.find(req.method, req.path);
+    if (found) {
+      const state = stateOf(res);
+      state.operation = found.operation;
+      state.pathParams = found.params;
+      return next();
     }
-    stateOf(res).operation = byId.get(operationId ?? '');
-    next(stateOf(res).operation ? undefined : notFound());
+    const allowed = index.allowed(req.path);
+    next(allowed.length > 0 ? methodNotAllowed(req.method, allowed) : notFound());
   };
 }

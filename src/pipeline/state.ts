@@ -11,7 +11,11 @@ export interface RequestState {
   requestId: string;
   log: Logger;
   operation?: OperationInfo;
+  /** Path parameters by their spec names, as the route stage matched them. */
+  pathParams?: Record<string, string>;
   userId?: string;
+  /** The validated, coerced input the handler receives. */
+  input?: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown>; body: unknown };
   /** A body-parsing failure, reported only after the caller is authenticated. */
   bodyError?: unknown;
 }

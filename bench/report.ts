@@ -1,0 +1,87 @@
+/** Writes docs/performance.md (tables, targets, the command) and docs/performance.svg from one run. */
+import { writeFileSync } from 'node:fs';
+import type { Workload } from './load.js';
+import type { ScalingResult } from './scaling.js';
+
+/** One contender's medians. */
+export interface ContenderResult {
+  readonly name: string;
+  readonly label: string;
+  readonly startupMs: number;
+  readonly peakRssMiB: number;
+  readonly workloads: Record<string, { rps: number; p50: number; p99: number }>;
+}
+
+interface Run {
+  readonly meta: { date: string; rounds: number; seconds: number; connections: number; node: string };
+  readonly results: readonly ContenderResult[];
+  readonly scaling: readonly ScalingResult[];
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
+
+function chart(run: Run): string {
+  const rows = run.results.flatMap((r) => WORKLOADS.map((w) => ({ label: `${r.name} ${w.split(' ')[0]}`, rps: r.workloads[w]?.rps ?? 0 })));
+  const max = Math.max(...rows.map((r) => r.rps), 1);
+  const bar = 18;
+  const height = rows.length * (bar + 6) + 30;
+  const bars = rows
+    .map((r, i) => {
+      const y = 20 + i * (bar + 6);
+      const w = Math.round((r.rps / max) * 520);
+      return `<text x="0" y="${y + 13}" font-size="12">${r.label}</text><rect x="200" y="${y}" width="${w}" height="${bar}" fill="#4a7bd0"/><text x="${205 + w}" y="${y + 13}" font-size="12">${fmt(r.rps)}</text>`;
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="${height}" font-family="sans-serif">\n<text x="0" y="12" font-size="13" font-weight="bold">requests/s (median of ${run.meta.rounds} rounds, ${run.meta.connections} connections)</text>\n${bars}\n</svg>\n`;
+}
+
+/** Renders and writes the report. */
+export function writeReport(run: Run): void {
+  const by = (name: string) => run.results.find((r) => r.name === name);
+  const ratio = (name: string, base: string, w: Workload) => (by(name)?.workloads[w]?.rps ?? NaN) / (by(base)?.workloads[w]?.rps ?? NaN);
+  const throughput = run.results
+    .map((r) =>
+      [
+        r.label,
+        ...WORKLOADS.flatMap((w) => [fmt(r.workloads[w]?.rps ?? NaN), `${fmt(r.workloads[w]?.p50 ?? NaN)} / ${fmt(r.workloads[w]?.p99 ?? NaN)}`, fmt(ratio(r.name, 'node-http', w), 2), fmt(ratio(r.name, 'express', w), 2)]),
+        fmt(r.peakRssMiB),
+      ].join(' | '),
+    )
+    .map((line) => `| ${line} |`)
+    .join('\n');
+  const scaling = run.scaling
+    .map((s) => `| ${s.operations} | ${fmt(s.startupMs)} | ${fmt(s.firstRequestMs)} | ${fmt(s.peakRssMiB)} | ${fmt(s.firstRps)} | ${fmt(s.lastRps)} | ${fmt(s.lastRps / (run.scaling[0]?.lastRps ?? NaN), 2)} |`)
+    .join('\n');
+  const markdown = `# Performance
+
+Figures from one run of \`npm run bench\` on this project's machine type (2 cores), ${run.meta.date}, Node ${run.meta.node}.
+Each server runs pinned to CPU 0 (\`taskset\`), the load generator (autocannon, ${run.meta.connections} connections) on CPU 1;
+contenders are interleaved round by round, ${run.meta.rounds} rounds of ${run.meta.seconds} s after a 1 s warm-up; medians.
+Every request carries a valid HS256 bearer token and an allowed Origin. Reproduce with:
+
+\`\`\`sh
+npm run bench            # writes this file, docs/performance.svg and bench/results.json
+npm run bench -- --quick # one short round, proves the harness works (CI)
+\`\`\`
+
+![requests per second](performance.svg)
+
+## Throughput and latency
+
+| contender | GET req/s | GET p50 / p99 ms | GET ÷ (a) | GET ÷ (b) | POST req/s | POST p50 / p99 ms | POST ÷ (a) | POST ÷ (b) | peak RSS MiB |
+|---|---|---|---|---|---|---|---|---|---|
+${throughput}
+
+## Spec size
+
+Synthetic specs of N secured \`GET /r{i}/items/{itemId}\` operations through the full pipeline (production mode).
+Start-up is from spec load to listening, measured in the server; "first request" adds process start and the first answered request.
+
+| operations | start-up ms | to first request ms | peak RSS MiB | first op req/s | last op req/s | last ÷ last at 10 |
+|---|---|---|---|---|---|---|
+${scaling}
+`;
+  writeFileSync('docs/performance.md', markdown);
+  writeFileSync('docs/performance.svg', chart(run));
+}

@@ -1,0 +1,36 @@
+/**
+ * Contenders (c) and (d): the full specgate pipeline — CORS, routing, JWT, validation (requests,
+ * and responses unless NODE_ENV=production), error formatter — with the in-memory handler
+ * (`memory`) or the real Tasks handlers on a database (`pglite`, `pg` with DATABASE_URL).
+ */
+import { createApp } from '../../src/app.js';
+import { createTokenVerifier } from '../../src/auth/verifier.js';
+import { loadConfig } from '../../src/config.js';
+import type { Handlers } from '../../src/contract/handler.js';
+import { loadContract } from '../../src/contract/spec.js';
+import { createTestDatabase } from '../../src/testing/database.js';
+import { handlers } from '../../src/handlers/index.js';
+import { createLogger } from '../../src/logger.js';
+import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask } from '../fixtures.js';
+import { announce } from './announce.js';
+
+const mode = process.argv[2] ?? 'memory';
+const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
+// A database of its own: in-memory PGlite, or a fresh database on the server at TEST_DATABASE_URL.
+process.env.TEST_DB = mode === 'pg' ? 'pg' : 'pglite';
+const { db, drop } = await createTestDatabase();
+process.once('SIGTERM', () => void drop().finally(() => process.exit(0)));
+
+const inMemory: Handlers = {
+  ...handlers,
+  getTask: async (input) => ({ status: 200, body: storedTask(input.path.taskId) }),
+  createTask: async (input) => {
+    const task = createdTask(input.body);
+    return { status: 201, body: task, headers: { Location: `/api/tasks/${task.id}` } };
+  },
+};
+
+const log = createLogger('silent');
+const verifier = await createTokenVerifier(config.jwt, log);
+const app = createApp({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
+const server = app.listen(0, '127.0.0.1', () => announce(server));

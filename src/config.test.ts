@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('runs with no environment at all: port 8000, embedded database, development origins and secret', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.database).toEqual({ driver: 'pglite', url: undefined, dataDir: './.data' });
+    expect(config.cors.origins).toEqual(['http://localhost:3000', 'http://localhost:5173', 'http://127.0.0.1:3000', 'http://127.0.0.1:5173']);
+    expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.jwt.usingDevelopmentSecret).toBe(true);
+    expect(Object.isFrozen(config) && Object.isFrozen(config.cors.origins)).toBe(true);
+  });
+
+  it('chooses node-postgres for a postgres:// DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db.example:5432/app' }).database.driver).toBe('pg');
+  });
+
+  it('refuses production without a key source, naming the variables', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET or JWKS_URL is required when NODE_ENV=production (a key source to verify bearer tokens).']);
+  });
+
+  it('refuses the development secret in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toEqual([
+      'JWT_SECRET must not be the documented development secret when NODE_ENV=production.',
+    ]);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(
+      problemsOf({ PORT: 'eighty', JWT_SECRET: 'short', LOG_LEVEL: 'loud', DB_DRIVER: 'mysql', CORS_ORIGINS: 'https://app.example.com/' }),
+    ).toEqual([
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud").',
+      'PORT must be an integer from 0 to 65535 (got "eighty").',
+      'DB_DRIVER must be "pglite" or "pg" (got "mysql").',
+      'CORS_ORIGINS has "https://app.example.com/"; an origin has no path, query or trailing slash. Write "https://app.example.com".',
+      'JWT_SECRET must be at least 32 bytes long.',
+    ]);
+  });
+
+  it('refuses a wildcard origin and an invalid origin regex with what to write instead', () => {
+    expect(problemsOf({ CORS_ORIGINS: '*', CORS_ORIGIN_REGEX: '(' })).toEqual([
+      'CORS_ORIGINS must list exact origins: "*" cannot be used with credentials. Write each origin, e.g. https://app.example.com.',
+      'CORS_ORIGIN_REGEX is not a valid regular expression (got "("). Example: ^https://[a-z0-9-]+\\.example\\.com$',
+    ]);
+  });
+});

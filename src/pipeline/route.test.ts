@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { contractFrom } from '../contract/spec.js';
+import { routeIndex } from './route.js';
+
+const ok = { responses: { '200': { description: 'ok' } } };
+const index = routeIndex(
+  contractFrom({
+    openapi: '3.1.0',
+    info: { title: 'routes', version: '1' },
+    paths: {
+      '/jobs/{job-id}:cancel': { post: { operationId: 'cancelJob', ...ok } },
+      '/jobs/{job-id}': { get: { operationId: 'getJob', ...ok }, delete: { operationId: 'deleteJob', ...ok } },
+      '/jobs/latest': { get: { operationId: 'latestJob', ...ok } },
+      '/files/{owner}/{file.name}': { get: { operationId: 'getFile', ...ok } },
+    },
+  }),
+);
+
+describe('routeIndex', () => {
+  it('maps parameters back to their spec names, hyphens and dots included', () => {
+    expect(index.find('GET', '/files/ada/notes.txt')).toMatchObject({ operation: { operationId: 'getFile' }, params: { owner: 'ada', 'file.name': 'notes.txt' } });
+    expect(index.find('POST', '/jobs/42:cancel')).toMatchObject({ operation: { operationId: 'cancelJob' }, params: { 'job-id': '42' } });
+  });
+
+  it('prefers a literal path over a template and decodes parameters', () => {
+    expect(index.find('GET', '/jobs/latest')?.operation.operationId).toBe('latestJob');
+    expect(index.find('GET', '/jobs/a%20b')?.params).toEqual({ 'job-id': 'a b' });
+  });
+
+  it('finds nothing for an undeclared method, and lists the declared ones for Allow', () => {
+    expect(index.find('PUT', '/jobs/42')).toBeUndefined();
+    expect(index.allowed('/jobs/42')).toEqual(['GET', 'DELETE', 'OPTIONS']);
+    expect(index.allowed('/nowhere')).toEqual([]);
+  });
+});
