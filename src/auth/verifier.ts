@@ -72,13 +72,19 @@ async function keySources(config: Config['jwt'], log: Logger, options: JwksOptio
 export async function createTokenVerifier(config: Config['jwt'], log: Logger, options: VerifierOptions = {}): Promise<TokenVerifier> {
   const { sources, jwks } = await keySources(config, log, { ...DEFAULT_JWKS_OPTIONS, ...options.jwks });
   const cache = new TokenCache<VerifiedCaller>({ ...DEFAULT_TOKEN_CACHE_OPTIONS, ...options.cache });
-  jwks?.onChange(() => cache.clear());
+  // A token verified against a key set that changed meanwhile is answered but not cached.
+  let keySetGeneration = 0;
+  jwks?.onChange(() => {
+    keySetGeneration += 1;
+    cache.clear();
+  });
   const clock = options.clock ?? Date.now;
 
   return async function verifyToken(token) {
     const now = clock();
     const cached = cache.get(token, now);
     if (cached !== undefined) return cached;
+    const generation = keySetGeneration;
     if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalidToken('malformed');
     let header: Record<string, unknown>;
     try {
@@ -105,7 +111,7 @@ export async function createTokenVerifier(config: Config['jwt'], log: Logger, op
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + config.clockTolerance) throw invalidToken('not yet valid');
     if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 255) throw invalidToken('bad claims');
     const caller: VerifiedCaller = { userId: payload.sub, scopes: scopesOf(payload) };
-    cache.set(token, caller, payload.exp!, now);
+    if (generation === keySetGeneration) cache.set(token, caller, payload.exp!, now);
     return caller;
   };
 }
