@@ -4,7 +4,7 @@
  */
 import express, { type Express } from 'express';
 import { bearerAuth } from './auth/bearer.js';
-import { createVerifier } from './auth/verifier.js';
+import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
@@ -28,11 +28,13 @@ export interface AppDeps {
   readonly contract: Contract;
   readonly db: Database;
   readonly log: Logger;
+  /** Bearer-token verification, built (and its JWKS fetched) by createTokenVerifier before the app. */
+  readonly verifier: TokenVerifier;
   readonly handlers?: Handlers;
 }
 
 /** Builds the Express app serving the contract. */
-export function createApp({ config, contract, db, log, handlers = defaultHandlers }: AppDeps): Express {
+export function createApp({ config, contract, db, log, verifier, handlers = defaultHandlers }: AppDeps): Express {
   assertHandlersMatch(contract, handlers);
   const validators = compileOperationValidators(contract, { responses: !config.production });
   const app = express();
@@ -43,7 +45,7 @@ export function createApp({ config, contract, db, log, handlers = defaultHandler
   app.use(corsPolicy(config.cors, contract));
   app.use(jsonBody());
   app.use(route(routeIndex(contract)));
-  app.use(authenticate(contract, { bearerAuth: bearerAuth(createVerifier(config.jwt)) }));
+  app.use(authenticate(contract, { bearerAuth: bearerAuth(verifier) }));
   app.use(validate(validators));
   app.use(dispatch(handlers, validators, { db, apiVersion: contract.version }));
   app.use(formatError(log));

@@ -27,8 +27,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db.example:5432/app' }).database.driver).toBe('pg');
   });
 
-  it('refuses production without a JWT_SECRET, naming the variable', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET is required when NODE_ENV=production (at least 32 bytes).']);
+  it('refuses production without a key source, naming the variables', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET or JWKS_URL is required when NODE_ENV=production (a key source to verify bearer tokens).']);
   });
 
   it('refuses the development secret in production', () => {

@@ -4,6 +4,8 @@
  * The names are the ones in README and .env.example (see ../shared/DESIGN.md).
  */
 
+import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/algorithms.js';
+
 /** The development-only HS256 secret, documented in README; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'specgate-development-secret-do-not-use-in-production';
 
@@ -29,8 +31,14 @@ export interface Config {
     readonly maxAge: number;
   };
   readonly jwt: {
-    readonly secret: string;
+    /** The HS256 secret, or undefined when only JWKS_URL is configured. */
+    readonly secret: string | undefined;
     readonly usingDevelopmentSecret: boolean;
+    readonly jwksUrl: string | undefined;
+    /** What JWT_SECRET may verify, after JWT_ALGORITHMS narrowed it (empty: no secret source). */
+    readonly secretAlgorithms: readonly string[];
+    /** What the JWKS keys may verify, after JWT_ALGORITHMS narrowed it (empty: no JWKS source). */
+    readonly jwksAlgorithms: readonly string[];
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
     readonly clockTolerance: number;
@@ -108,23 +116,63 @@ function database(env: Env, problems: string[]): Config['database'] {
   return { driver, url, dataDir: env.PGLITE_DATA_DIR || './.data' };
 }
 
-function jwt(env: Env, production: boolean, problems: string[]): Config['jwt'] {
-  const secret = env.JWT_SECRET;
-  let usingDevelopmentSecret = false;
-  let value = secret ?? '';
-  if (secret === undefined || secret === '') {
-    if (production) problems.push('JWT_SECRET is required when NODE_ENV=production (at least 32 bytes).');
-    usingDevelopmentSecret = true;
-    value = DEVELOPMENT_JWT_SECRET;
-  } else if (Buffer.byteLength(secret) < 32) {
-    problems.push('JWT_SECRET must be at least 32 bytes long.');
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function jwksUrl(env: Env, production: boolean, problems: string[]): string | undefined {
+  const raw = env.JWKS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`JWKS_URL is not a URL (got "${raw}"). Example: https://<project>.supabase.co/auth/v1/.well-known/jwks.json`);
+    return undefined;
   }
-  if (production && secret === DEVELOPMENT_JWT_SECRET) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (!production || LOOPBACK.has(url.hostname)))) {
+    problems.push(`JWKS_URL must use https:// (http:// only for localhost, or outside production) (got "${raw}").`);
+  }
+  return url.href;
+}
+
+function algorithms(env: Env, offered: { secret: boolean; jwks: boolean }, problems: string[]) {
+  const secret: string[] = offered.secret ? [...SECRET_ALGORITHMS] : [];
+  const jwks: string[] = offered.jwks ? [...JWKS_ALGORITHMS] : [];
+  const raw = env.JWT_ALGORITHMS;
+  if (raw === undefined || raw.trim() === '') return { secret, jwks };
+  const wanted = raw.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const allowed = [...secret, ...jwks];
+  const refused = wanted.filter((a) => !allowed.includes(a));
+  if (refused.length > 0) {
+    const sources = [offered.secret && `JWT_SECRET: ${SECRET_ALGORITHMS.join(', ')}`, offered.jwks && `JWKS_URL: ${JWKS_ALGORITHMS.join(', ')}`];
+    problems.push(
+      `JWT_ALGORITHMS has ${refused.map((a) => `"${a}"`).join(', ')}, which the configured key sources do not allow ` +
+        `(${sources.filter(Boolean).join('; ') || 'none configured'}). It can only narrow that list.`,
+    );
+  }
+  if (wanted.length === 0) problems.push('JWT_ALGORITHMS must name at least one algorithm when set.');
+  return { secret: secret.filter((a) => wanted.includes(a)), jwks: jwks.filter((a) => wanted.includes(a)) };
+}
+
+function jwt(env: Env, production: boolean, problems: string[]): Config['jwt'] {
+  const configured = env.JWT_SECRET === '' ? undefined : env.JWT_SECRET;
+  const url = jwksUrl(env, production, problems);
+  const hasJwks = env.JWKS_URL !== undefined && env.JWKS_URL !== '';
+  const usingDevelopmentSecret = configured === undefined && !hasJwks && !production;
+  const secret = usingDevelopmentSecret ? DEVELOPMENT_JWT_SECRET : configured;
+  if (configured === undefined && !hasJwks && production) {
+    problems.push('JWT_SECRET or JWKS_URL is required when NODE_ENV=production (a key source to verify bearer tokens).');
+  }
+  if (configured !== undefined && Buffer.byteLength(configured) < 32) problems.push('JWT_SECRET must be at least 32 bytes long.');
+  if (production && configured === DEVELOPMENT_JWT_SECRET) {
     problems.push('JWT_SECRET must not be the documented development secret when NODE_ENV=production.');
   }
+  const algs = algorithms(env, { secret: secret !== undefined, jwks: hasJwks }, problems);
   return {
-    secret: value,
+    secret,
     usingDevelopmentSecret,
+    jwksUrl: url,
+    secretAlgorithms: algs.secret,
+    jwksAlgorithms: algs.jwks,
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
     clockTolerance: integer(env, 'JWT_CLOCK_TOLERANCE', 5, 0, 300, problems),

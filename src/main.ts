@@ -1,12 +1,14 @@
 /**
- * The only file with side effects: load config → open the database → migrate → createApp →
- * listen; SIGTERM/SIGINT stop accepting, finish in-flight requests, close the pool, exit 0.
+ * The only file with side effects: load config → fetch the JWKS → open the database → migrate →
+ * createApp → listen; SIGTERM/SIGINT stop accepting, finish in-flight requests, close the pool, exit 0.
  */
 import { createApp } from './app.js';
+import { createTokenVerifier } from './auth/verifier.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadContract } from './contract/spec.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -24,9 +26,16 @@ try {
 
 const log = createLogger(config.logLevel);
 if (config.jwt.usingDevelopmentSecret) {
-  log.warn('JWT_SECRET is not set: using the documented development secret. Never do this in production.');
+  log.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
 }
 const contract = loadContract();
+let verifier;
+try {
+  verifier = await createTokenVerifier(config.jwt, log);
+} catch (error) {
+  log.fatal(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 const db = await openDatabase(config.database);
 try {
   const applied = await migrate(db);
@@ -37,8 +46,8 @@ try {
   process.exit(1);
 }
 
-const app = createApp({ config, contract, db, log });
-const server = app.listen(config.port, config.host, () => {
+const app = createApp({ config, contract, db, log, verifier });
+const server = createHttpServer(app).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, database: db.driver }, `specgate listening on http://${config.host}:${port}`);

@@ -4,6 +4,7 @@
  * (`memory`) or the real Tasks handlers on a database (`pglite`, `pg` with DATABASE_URL).
  */
 import { createApp } from '../../src/app.js';
+import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
@@ -29,7 +30,9 @@ const inMemory: Handlers = {
   },
 };
 
-// Start-up is measured from spec load to listening; the database is already open.
+const log = createLogger('silent');
+const verifier = await createTokenVerifier(config.jwt, log);
+// Start-up is measured from spec load to listening; the database and the key sources are ready.
 const started = performance.now();
-const app = createApp({ config, contract: loadContract(), db, log: createLogger('silent'), handlers: mode === 'memory' ? inMemory : handlers });
+const app = createApp({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
 const server = app.listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

@@ -3,6 +3,7 @@
  * in-memory handler; prints `ready <port> <ms from spec load to listening>`.
  */
 import { createApp } from '../../src/app.js';
+import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { contractFrom } from '../../src/contract/spec.js';
@@ -15,9 +16,11 @@ import { announce } from './announce.js';
 const n = Number(process.argv[2] ?? 10);
 const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
 const db = await openPglite('memory://');
+const log = createLogger('silent');
+const verifier = await createTokenVerifier(config.jwt, log);
 const started = performance.now();
 const contract = contractFrom(syntheticSpec(n));
 const answer = async (input: { path: Record<string, string> }) => ({ status: 200, body: { id: input.path.itemId, name: 'item' } });
 const handlers = Object.fromEntries(contract.operations.map((op) => [op.operationId, answer])) as unknown as Handlers;
-const app = createApp({ config, contract, db, log: createLogger('silent'), handlers });
+const app = createApp({ config, contract, db, log, verifier, handlers });
 const server = app.listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

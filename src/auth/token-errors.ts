@@ -1,6 +1,6 @@
 /**
  * Turns jose's error codes into the categories a client may learn (RFC 6750 invalid_token with
- * a short description); jose's own messages never leave the server.
+ * a short description); jose's own messages never leave the server. docs/auth.md lists them.
  */
 import { errors } from 'jose';
 import { ApiError, authenticationError } from '../errors.js';
@@ -16,14 +16,15 @@ export function invalidToken(category: RejectionCategory): ApiError {
   );
 }
 
-/** Maps any verification failure to its category. */
+/** Maps any verification failure to its category; anything unrecognised is "malformed". */
 export function categorize(error: unknown): RejectionCategory {
   if (error instanceof errors.JWTExpired) return 'expired';
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === 'nbf' || error.claim === 'iat' ? 'not yet valid' : 'bad claims';
+    const timing = (error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed';
+    return timing ? 'not yet valid' : 'bad claims';
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return 'unsupported algorithm';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown key';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'unsupported algorithm';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'unknown key';
   return 'malformed';
 }

@@ -1,11 +1,15 @@
 /**
- * Verifies bearer JWTs with jose against keys imported once at start-up (HS256 from JWT_SECRET)
- * and checks the claims this API relies on: exp required, nbf/iat honoured with the configured
- * tolerance, iss/aud when configured, sub a non-empty string.
+ * Verifies bearer JWTs with jose. The token's `alg` header picks the key source — HS256 → the
+ * JWT_SECRET key (imported once), RS256/ES256/EdDSA → the JWKS — and each source pins its own
+ * algorithms, so a token never chooses an algorithm its key is not for. Claims: exp and sub
+ * required, nbf/iat honoured with the configured tolerance, iss/aud when configured.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { DEFAULT_JWKS_OPTIONS, jwksSource, type JwksOptions } from './jwks.js';
+import { DEFAULT_TOKEN_CACHE_OPTIONS, TokenCache, type TokenCacheOptions } from './token-cache.js';
 import { categorize, invalidToken } from './token-errors.js';
 
 /** Who a verified token speaks for. */
@@ -17,8 +21,24 @@ export interface VerifiedCaller {
 /** Verifies one compact JWT; throws a 401 ApiError naming the failed category. */
 export type TokenVerifier = (token: string) => Promise<VerifiedCaller>;
 
-const MAX_TOKEN_LENGTH = 8192;
-const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** Tuning for tests and operators; every field has a default. */
+export interface VerifierOptions {
+  readonly jwks?: Partial<JwksOptions>;
+  readonly cache?: Partial<TokenCacheOptions>;
+  /** The current time in milliseconds (tests move it instead of waiting). */
+  readonly clock?: () => number;
+}
+
+/** Longer tokens are refused unread (the largest real ones are a few KB). */
+export const MAX_TOKEN_LENGTH = 8192;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/** Header parameters that point at or carry a key: a token never brings its own key. */
+const KEY_POINTERS = ['jku', 'jwk', 'x5u', 'x5c'];
+
+interface KeySource {
+  readonly key: KeyObject | JWTVerifyGetKey;
+  readonly algorithms: readonly string[];
+}
 
 function scopesOf(payload: JWTPayload): string[] {
   const scope = payload.scope ?? payload.scp;
@@ -27,28 +47,71 @@ function scopesOf(payload: JWTPayload): string[] {
   return [];
 }
 
-/** Creates the verifier for the configured key sources. */
-export function createVerifier(config: Config['jwt']): TokenVerifier {
-  const key: KeyObject = createSecretKey(Buffer.from(config.secret, 'utf8'));
-  const options = {
-    algorithms: ['HS256'],
-    issuer: config.issuer,
-    audience: config.audience,
-    clockTolerance: config.clockTolerance,
-    requiredClaims: ['exp', 'sub'],
-  };
+async function keySources(config: Config['jwt'], log: Logger, options: JwksOptions) {
+  const sources = new Map<string, KeySource>();
+  if (config.secret !== undefined && config.secretAlgorithms.length > 0) {
+    const secret = { key: createSecretKey(Buffer.from(config.secret, 'utf8')), algorithms: config.secretAlgorithms };
+    for (const alg of config.secretAlgorithms) sources.set(alg, secret);
+  }
+  if (config.jwksUrl === undefined || config.jwksAlgorithms.length === 0) return { sources, jwks: undefined };
+  const jwks = jwksSource(config.jwksUrl, log, options);
+  try {
+    await jwks.refresh();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    if (sources.size === 0) {
+      throw new Error(`JWKS_URL ${config.jwksUrl} could not be fetched (${reason}) and no other key source is configured; refusing to start.`);
+    }
+    log.warn({ jwks_url: config.jwksUrl, reason }, 'JWKS unreachable at start-up; JWT_SECRET tokens still verify, JWKS tokens retry the fetch');
+  }
+  for (const alg of config.jwksAlgorithms) sources.set(alg, { key: jwks.getKey, algorithms: config.jwksAlgorithms });
+  return { sources, jwks };
+}
+
+/** Creates the verifier, fetching the JWKS first when one is configured. */
+export async function createTokenVerifier(config: Config['jwt'], log: Logger, options: VerifierOptions = {}): Promise<TokenVerifier> {
+  const { sources, jwks } = await keySources(config, log, { ...DEFAULT_JWKS_OPTIONS, ...options.jwks });
+  const cache = new TokenCache<VerifiedCaller>({ ...DEFAULT_TOKEN_CACHE_OPTIONS, ...options.cache });
+  // A token verified against a key set that changed meanwhile is answered but not cached.
+  let keySetGeneration = 0;
+  jwks?.onChange(() => {
+    keySetGeneration += 1;
+    cache.clear();
+  });
+  const clock = options.clock ?? Date.now;
+
   return async function verifyToken(token) {
-    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWT.test(token)) throw invalidToken('malformed');
+    const now = clock();
+    const cached = cache.get(token, now);
+    if (cached !== undefined) return cached;
+    const generation = keySetGeneration;
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) throw invalidToken('malformed');
+    let header: Record<string, unknown>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw invalidToken('malformed');
+    }
+    if (KEY_POINTERS.some((name) => name in header)) throw invalidToken('unknown key');
+    const source = typeof header.alg === 'string' ? sources.get(header.alg) : undefined;
+    if (source === undefined) throw invalidToken('unsupported algorithm');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, options));
+      ({ payload } = await jwtVerify(token, source.key, {
+        algorithms: [...source.algorithms],
+        issuer: config.issuer,
+        audience: config.audience,
+        clockTolerance: config.clockTolerance,
+        requiredClaims: ['exp', 'sub'],
+        currentDate: new Date(now),
+      }));
     } catch (error) {
       throw invalidToken(categorize(error));
     }
-    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + config.clockTolerance) {
-      throw invalidToken('not yet valid');
-    }
+    if (typeof payload.iat === 'number' && payload.iat > now / 1000 + config.clockTolerance) throw invalidToken('not yet valid');
     if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 255) throw invalidToken('bad claims');
-    return { userId: payload.sub, scopes: scopesOf(payload) };
+    const caller: VerifiedCaller = { userId: payload.sub, scopes: scopesOf(payload) };
+    if (generation === keySetGeneration) cache.set(token, caller, payload.exp!, now);
+    return caller;
   };
 }

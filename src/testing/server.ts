@@ -4,10 +4,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.js';
+import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Handlers } from '../contract/handler.js';
 import { loadContract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
+import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase } from './database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -27,12 +29,22 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** How a test app differs from the default one. */
+export interface TestServerOptions {
+  /** Entries override the test configuration; an undefined value removes a default (e.g. JWT_SECRET). */
+  readonly env?: Record<string, string | undefined>;
+  readonly handlers?: Handlers;
+  readonly auth?: VerifierOptions;
+}
+
 /** Starts the app; env entries override the test configuration. */
-export async function startTestServer(options: { env?: Record<string, string>; handlers?: Handlers } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
+  const log = createLogger(config.logLevel);
+  const verifier = await createTokenVerifier(config.jwt, log, options.auth);
   const testDb = await createTestDatabase();
-  const app = createApp({ config, contract: loadContract(), db: testDb.db, log: createLogger(config.logLevel), handlers: options.handlers });
-  const server = app.listen(0, '127.0.0.1');
+  const app = createApp({ config, contract: loadContract(), db: testDb.db, log, verifier, handlers: options.handlers });
+  const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

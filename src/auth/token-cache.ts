@@ -1,0 +1,58 @@
+/**
+ * A bounded LRU of verified tokens, keyed by the token itself: a repeated token costs one Map
+ * lookup instead of a signature check. An entry lives until the token's `exp`, never longer than
+ * maxAgeMs, and the whole cache is dropped when the JWKS changes (a removed key stops at once).
+ */
+
+/** Size and lifetime limits of the cache. */
+export interface TokenCacheOptions {
+  readonly maxEntries: number;
+  readonly maxAgeMs: number;
+}
+
+/** Defaults: 10 000 tokens, each kept at most 5 minutes. */
+export const DEFAULT_TOKEN_CACHE_OPTIONS: TokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 300_000 };
+
+interface Entry<V> {
+  readonly value: V;
+  readonly expiresAt: number;
+}
+
+/** The verified-token cache; `now` is in milliseconds since the epoch. */
+export class TokenCache<V> {
+  private readonly entries = new Map<string, Entry<V>>();
+
+  constructor(private readonly options: TokenCacheOptions = DEFAULT_TOKEN_CACHE_OPTIONS) {}
+
+  /** The cached value, or undefined when absent or past its expiry. */
+  get(token: string, now: number): V | undefined {
+    const entry = this.entries.get(token);
+    if (entry === undefined) return undefined;
+    this.entries.delete(token);
+    if (entry.expiresAt <= now) return undefined;
+    this.entries.set(token, entry);
+    return entry.value;
+  }
+
+  /** Remembers a verified token until `exp` (seconds) or maxAgeMs, whichever comes first. */
+  set(token: string, value: V, exp: number, now: number): void {
+    const expiresAt = Math.min(exp * 1000, now + this.options.maxAgeMs);
+    if (expiresAt <= now || this.options.maxEntries <= 0) return;
+    this.entries.delete(token);
+    this.entries.set(token, { value, expiresAt });
+    if (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+  }
+
+  /** Forgets every token. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** How many tokens are held. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
