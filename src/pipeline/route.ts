@@ -5,25 +5,10 @@
  */
 import type { RequestHandler } from 'express';
 import { OpenAPIRouter } from 'openapi-backend';
-import type { Contract, OperationInfo } from '../contract/spec.js';
+import { pathIndex } from '../contract/path-index.js';
+import type { Contract } from '../contract/spec.js';
 import { methodNotAllowed, notFound } from '../errors.js';
 import { stateOf } from './state.js';
-
-interface PathMethods {
-  readonly pattern: RegExp;
-  readonly methods: readonly string[];
-}
-
-const escapeRegex = (text: string) => text.replace(/[.*+?^$|()[\]\\]/g, '\\$&');
-
-function pathIndex(operations: readonly OperationInfo[]): PathMethods[] {
-  const byPath = new Map<string, string[]>();
-  for (const op of operations) byPath.set(op.path, [...(byPath.get(op.path) ?? []), op.method.toUpperCase()]);
-  return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.split(/\{[^}]+\}/).map(escapeRegex).join('[^/]+')}$`),
-    methods: [...methods, 'OPTIONS'],
-  }));
-}
 
 /** Creates the route stage for a contract. */
 export function route(contract: Contract): RequestHandler {
@@ -37,7 +22,7 @@ export function route(contract: Contract): RequestHandler {
       operationId = match.operationId;
     } catch (error) {
       if (error instanceof Error && error.message.startsWith('405')) {
-        const allowed = paths.find((p) => p.pattern.test(req.path))?.methods ?? ['OPTIONS'];
+        const allowed = [...(paths.methodsFor(req.path) ?? []), 'OPTIONS'];
         return next(methodNotAllowed(req.method, allowed));
       }
       return next(notFound());

@@ -3,10 +3,10 @@
  * HTTP client that sends the allowed test Origin by default.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../app.js';
+import { mount, pipeline, type Stage } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Handlers } from '../contract/handler.js';
-import { loadContract } from '../contract/spec.js';
+import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase } from './database.js';
@@ -27,11 +27,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** How a test app differs from the real one. */
+export interface TestServerOptions {
+  /** Entries that override the test configuration. */
+  readonly env?: Record<string, string>;
+  readonly handlers?: Handlers;
+  /** A fixture contract instead of openapi.yaml. */
+  readonly contract?: Contract;
+  /** A database instead of a fresh test database (the caller closes it). */
+  readonly db?: Database;
+  /** Rewrites the pipeline before it is mounted (mutation checks). */
+  readonly arrange?: (stages: Stage[]) => Stage[];
+}
+
 /** Starts the app; env entries override the test configuration. */
-export async function startTestServer(options: { env?: Record<string, string>; handlers?: Handlers } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
-  const testDb = await createTestDatabase();
-  const app = createApp({ config, contract: loadContract(), db: testDb.db, log: createLogger(config.logLevel), handlers: options.handlers });
+  const testDb = options.db ? { db: options.db, drop: async () => {} } : await createTestDatabase();
+  const contract = options.contract ?? loadContract();
+  const stages = pipeline({ config, contract, db: testDb.db, log: createLogger(config.logLevel), handlers: options.handlers });
+  const app = mount(options.arrange ? options.arrange(stages) : stages);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
