@@ -64,7 +64,9 @@ describe('a foreign Origin', () => {
     for (const c of cases) {
       const res = await send(c, 'https://evil.example');
       expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: c.status });
-      expect([...res.headers.keys()].filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      const cors: string[] = [];
+      res.headers.forEach((_value, name) => name.startsWith('access-control-') && cors.push(name));
+      expect(cors).toEqual([]);
       expect(res.headers.get('vary')).toBe('Origin');
       await res.arrayBuffer();
     }
