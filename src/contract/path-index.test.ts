@@ -23,6 +23,8 @@ describe('pathIndex', () => {
     expect(index.methodsFor('/api/tasks/mine')).toEqual(['GET']);
     expect(index.methodsFor('/api/tasks/export')).toEqual(['GET', 'PATCH']);
     expect(index.methodsFor('/api/users/export')).toEqual(['GET']);
+    const backtrack = pathIndex([op('get', '/a/b'), op('put', '/{x}/c')]);
+    expect(backtrack.methodsFor('/a/c')).toEqual(['PUT']);
   });
 
   it('knows nothing of undeclared paths, empty template segments or trailing slashes', () => {
