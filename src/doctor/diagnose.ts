@@ -2,6 +2,7 @@
  * Does what a browser does for one cross-origin fetch() — the preflight when one is needed, then
  * the request — and explains every reason the browser would refuse to show the page the answer.
  */
+import { methodCase, missingOrigin, preflightStatus, unreachable, varyMissing } from './findings.js';
 import {
   corsCheck,
   needsPreflight,
@@ -54,34 +55,8 @@ async function send(url: string, init: RequestInit): Promise<Response | Finding>
     return await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     const inner = (error as { cause?: { code?: string; message?: string } }).cause;
-    const cause = inner?.code ?? inner?.message ?? (error as Error).message;
-    return {
-      code: 'unreachable',
-      severity: 'block',
-      problem: `Nothing answered at ${url} (${cause}).`,
-      console: 'net::ERR_CONNECTION_REFUSED (or a timeout), shown next to a CORS error',
-      fix: 'Check the URL and that the API is running and reachable from the browser.',
-    };
+    return unreachable(url, inner?.code ?? inner?.message ?? (error as Error).message);
   }
-}
-
-function missingOrigin(status: number, what: string, originKnown: boolean, origin: string): Finding {
-  if (status >= 400 && originKnown) {
-    return {
-      code: 'no-allow-origin-on-error',
-      severity: 'block',
-      problem: `${what} answered ${status} without Access-Control-Allow-Origin, although the server allows ${origin} elsewhere. The browser hides this ${status} and the page only sees "TypeError: Failed to fetch".`,
-      console: "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-      fix: `Add the CORS headers to error responses too: run CORS before anything that can fail and keep its headers in the error handler. The real problem is the ${status} itself; fix it after.`,
-    };
-  }
-  return {
-    code: 'origin-not-allowed',
-    severity: 'block',
-    problem: `${what} answered ${status} without Access-Control-Allow-Origin: the server does not allow ${origin} (or has no CORS at all).`,
-    console: "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-    fix: `Add ${origin} to the allowed origins (specgate: CORS_ORIGINS=${origin}, exact scheme, host and port).`,
-  };
 }
 
 /** Asks the server whether it allows the origin at all, the way a GET preflight would. */
@@ -124,32 +99,12 @@ async function preflight(request: DoctorRequest, method: string, exchanges: Exch
   const what = `The preflight (${res.status})`;
   const acao = res.headers.get('access-control-allow-origin');
   if (res.status < 200 || res.status > 299) {
-    const bare = acao === null ? ', and it has no Access-Control-Allow-Origin either' : '';
-    return {
-      originAllowed: false,
-      findings: [{
-        code: 'preflight-error-status',
-        severity: 'block',
-        problem: `${what} is not a 2xx answer${bare}: the browser stops here and never sends the ${method}.`,
-        console: "Response to preflight request doesn't pass access control check: It does not have HTTP ok status.",
-        fix: 'Answer OPTIONS preflights with 204 and the CORS headers before routing, authentication or validation run (a preflight never carries the Authorization header).',
-      }],
-    };
+    return { findings: [preflightStatus(what, res.status, method, acao !== null)], originAllowed: false };
   }
   if (acao === null) return { findings: [missingOrigin(res.status, what, false, request.origin)], originAllowed: false };
   const findings = corsCheck(res.headers, request.origin, request.credentials, what);
   if (findings.length > 0) return { findings, originAllowed: false };
   return { findings: preflightChecks(res.headers, method, requested, request.credentials), originAllowed: true };
-}
-
-function varyFinding(what: string): Finding {
-  return {
-    code: 'missing-vary-origin',
-    severity: 'warn',
-    problem: `${what} echoes the origin but has no Vary: Origin, so a browser or CDN cache may hand this answer to a page on another origin, which then fails (or one without CORS headers to this page).`,
-    console: "No 'Access-Control-Allow-Origin' header is present… (only on some loads, often after another site or tab used the API)",
-    fix: 'Send Vary: Origin on every response whose CORS headers depend on the Origin, errors included.',
-  };
 }
 
 /** Runs the preflight (when needed) and the request, and judges them as a browser would. */
@@ -165,13 +120,7 @@ export async function diagnose(request: DoctorRequest): Promise<Diagnosis> {
   });
   const method = sentMethod(request.method);
   if (method !== method.toUpperCase()) {
-    findings.push({
-      code: 'method-case',
-      severity: 'block',
-      problem: `fetch() sends "${method}" as written (only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased), and method names are case-sensitive.`,
-      console: `Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response.`,
-      fix: `Write method: '${method.toUpperCase()}' in the fetch() call.`,
-    });
+    findings.push(methodCase(method));
     return done();
   }
   let originAllowed = false;
@@ -202,6 +151,6 @@ export async function diagnose(request: DoctorRequest): Promise<Diagnosis> {
   }
   findings.push(...corsCheck(res.headers, request.origin, request.credentials, what));
   unreadableHeaders = notExposed(res.headers, request.credentials);
-  if (acao !== '*' && !variesOnOrigin(res.headers)) findings.push(varyFinding(what));
+  if (acao !== '*' && !variesOnOrigin(res.headers)) findings.push(varyMissing(what));
   return done();
 }

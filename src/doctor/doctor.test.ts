@@ -39,6 +39,7 @@ const diagnoses: [Kind, Partial<DoctorRequest>, string, string][] = [
   ['header-not-allowed', { headers: [AUTH] }, 'blocked', 'header-not-allowed'],
   ['method-not-allowed', { method: 'PATCH' }, 'blocked', 'method-not-allowed'],
   ['preflight-error-status', { headers: [AUTH] }, 'blocked', 'preflight-error-status'],
+  ['preflight-redirect', { method: 'DELETE' }, 'blocked', 'preflight-error-status'],
   ['missing-vary-origin', {}, 'allowed-with-warnings', 'missing-vary-origin'],
   ['correct', { method: 'patch' }, 'blocked', 'method-case'],
 ];
@@ -47,6 +48,15 @@ describe('cors doctor against deliberately broken servers', () => {
   it.each(diagnoses)('%s, %j: %s with %s', async (kind, over, verdict, code) => {
     const diagnosis = await diagnose(request(kind, over));
     expect({ verdict: diagnosis.verdict, codes: diagnosis.findings.map((f) => f.code) }).toEqual({ verdict, codes: [code] });
+  });
+
+  it('tells a redirected preflight from an error status', async () => {
+    const [redirected, refused] = await Promise.all([
+      diagnose(request('preflight-redirect', { method: 'DELETE' })),
+      diagnose(request('preflight-error-status', { method: 'DELETE' })),
+    ]);
+    expect(redirected.findings[0]?.console).toBe('Redirect is not allowed for a preflight request.');
+    expect(refused.findings[0]?.console).toBe("Response to preflight request doesn't pass access control check: It does not have HTTP ok status.");
   });
 
   it('covers every broken server', () => {

@@ -68,6 +68,8 @@ export const BEHAVIOURS = {
   },
   /** Authentication runs before CORS, so the preflight (which has no token) gets a 401. */
   'preflight-error-status': { preflight: () => ({ status: 401, headers: {} }), actual: (_r, o) => ok(echo(o)) },
+  /** A trailing-slash redirect (FastAPI's redirect_slashes, Django's APPEND_SLASH) answers the preflight. */
+  'preflight-redirect': { preflight: (r) => ({ status: 307, headers: { location: `${r.url}/` } }), actual: (_r, o) => ok(echo(o)) },
 } satisfies Record<string, Behaviour>;
 
 /** A running broken server. */
