@@ -1,8 +1,9 @@
 /**
  * createApp: the whole request pipeline, one line per stage, in the order every request takes.
  * Everything is built here, before the first request; a bad spec or a missing handler fails now.
+ * The stages are a list so the order is written once and tests can build variants of it.
  */
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { bearerAuth } from './auth/bearer.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
@@ -33,22 +34,40 @@ export interface AppDeps {
   readonly handlers?: Handlers;
 }
 
-/** Builds the Express app serving the contract. */
-export function createApp({ config, contract, db, log, verifier, handlers = defaultHandlers }: AppDeps): Express {
+/** One named stage of the pipeline: the middleware it mounts, in order. */
+export interface Stage {
+  readonly name: string;
+  readonly handlers: readonly (RequestHandler | ErrorRequestHandler)[];
+}
+
+/** The pipeline as data, in the order every request takes; any throw ends in format-error. */
+export function pipeline({ config, contract, db, log, verifier, handlers = defaultHandlers }: AppDeps): Stage[] {
   assertHandlersMatch(contract, handlers);
+  const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: !config.production });
+  const stage = (name: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): Stage => ({ name, handlers });
+  return [
+    stage('request-id', requestId(log)),
+    stage('cors', corsPolicy(config.cors, contract, routes)),
+    stage('body', jsonBody()),
+    stage('route', route(routes)),
+    stage('authenticate', authenticate(contract, { bearerAuth: bearerAuth(verifier) })),
+    stage('validate', validate(validators)),
+    stage('dispatch', dispatch(handlers, validators, { db, apiVersion: contract.version })),
+    stage('format-error', formatError(log)),
+  ];
+}
+
+/** Mounts a pipeline on a new Express app. */
+export function mount(stages: readonly Stage[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-
-  app.use(requestId(log));
-  app.use(corsPolicy(config.cors, contract));
-  app.use(jsonBody());
-  app.use(route(routeIndex(contract)));
-  app.use(authenticate(contract, { bearerAuth: bearerAuth(verifier) }));
-  app.use(validate(validators));
-  app.use(dispatch(handlers, validators, { db, apiVersion: contract.version }));
-  app.use(formatError(log));
-
+  for (const stage of stages) app.use(...(stage.handlers as RequestHandler[]));
   return app;
+}
+
+/** Builds the Express app serving the contract. */
+export function createApp(deps: AppDeps): Express {
+  return mount(pipeline(deps));
 }

@@ -68,25 +68,37 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+const EXAMPLE_ORIGINS = 'CORS_ORIGINS=https://app.example.com,https://staging.example.com';
+
+function originProblem(origin: string): string | undefined {
+  if (origin === '*') {
+    return `CORS_ORIGINS cannot be "*": browsers refuse "*" on credentialed requests, and it would let any site read your users' data. List each frontend, e.g. ${EXAMPLE_ORIGINS}, or set CORS_ORIGIN_REGEX.`;
+  }
+  if (origin === 'null') {
+    return 'CORS_ORIGINS cannot be "null": sandboxed iframes and file:// pages send it, so any of them could read responses. Serve the frontend from http(s) and list that origin.';
+  }
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `CORS_ORIGINS has "${origin}", which is not an origin. Write scheme://host[:port], e.g. ${origin.includes('://') ? 'https://app.example.com' : `http://${origin}`}.`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `CORS_ORIGINS has "${origin}", which is not an http(s) origin. Write it with its scheme, e.g. http://${origin}.`;
+  }
+  if (url.origin !== origin) {
+    return `CORS_ORIGINS has "${origin}"; a browser sends the origin as scheme://host[:port] in lower case, without path, query, trailing slash or default port. Write "${url.origin}".`;
+  }
+  return undefined;
+}
+
 function origins(env: Env, production: boolean, problems: string[]): string[] {
   const raw = env.CORS_ORIGINS;
   if (raw === undefined || raw.trim() === '') return production ? [] : [...DEVELOPMENT_ORIGINS];
   const list = raw.split(',').map((o) => o.trim()).filter((o) => o !== '');
   for (const origin of list) {
-    if (origin === '*') {
-      problems.push('CORS_ORIGINS must list exact origins: "*" cannot be used with credentials. Write each origin, e.g. https://app.example.com.');
-      continue;
-    }
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      problems.push(`CORS_ORIGINS has "${origin}", which is not an origin. Write scheme://host[:port], e.g. https://app.example.com.`);
-      continue;
-    }
-    if (url.origin !== origin) {
-      problems.push(`CORS_ORIGINS has "${origin}"; an origin has no path, query or trailing slash. Write "${url.origin}".`);
-    }
+    const problem = originProblem(origin);
+    if (problem) problems.push(problem);
   }
   return list;
 }
@@ -94,12 +106,22 @@ function origins(env: Env, production: boolean, problems: string[]): string[] {
 function originRegex(env: Env, problems: string[]): RegExp | undefined {
   const raw = env.CORS_ORIGIN_REGEX;
   if (raw === undefined || raw === '') return undefined;
+  const example = 'Example: CORS_ORIGIN_REGEX=^https://[a-z0-9-]+\\.example\\.com$';
+  let regex: RegExp;
   try {
-    return new RegExp(raw.startsWith('^') ? raw : `^${raw}`);
+    regex = new RegExp(raw.startsWith('^') ? raw : `^${raw}`);
   } catch {
-    problems.push(`CORS_ORIGIN_REGEX is not a valid regular expression (got "${raw}"). Example: ^https://[a-z0-9-]+\\.example\\.com$`);
+    problems.push(`CORS_ORIGIN_REGEX is not a valid regular expression (got "${raw}"). ${example}`);
     return undefined;
   }
+  // Without `$`, https://app.example.com would also match https://app.example.com.evil.net.
+  if (!raw.endsWith('$')) {
+    problems.push(`CORS_ORIGIN_REGEX must end with "$" so no longer origin matches (got "${raw}"). ${example}`);
+  }
+  if (regex.test('null') || regex.test('https://evil.invalid')) {
+    problems.push(`CORS_ORIGIN_REGEX "${raw}" matches any origin, which is "*" with credentials. ${example}`);
+  }
+  return regex;
 }
 
 function database(env: Env, problems: string[]): Config['database'] {

@@ -11,6 +11,9 @@ export type ErrorType = components['schemas']['ErrorType'];
 /** One violation reported with a validation_error (components.schemas.ValidationIssue). */
 export type ValidationIssue = components['schemas']['ValidationIssue'];
 
+/** Response headers the catalogue's errors may carry; the CORS stage exposes them to browsers. */
+export const ERROR_HEADERS = ['WWW-Authenticate', 'Allow', 'Retry-After'] as const;
+
 /** A failure with a status, a stable error_type and a detail safe to show any client. */
 export class ApiError extends Error {
   constructor(
@@ -57,6 +60,10 @@ export const payloadTooLarge = (limit: string) =>
 /** 415 unsupported_media_type naming the declared types. */
 export const unsupportedMediaType = (declared: readonly string[]) =>
   new ApiError(415, 'unsupported_media_type', `Content-Type must be one of: ${declared.join(', ')}.`);
+
+/** 429 rate_limited with Retry-After. */
+export const rateLimited = (retryAfterSeconds: number) =>
+  new ApiError(429, 'rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { 'Retry-After': String(retryAfterSeconds) });
 
 /** 500 internal_error with a generic detail; the cause goes to the log only. */
 export const internalError = (cause?: unknown) =>

@@ -1,19 +1,26 @@
 /**
- * Stage 2: CORS with the `cors` package, before everything else can fail, so every response —
- * errors included — carries the headers of an allowed Origin. Methods, request headers and
- * exposed response headers are derived from the spec; origins come from configuration.
+ * Stage 2: CORS, before anything else can fail, so every response — errors included — carries
+ * the headers of an allowed Origin. The request headers to allow, the response headers to expose
+ * and the methods of each path come from the spec; origins and Max-Age come from configuration.
+ * Preflights are answered here for every path, declared or not, so that the browser goes on to
+ * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
-import cors from 'cors';
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
+import { ERROR_HEADERS } from '../errors.js';
+import type { RouteIndex } from './route.js';
 
 /** The policy parts that come from the contract rather than configuration. */
 export interface ContractCors {
-  readonly methods: readonly string[];
   readonly allowedHeaders: readonly string[];
   readonly exposedHeaders: readonly string[];
 }
+
+/** Headers a browser may send cross-origin without the spec declaring them as parameters. */
+const BASE_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'X-Request-ID'];
+/** A method name a browser sends verbatim and Node accepts (browsers upper-case only the six standard ones). */
+const METHOD_TOKEN = /^[A-Z]{1,20}$/;
 
 function unique(names: Iterable<string>): string[] {
   const seen = new Map<string, string>();
@@ -21,7 +28,7 @@ function unique(names: Iterable<string>): string[] {
   return [...seen.values()];
 }
 
-/** Derives methods, allowed request headers and exposed response headers from the spec. */
+/** Derives allowed request headers, exposed response headers and per-path methods from the spec. */
 export function contractCors(contract: Contract): ContractCors {
   const doc = contract.document;
   const resolve = (item: any) => (item?.$ref ? item.$ref.split('/').slice(1).reduce((o: any, k: string) => o?.[k], doc) : item);
@@ -37,37 +44,54 @@ export function contractCors(contract: Contract): ContractCors {
     }
     for (const param of params.map(resolve)) if (param?.in === 'header') headerParams.push(param.name);
   }
-  const methods = unique(contract.operations.map((op) => op.method.toUpperCase()));
   return {
-    methods: [...methods, 'OPTIONS'],
-    allowedHeaders: unique(['Authorization', 'Content-Type', 'X-Request-ID', ...headerParams]),
-    exposedHeaders: unique(responseHeaders.filter((h) => h.toLowerCase() !== 'content-type')),
+    allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
+    // The error catalogue's headers are exposed even where no operation declares them (Allow on a 405).
+    exposedHeaders: unique([...responseHeaders, ...ERROR_HEADERS].filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 
-/** Whether the configuration allows this Origin header value. */
-export function originAllowed(policy: Config['cors'], origin: string): boolean {
-  return policy.origins.includes(origin) || (policy.originRegex?.test(origin) ?? false);
+/**
+ * The preflight's Access-Control-Allow-Methods: the path's declared methods and OPTIONS, plus the
+ * requested method when the spec does not declare it, so the browser sends it and sees the 404/405.
+ */
+export function preflightMethods(declared: readonly string[] | undefined, requested: string): string {
+  const methods = [...(declared ?? []), 'OPTIONS'];
+  if (METHOD_TOKEN.test(requested) && !methods.includes(requested)) methods.push(requested);
+  return methods.join(', ');
 }
 
-/** Creates the CORS stage. */
-export function corsPolicy(policy: Config['cors'], contract: Contract): RequestHandler {
+/** Creates the CORS stage; preflight methods come from the same route index the route stage uses. */
+export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestHandler {
   const derived = contractCors(contract);
-  const handle = cors({
-    // Only allowed origins reach `cors` (see below), so the origin is echoed, never `*`.
-    origin: true,
-    credentials: true,
-    methods: [...derived.methods],
-    allowedHeaders: [...derived.allowedHeaders],
-    exposedHeaders: [...derived.exposedHeaders],
-    maxAge: policy.maxAge,
-    optionsSuccessStatus: 204,
-  });
+  const origins = new Set(policy.origins);
+  const regex = policy.originRegex;
+  const allowHeaders = derived.allowedHeaders.join(', ');
+  const exposeHeaders = derived.exposedHeaders.join(', ');
+  const maxAge = String(policy.maxAge);
   return function corsStage(req, res, next) {
+    const origin = req.headers.origin;
+    const requested = req.headers['access-control-request-method'];
+    const preflight = req.method === 'OPTIONS' && origin !== undefined && typeof requested === 'string';
     // Every answer depends on the Origin, so caches must key on it even when none was sent.
-    res.vary('Origin');
-    const origin = req.get('origin');
-    if (origin === undefined || !originAllowed(policy, origin)) return next();
-    handle(req, res, next);
+    res.vary(preflight ? 'Origin, Access-Control-Request-Method' : 'Origin');
+    const allowed = origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
+    if (allowed) {
+      // The origin is echoed, never `*`, so credentials are safe to allow.
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    }
+    if (!preflight) {
+      if (allowed) res.setHeader('Access-Control-Expose-Headers', exposeHeaders);
+      return next();
+    }
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Methods', preflightMethods(routes.methodsFor(req.path), requested));
+      res.setHeader('Access-Control-Allow-Headers', allowHeaders);
+      res.setHeader('Access-Control-Max-Age', maxAge);
+    }
+    res.statusCode = 204;
+    res.setHeader('Content-Length', '0');
+    res.end();
   };
 }

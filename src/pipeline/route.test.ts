@@ -27,9 +27,9 @@ describe('routeIndex', () => {
     expect(index.find('GET', '/jobs/a%20b')?.params).toEqual({ 'job-id': 'a b' });
   });
 
-  it('finds nothing for an undeclared method, and lists the declared ones for Allow', () => {
+  it('finds nothing for an undeclared method, and lists the declared ones for Allow and preflights', () => {
     expect(index.find('PUT', '/jobs/42')).toBeUndefined();
-    expect(index.allowed('/jobs/42')).toEqual(['GET', 'DELETE', 'OPTIONS']);
-    expect(index.allowed('/nowhere')).toEqual([]);
+    expect(index.methodsFor('/jobs/42')).toEqual(['GET', 'DELETE']);
+    expect(index.methodsFor('/nowhere')).toBeUndefined();
   });
 });

@@ -41,13 +41,14 @@ function toRadixPath(template: string): { path: string; names: string[] } {
 /** The operation index: method + path → operation and named path parameters. */
 export interface RouteIndex {
   find(method: string, path: string): { operation: OperationInfo; params: Record<string, string> } | undefined;
-  /** The methods declared for a path (for Allow), empty when the path is not declared. */
-  allowed(path: string): string[];
+  /** The methods the spec declares for a concrete path (upper case), undefined when it declares none. */
+  methodsFor(path: string): readonly string[] | undefined;
 }
 
 /** Builds the index once, at start-up. */
 export function routeIndex(contract: Contract): RouteIndex {
   const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false });
+  const order = new Map(contract.operations.map((op, i) => [op, i]));
   for (const operation of contract.operations) {
     const { path, names } = toRadixPath(operation.path);
     const route: Route = { operation, names };
@@ -69,9 +70,10 @@ export function routeIndex(contract: Contract): RouteIndex {
       });
       return { operation, params };
     },
-    allowed(path) {
-      const methods = PROBE_METHODS.filter((m) => m !== 'OPTIONS' && lookup(m, path) !== null);
-      return methods.length > 0 ? [...methods, 'OPTIONS'] : [];
+    methodsFor(path) {
+      const hits = PROBE_METHODS.map((m) => lookup(m, path)?.store as Route | undefined).filter((r): r is Route => r !== undefined);
+      if (hits.length === 0) return undefined;
+      return hits.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!).map((r) => r.operation.method.toUpperCase());
     },
   };
 }
@@ -86,7 +88,7 @@ export function route(index: RouteIndex): RequestHandler {
       state.pathParams = found.params;
       return next();
     }
-    const allowed = index.allowed(req.path);
-    next(allowed.length > 0 ? methodNotAllowed(req.method, allowed) : notFound());
+    const declared = index.methodsFor(req.path);
+    next(declared ? methodNotAllowed(req.method, [...declared, 'OPTIONS']) : notFound());
   };
 }

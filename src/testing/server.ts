@@ -3,11 +3,11 @@
  * HTTP client that sends the allowed test Origin by default.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../app.js';
+import { mount, pipeline, type Stage } from '../app.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Handlers } from '../contract/handler.js';
-import { loadContract } from '../contract/spec.js';
+import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
@@ -35,6 +35,12 @@ export interface TestServerOptions {
   readonly env?: Record<string, string | undefined>;
   readonly handlers?: Handlers;
   readonly auth?: VerifierOptions;
+  /** A fixture contract instead of openapi.yaml. */
+  readonly contract?: Contract;
+  /** A database instead of a fresh test database (the caller closes it). */
+  readonly db?: Database;
+  /** Rewrites the pipeline before it is mounted (mutation checks). */
+  readonly arrange?: (stages: Stage[]) => Stage[];
 }
 
 /** Starts the app; env entries override the test configuration. */
@@ -42,8 +48,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
   const log = createLogger(config.logLevel);
   const verifier = await createTokenVerifier(config.jwt, log, options.auth);
-  const testDb = await createTestDatabase();
-  const app = createApp({ config, contract: loadContract(), db: testDb.db, log, verifier, handlers: options.handlers });
+  const testDb = options.db ? { db: options.db, drop: async () => {} } : await createTestDatabase();
+  const contract = options.contract ?? loadContract();
+  const stages = pipeline({ config, contract, db: testDb.db, log, verifier, handlers: options.handlers });
+  const app = mount(options.arrange ? options.arrange(stages) : stages);
   const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContract } from '../contract/spec.js';
+import { errorCases, type ErrorCase } from '../testing/error-cases.js';
+import { closeWorld, openWorldResources, startWorld, type World, type WorldResources } from '../testing/error-world.js';
+import { ALLOWED_ORIGIN } from '../testing/server.js';
+
+const enumValues: string[] = loadContract().document.components.schemas.ErrorType.enum;
+
+let resources: WorldResources;
+let world: World;
+let cases: ErrorCase[];
+
+beforeAll(async () => {
+  resources = await openWorldResources();
+  world = await startWorld(resources);
+  cases = errorCases(resources);
+});
+afterAll(async () => {
+  await closeWorld(world);
+  await resources.close();
+});
+
+const send = (c: ErrorCase, origin: string) =>
+  world[c.request.target].request(c.request.path, {
+    method: c.request.method,
+    headers: { ...c.request.headers, origin },
+    ...(c.request.body === undefined ? {} : { body: c.request.body }),
+  });
+
+describe('every error_type of openapi.yaml', () => {
+  it('is the set the cases produce, so a new value needs a case', () => {
+    expect(new Set(cases.map((c) => c.errorType))).toEqual(new Set(enumValues));
+  });
+
+  it.each(enumValues)('%s is produced by a real request, with CORS, for every case that names it', async (errorType) => {
+    const mine = cases.filter((c) => c.errorType === errorType);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const c of mine) {
+      const res = await send(c, ALLOWED_ORIGIN);
+      const body = await res.json();
+      expect({ name: c.name, status: res.status, error_type: body.error_type, status_code: body.status_code }).toEqual({
+        name: c.name,
+        status: c.status,
+        error_type: errorType,
+        status_code: c.status,
+      });
+      expect(body.request_id).toBe(res.headers.get('x-request-id'));
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(res.headers.get('vary')).toBe('Origin');
+      const exposed = (res.headers.get('access-control-expose-headers') ?? '').split(', ');
+      for (const [name, pattern] of Object.entries(c.exposed)) {
+        expect(res.headers.get(name), `${c.name}: ${name}`).toMatch(pattern);
+        expect(exposed, `${c.name}: ${name} is exposed`).toContain(name);
+      }
+      expect(exposed).toContain('X-Request-ID');
+    }
+  });
+});
+
+describe('a foreign Origin', () => {
+  it('gets the same errors without a single CORS header', async () => {
+    for (const c of cases) {
+      const res = await send(c, 'https://evil.example');
+      expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: c.status });
+      const cors: string[] = [];
+      res.headers.forEach((_value, name) => name.startsWith('access-control-') && cors.push(name));
+      expect(cors).toEqual([]);
+      expect(res.headers.get('vary')).toBe('Origin');
+      await res.arrayBuffer();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The apps that together produce every error_type through real mechanisms: the Tasks API itself,
+ * one whose handler throws, a fixture with scopes, a unique index and a small rate limiter, and
+ * two whose database is down (connection refused, connect timeout).
+ */
+import type { Stage } from '../app.js';
+import type { Handler, Handlers } from '../contract/handler.js';
+import { contractFrom, loadContract, type Contract } from '../contract/spec.js';
+import type { Database } from '../db/database.js';
+import { openPg } from '../db/pg.js';
+import { rateLimited } from '../errors.js';
+import { handlers } from '../handlers/index.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { blackHole, refusedPort, type Outage } from './outage.js';
+import { startTestServer, type TestServer } from './server.js';
+import { mintToken } from './tokens.js';
+
+/** Which app a request goes to. */
+export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout';
+
+/** The scope the fixture contract requires for getTask. */
+export const FIXTURE_SCOPE = 'tasks:read';
+/** A title the fixture database already holds for the test user, so creating it again conflicts. */
+export const TAKEN_TITLE = 'Already taken';
+
+/** Databases and tokens shared by every app of a world (and by mutant apps built from it). */
+export interface WorldResources {
+  readonly tokens: { readonly user: string; readonly unscoped: string; readonly limited: string };
+  readonly dbs: Readonly<Record<Target, Database>>;
+  close(): Promise<void>;
+}
+
+/** The Tasks contract with a scope on getTask, so a token without it is refused (403). */
+function fixtureContract(): Contract {
+  const document = structuredClone(loadContract().document);
+  document.paths['/api/tasks/{taskId}'].get.security = [{ bearerAuth: [FIXTURE_SCOPE] }];
+  return contractFrom(document);
+}
+
+/** A fixed-window limit per caller around one handler (a fixture; the product has no limiter). */
+function limitPerCaller(handler: Handler<'listTasks'>, max: number, windowSeconds: number): Handler<'listTasks'> {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return async (input, ctx) => {
+    const now = Date.now();
+    let window = windows.get(input.userId ?? '');
+    if (!window || window.resetAt <= now) windows.set(input.userId ?? '', (window = { count: 0, resetAt: now + windowSeconds * 1000 }));
+    window.count += 1;
+    if (window.count > max) throw rateLimited(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
+    return handler(input, ctx);
+  };
+}
+
+const brokenHandlers: Handlers = {
+  ...handlers,
+  getTask: async () => {
+    throw new Error('relation "tasks" does not exist at SELECT secret FROM tasks');
+  },
+  listTasks: async () => ({ status: 200, body: { items: [{ id: 'not-a-task' }], next_cursor: null } }) as never,
+};
+
+/** Opens the databases and mints the tokens a world needs. */
+export async function openWorldResources(): Promise<WorldResources> {
+  // One database for every app (creating one is the slow part); the unique index is a fixture,
+  // the Tasks table has none, and no other case creates a task with TAKEN_TITLE.
+  const fixture: TestDatabase = await createTestDatabase();
+  await fixture.db.query('CREATE UNIQUE INDEX tasks_unique_title ON tasks (user_id, title)');
+  await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), $1, $2)', ['user-errors', TAKEN_TITLE]);
+  const refused: Outage = await refusedPort();
+  const hole: Outage = await blackHole();
+  const dbDown = openPg({ url: refused.url, connectTimeoutMs: 2000 });
+  const dbTimeout = openPg({ url: hole.url, connectTimeoutMs: 300 });
+  return {
+    tokens: {
+      user: await mintToken('user-errors', { scope: FIXTURE_SCOPE }),
+      unscoped: await mintToken('user-errors'),
+      limited: await mintToken('user-limited'),
+    },
+    dbs: { api: fixture.db, broken: fixture.db, fixture: fixture.db, dbDown, dbTimeout },
+    async close() {
+      await Promise.all([dbDown.close(), dbTimeout.close()]);
+      await Promise.all([hole.close(), refused.close(), fixture.drop()]);
+    },
+  };
+}
+
+/** Starts one target app over the shared resources; `arrange` rewrites its pipeline. */
+export async function startTarget(
+  resources: WorldResources,
+  target: Target,
+  options: { env?: Record<string, string>; arrange?: (stages: Stage[]) => Stage[] } = {},
+): Promise<TestServer> {
+  const db = resources.dbs[target];
+  const base = { env: options.env, arrange: options.arrange, db };
+  if (target === 'broken') return startTestServer({ ...base, handlers: brokenHandlers });
+  if (target !== 'fixture') return startTestServer(base);
+  const server = await startTestServer({
+    ...base,
+    contract: fixtureContract(),
+    handlers: { ...handlers, listTasks: limitPerCaller(handlers.listTasks, 1, 3600) },
+  });
+  // The limited caller spends its one request now; every later one is over the limit.
+  const first = await server.request('/api/tasks', { token: resources.tokens.limited });
+  if (first.status !== 200) throw new Error(`the rate-limit fixture's first request answered ${first.status}`);
+  return server;
+}
+
+/** Every target app of a world, started. */
+export type World = Readonly<Record<Target, TestServer>>;
+
+/** Starts all targets; close them with closeWorld. */
+export async function startWorld(resources: WorldResources, env?: Record<string, string>): Promise<World> {
+  const targets: Target[] = ['api', 'broken', 'fixture', 'dbDown', 'dbTimeout'];
+  const servers = await Promise.all(targets.map((t) => startTarget(resources, t, { env })));
+  return Object.fromEntries(targets.map((t, i) => [t, servers[i]!])) as Record<Target, TestServer>;
+}
+
+/** Stops every app of a world (the resources stay open). */
+export async function closeWorld(world: World): Promise<void> {
+  await Promise.all(Object.values(world).map((server) => server.close()));
+}

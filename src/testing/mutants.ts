@@ -1,0 +1,50 @@
+/**
+ * Deliberately broken pipelines for the mutation check: each loses CORS on one error path the
+ * way real apps do (an error answered without the headers, CORS mounted after a stage that fails).
+ * They only rearrange the stage list that createApp mounts; product code has no test branches.
+ */
+import type { ErrorRequestHandler } from 'express';
+import type { Stage } from '../app.js';
+import { toApiError } from '../pipeline/translate-error.js';
+
+/** A named way to break one error path. */
+export interface Mutant {
+  readonly name: string;
+  readonly arrange: (stages: Stage[]) => Stage[];
+}
+
+function indexOf(stages: readonly Stage[], name: string): number {
+  const at = stages.findIndex((s) => s.name === name);
+  if (at < 0) throw new Error(`no stage named ${name}`);
+  return at;
+}
+
+/** Errors of this status reach the formatter with every Access-Control-* header removed. */
+export function stripCorsFor(status: number): Mutant {
+  const strip: ErrorRequestHandler = function stripCorsStage(error, _req, res, next) {
+    if (toApiError(error).status === status) {
+      for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
+    }
+    next(error);
+  };
+  return {
+    name: `the ${status} responses lose their CORS headers`,
+    arrange: (stages) => {
+      const at = indexOf(stages, 'format-error');
+      return [...stages.slice(0, at), { name: 'mutant', handlers: [strip] }, ...stages.slice(at)];
+    },
+  };
+}
+
+/** CORS is mounted after another stage, so that stage's errors (and preflights) go out without it. */
+export function corsAfter(stageName: string): Mutant {
+  return {
+    name: `CORS is mounted after the ${stageName} stage`,
+    arrange: (stages) => {
+      const cors = stages[indexOf(stages, 'cors')]!;
+      const rest = stages.filter((s) => s !== cors);
+      const at = indexOf(rest, stageName) + 1;
+      return [...rest.slice(0, at), cors, ...rest.slice(at)];
+    },
+  };
+}
