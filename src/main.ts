@@ -1,15 +1,15 @@
 /**
- * The only file with side effects: load config → open the database → migrate → createApp →
- * listen; SIGTERM/SIGINT stop accepting, finish in-flight requests, close the pool, exit 0.
+ * The only file with side effects: load config → open the database → migrate (retried in the
+ * background while the database is down) → createApp → listen; SIGTERM/SIGINT stop accepting,
+ * finish in-flight requests, close the pool, exit 0.
  */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadContract } from './contract/spec.js';
-import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { gateOnMigrations } from './db/readiness.js';
 import { createLogger } from './logger.js';
-
-const SHUTDOWN_GRACE_MS = 10_000;
+import { closeConnectionsWhenDraining, drain } from './shutdown.js';
 
 let config;
 try {
@@ -26,35 +26,39 @@ const log = createLogger(config.logLevel);
 if (config.jwt.usingDevelopmentSecret) {
   log.warn('JWT_SECRET is not set: using the documented development secret. Never do this in production.');
 }
-const contract = loadContract();
-const db = await openDatabase(config.database);
-try {
-  const applied = await migrate(db);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
-} catch (error) {
-  log.fatal({ cause: error instanceof Error ? error.message : String(error) }, 'migrations failed');
-  await db.close();
-  process.exit(1);
-}
+/** What a log line may say about a database error: its kind, code and message, never a stack. */
+const cause = (error: unknown) =>
+  error instanceof Error ? { kind: error.name, code: (error as { code?: unknown }).code, message: error.message.slice(0, 200) } : { kind: typeof error };
 
-const app = createApp({ config, contract, db, log });
+const contract = loadContract();
+const raw = await openDatabase(config.database);
+const gate = gateOnMigrations(raw, {
+  onApplied: (applied) => log.info({ applied }, 'migrations applied'),
+  onUnavailable: (error, retryInMs) => log.warn({ cause: cause(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
+  onFatal: (error) => {
+    log.fatal({ cause: cause(error) }, 'migrations failed; refusing to serve');
+    void raw.close().finally(() => process.exit(1));
+  },
+});
+
+let draining = false;
+const app = createApp({ config, contract, db: gate.db, log });
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ host: config.host, port, database: db.driver }, `specgate listening on http://${config.host}:${port}`);
+  log.info({ host: config.host, port, database: raw.driver }, `specgate listening on http://${config.host}:${port}`);
 });
+closeConnectionsWhenDraining(server, () => draining);
 
 async function shutdown(signal: string) {
-  log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-  force.unref();
-  server.close(() => {
-    void db.close().finally(() => {
-      log.info('stopped');
-      process.exit(0);
-    });
-  });
-  server.closeIdleConnections();
+  if (draining) return;
+  draining = true;
+  log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  gate.stop();
+  await drain(server);
+  await raw.close().catch((error: unknown) => log.warn({ cause: cause(error) }, 'closing the database failed'));
+  log.info('stopped');
+  process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -9,7 +9,8 @@ import type { Handlers } from '../contract/handler.js';
 import { loadContract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createLogger } from '../logger.js';
-import { createTestDatabase } from './database.js';
+import { gateOnMigrations } from '../db/readiness.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 /** An Origin the test apps allow. */
@@ -27,11 +28,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts the app; env entries override the test configuration. */
-export async function startTestServer(options: { env?: Record<string, string>; handlers?: Handlers } = {}): Promise<TestServer> {
+/** Starts the app over a fresh test database (or the one given); env entries override the test configuration. */
+export async function startTestServer(
+  options: { env?: Record<string, string>; handlers?: Handlers; database?: TestDatabase } = {},
+): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
-  const testDb = await createTestDatabase();
-  const app = createApp({ config, contract: loadContract(), db: testDb.db, log: createLogger(config.logLevel), handlers: options.handlers });
+  const testDb = options.database ?? (await createTestDatabase());
+  // As in main.ts: nothing reaches the database before its migrations are applied.
+  const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
+  const app = createApp({ config, contract: loadContract(), db: gate.db, log: createLogger(config.logLevel), handlers: options.handlers });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,6 +51,7 @@ export async function startTestServer(options: { env?: Record<string, string>; h
       return fetch(url + path, { ...init, headers: merged });
     },
     async close() {
+      gate.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.drop();
