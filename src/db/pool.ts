@@ -11,6 +11,7 @@ import { isConnectionError } from './errors.js';
 export interface PoolClientLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
   release(destroy?: boolean): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The part of a node-postgres Pool this module uses. */
@@ -46,6 +47,9 @@ export function poolDatabase(driver: 'pg' | 'neon', pool: PoolLike, settings: Po
       try {
         client = await pool.connect();
         if (!prepared.has(client)) {
+          // A checked-out client whose connection drops between statements emits 'error'; the
+          // statement that follows fails and discards the client, so the event itself is not fatal.
+          client.on('error', () => {});
           // A startup parameter would be refused by Neon's pooler and dropped by its proxy; SET works on both.
           await client.query(`SET statement_timeout = ${Math.trunc(settings.statementTimeoutMs)}`);
           prepared.add(client);
