@@ -9,7 +9,7 @@ import { loadContract } from './contract/spec.js';
 import { openDatabase } from './db/open.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createLogger } from './logger.js';
-import { closeConnectionsWhenDraining, drain } from './shutdown.js';
+import { createDrainer } from './shutdown.js';
 
 let config;
 try {
@@ -41,23 +41,21 @@ const gate = gateOnMigrations(raw, {
   },
 });
 
-let draining = false;
 const app = createApp({ config, contract, db: gate.db, log });
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, database: raw.driver }, `specgate listening on http://${config.host}:${port}`);
 });
-closeConnectionsWhenDraining(server, () => draining);
+const drainer = createDrainer(server);
 
 async function shutdown(signal: string) {
-  if (draining) return;
-  draining = true;
+  if (drainer.draining) return;
   log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
   gate.stop();
-  await drain(server);
+  await drainer.drain();
   await raw.close().catch((error: unknown) => log.warn({ cause: cause(error) }, 'closing the database failed'));
-  log.info('stopped');
+  log.info({ connections: drainer.accepted }, 'stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
