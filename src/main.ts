@@ -32,15 +32,21 @@ const cause = (error: unknown) =>
 
 const contract = loadContract();
 const raw = await openDatabase(config.database);
+let fatal = false;
 const gate = gateOnMigrations(raw, {
   onApplied: (applied) => log.info({ applied }, 'migrations applied'),
   onUnavailable: (error, retryInMs) => log.warn({ cause: cause(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
   onFatal: (error) => {
     log.fatal({ cause: cause(error) }, 'migrations failed; refusing to serve');
+    fatal = true;
     void raw.close().finally(() => process.exit(1));
   },
 });
 
+// An edited migration or bad SQL stops us here, before listening; a database that is down does not.
+await gate.firstAttempt;
+// After a fatal migration error the pool is closing and the process exits 1; never listen.
+if (fatal) await new Promise<never>(() => {});
 const app = createApp({ config, contract, db: gate.db, log });
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();

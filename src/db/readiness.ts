@@ -27,6 +27,8 @@ export interface ReadinessOptions {
 export interface ReadinessGate {
   readonly db: Database;
   readonly ready: boolean;
+  /** Settles when the first attempt has (whatever its outcome), so start-up can refuse a fatal error before listening. */
+  readonly firstAttempt: Promise<void>;
   /** Stops background retries. */
   stop(): void;
 }
@@ -78,8 +80,9 @@ export function gateOnMigrations(db: Database, options: ReadinessOptions): Readi
     }
   };
 
-  void attempt().catch(() => {});
+  const firstAttempt = attempt().catch(() => {});
   return {
+    firstAttempt,
     get ready() {
       return ready;
     },

@@ -11,6 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface WsProxy {
   /** host:port/path, the form neonConfig.wsProxy and NEON_WS_PROXY take. */
   readonly address: string;
+  /** WebSocket connections piped so far (shows the driver really went through the proxy). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,9 @@ function pipe(socket: WebSocket, port: number) {
 export async function startWsProxy(): Promise<WsProxy> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
+  let connections = 0;
   wss.on('connection', (socket, request) => {
+    connections++;
     const port = targetOf(request.url);
     if (port === undefined) socket.close(1008, 'address must be a 127.0.0.1 port');
     else pipe(socket, port);
@@ -46,6 +50,9 @@ export async function startWsProxy(): Promise<WsProxy> {
   const { port } = wss.address() as AddressInfo;
   return {
     address: `127.0.0.1:${port}/v1`,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
