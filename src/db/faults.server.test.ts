@@ -92,6 +92,31 @@ describe('the database is down when the server starts', () => {
   });
 });
 
+describe('a database that takes a moment to accept connections (a Neon cold start)', () => {
+  let proxy: TcpProxy;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    proxy = await startTcpProxy();
+    await proxy.down();
+    const database = await createTestDatabase({ migrate: false, port: proxy.port, env: { DB_CONNECT_RETRIES: '4' } });
+    server = await startTestServer({ database });
+  });
+  afterAll(async () => {
+    await server.close();
+    await proxy.close();
+  });
+
+  it('is waited for by the bounded connect retry: the first request succeeds instead of failing', async () => {
+    const pending = server.request('/health');
+    await sleep(250);
+    await proxy.up();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: 'up', version: '0.1.0' });
+  });
+});
+
 describe('backends killed with pg_terminate_backend', () => {
   let server: TestServer;
   let name: string;
