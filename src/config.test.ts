@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8000);
     expect(config.host).toBe('0.0.0.0');
-    expect(config.database).toEqual({ driver: 'pglite', url: undefined, dataDir: './.data' });
+    expect(config.database).toEqual({ driver: 'pglite', dataDir: './.data', poolMax: 10, connectTimeoutMs: 5000, connectRetries: 2, statementTimeoutMs: 10000 });
     expect(config.cors.origins).toEqual(['http://localhost:3000', 'http://localhost:5173', 'http://127.0.0.1:3000', 'http://127.0.0.1:5173']);
     expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.jwt.usingDevelopmentSecret).toBe(true);
@@ -43,7 +43,7 @@ describe('loadConfig', () => {
     ).toEqual([
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud").',
       'PORT must be an integer from 0 to 65535 (got "eighty").',
-      'DB_DRIVER must be "pglite" or "pg" (got "mysql").',
+      'DB_DRIVER must be "pglite", "pg" or "neon" (got "mysql").',
       'CORS_ORIGINS has "https://app.example.com/"; a browser sends the origin as scheme://host[:port] in lower case, without path, query, trailing slash or default port. Write "https://app.example.com".',
       'JWT_SECRET must be at least 32 bytes long.',
     ]);

@@ -16,7 +16,21 @@ const DEVELOPMENT_ORIGINS = [
   'http://127.0.0.1:5173',
 ];
 
-export type DbDriver = 'pglite' | 'pg';
+export type DbDriver = 'pglite' | 'pg' | 'neon';
+
+const DRIVERS: readonly DbDriver[] = ['pglite', 'pg', 'neon'];
+
+/** Where the API's data lives and how hard it tries to reach it (docs/database.md). */
+export interface DatabaseConfig {
+  readonly driver: DbDriver;
+  readonly url: string | undefined;
+  readonly dataDir: string;
+  readonly poolMax: number;
+  readonly connectTimeoutMs: number;
+  readonly connectRetries: number;
+  readonly statementTimeoutMs: number;
+  readonly neonWsProxy: string | undefined;
+}
 
 /** The validated, frozen settings the whole server runs on. */
 export interface Config {
@@ -24,7 +38,7 @@ export interface Config {
   readonly host: string;
   readonly production: boolean;
   readonly logLevel: string;
-  readonly database: { readonly driver: DbDriver; readonly url: string | undefined; readonly dataDir: string };
+  readonly database: DatabaseConfig;
   readonly cors: {
     readonly origins: readonly string[];
     readonly originRegex: RegExp | undefined;
@@ -124,18 +138,37 @@ function originRegex(env: Env, problems: string[]): RegExp | undefined {
   return regex;
 }
 
-function database(env: Env, problems: string[]): Config['database'] {
+/** Neon's hosts (ep-NAME.REGION.aws.neon.tech, pooled or direct) get the Neon driver unless DB_DRIVER says otherwise. */
+const isNeonHost = (url: string): boolean => {
+  try {
+    return /(^|\.)neon\.tech$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+function database(env: Env, problems: string[]): DatabaseConfig {
   const url = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
   const forced = env.DB_DRIVER === '' ? undefined : env.DB_DRIVER;
-  if (forced !== undefined && forced !== 'pglite' && forced !== 'pg') {
-    problems.push(`DB_DRIVER must be "pglite" or "pg" (got "${forced}").`);
+  if (forced !== undefined && !DRIVERS.includes(forced as DbDriver)) {
+    problems.push(`DB_DRIVER must be "pglite", "pg" or "neon" (got "${forced}").`);
   }
   if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
     problems.push('DATABASE_URL must start with postgres:// or postgresql://.');
   }
-  const driver: DbDriver = forced === 'pglite' || forced === 'pg' ? forced : url === undefined ? 'pglite' : 'pg';
-  if (driver === 'pg' && url === undefined) problems.push('DB_DRIVER=pg needs DATABASE_URL.');
-  return { driver, url, dataDir: env.PGLITE_DATA_DIR || './.data' };
+  const auto: DbDriver = url === undefined ? 'pglite' : isNeonHost(url) ? 'neon' : 'pg';
+  const driver = DRIVERS.includes(forced as DbDriver) ? (forced as DbDriver) : auto;
+  if (driver !== 'pglite' && url === undefined) problems.push(`DB_DRIVER=${driver} needs DATABASE_URL.`);
+  return {
+    driver,
+    url,
+    dataDir: env.PGLITE_DATA_DIR || './.data',
+    poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000, problems),
+    connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, problems),
+    connectRetries: integer(env, 'DB_CONNECT_RETRIES', 2, 0, 10, problems),
+    statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000, problems),
+    neonWsProxy: env.NEON_WS_PROXY || undefined,
+  };
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -1,17 +1,17 @@
 /**
- * The only file with side effects: load config → fetch the JWKS → open the database → migrate →
+ * The only file with side effects: load config → build the token verifier (fetching the JWKS) →
+ * open the database → migrate (retried in the background while the database is down) →
  * createApp → listen; SIGTERM/SIGINT stop accepting, finish in-flight requests, close the pool, exit 0.
  */
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/verifier.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadContract } from './contract/spec.js';
-import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
 import { createLogger } from './logger.js';
-
-const SHUTDOWN_GRACE_MS = 10_000;
+import { createDrainer } from './shutdown.js';
 
 let config;
 try {
@@ -28,6 +28,10 @@ const log = createLogger(config.logLevel);
 if (config.jwt.usingDevelopmentSecret) {
   log.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
 }
+/** What a log line may say about a database error: its kind, code and message, never a stack. */
+const cause = (error: unknown) =>
+  error instanceof Error ? { kind: error.name, code: (error as { code?: unknown }).code, message: error.message.slice(0, 200) } : { kind: typeof error };
+
 const contract = loadContract();
 let verifier;
 try {
@@ -36,34 +40,38 @@ try {
   log.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-const db = await openDatabase(config.database);
-try {
-  const applied = await migrate(db);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
-} catch (error) {
-  log.fatal({ cause: error instanceof Error ? error.message : String(error) }, 'migrations failed');
-  await db.close();
-  process.exit(1);
-}
+const raw = await openDatabase(config.database);
+let fatal = false;
+const gate = gateOnMigrations(raw, {
+  onApplied: (applied) => log.info({ applied }, 'migrations applied'),
+  onUnavailable: (error, retryInMs) => log.warn({ cause: cause(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
+  onFatal: (error) => {
+    log.fatal({ cause: cause(error) }, 'migrations failed; refusing to serve');
+    fatal = true;
+    void raw.close().finally(() => process.exit(1));
+  },
+});
 
-const app = createApp({ config, contract, db, log, verifier });
+// An edited migration or bad SQL stops us here, before listening; a database that is down does not.
+await gate.firstAttempt;
+// After a fatal migration error the pool is closing and the process exits 1; never listen.
+if (fatal) await new Promise<never>(() => {});
+const app = createApp({ config, contract, db: gate.db, log, verifier });
 const server = createHttpServer(app).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ host: config.host, port, database: db.driver }, `specgate listening on http://${config.host}:${port}`);
+  log.info({ host: config.host, port, database: raw.driver }, `specgate listening on http://${config.host}:${port}`);
 });
+const drainer = createDrainer(server);
 
 async function shutdown(signal: string) {
-  log.info({ signal }, 'shutting down');
-  const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-  force.unref();
-  server.close(() => {
-    void db.close().finally(() => {
-      log.info('stopped');
-      process.exit(0);
-    });
-  });
-  server.closeIdleConnections();
+  if (drainer.draining) return;
+  log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  gate.stop();
+  await drainer.drain();
+  await raw.close().catch((error: unknown) => log.warn({ cause: cause(error) }, 'closing the database failed'));
+  log.info({ connections: drainer.accepted }, 'stopped');
+  process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

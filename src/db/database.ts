@@ -10,7 +10,7 @@ export interface Queryable {
 
 /** A database handle: statements, transactions, a liveness probe and shutdown. */
 export interface Database extends Queryable {
-  readonly driver: 'pglite' | 'pg';
+  readonly driver: 'pglite' | 'pg' | 'neon';
   /** Runs fn in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */

@@ -4,23 +4,28 @@
  */
 import { ApiError, conflict, serviceUnavailable, validationError } from '../errors.js';
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
+const CONNECTION_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|WebSocket|socket hang up|Cannot use a pool after calling end/i;
+
+/** Whether an error means the server could not be reached or the connection broke (not a SQL error). */
+export function isConnectionError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const code = String((error as { code?: unknown }).code ?? '');
+  const message = String((error as { message?: unknown }).message ?? '');
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+  return CONNECTION_CODES.has(code) || CONNECTION_MESSAGES.test(message);
+}
 
 /** Maps a database error to the ApiError a client should see, or undefined when it is not one. */
 export function translateDbError(error: unknown): ApiError | undefined {
   if (!error || typeof error !== 'object' || error instanceof ApiError) return undefined;
   const code = String((error as { code?: unknown }).code ?? '');
-  const message = String((error as { message?: unknown }).message ?? '');
   if (code === '23505') return conflict();
   if (code === '23503' || code === '23514' || code === '22001' || code === '23502') {
     return validationError([{ location: 'body', path: '', message: 'violates a data constraint' }]);
   }
   if (code === '57014') return serviceUnavailable('The database did not answer in time. Try again shortly.', 2, error);
-  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') {
-    return serviceUnavailable(undefined, 5, error);
-  }
-  if (CONNECTION_CODES.has(code) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
-    return serviceUnavailable(undefined, 5, error);
-  }
+  if (isConnectionError(error)) return serviceUnavailable(undefined, 5, error);
   return undefined;
 }

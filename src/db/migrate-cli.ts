@@ -1,13 +1,24 @@
-/** `npm run db:migrate`: applies pending migrations to the configured database and exits. */
-import { loadConfig } from '../config.js';
+/** `npm run db:migrate`: applies pending migrations to the configured database and exits (1 on failure, naming the cause). */
+import { ConfigError, loadConfig } from '../config.js';
 import { migrate } from './migrate.js';
 import { openDatabase } from './open.js';
 
-const config = loadConfig();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
 const db = await openDatabase(config.database);
 try {
   const applied = await migrate(db);
   process.stdout.write(applied.length > 0 ? `Applied: ${applied.join(', ')}\n` : 'No pending migrations.\n');
+} catch (error) {
+  const code = (error as { code?: unknown }).code;
+  process.stderr.write(`Migration failed: ${error instanceof Error ? error.message : String(error)}${typeof code === 'string' ? ` (${code})` : ''}\n`);
+  process.exitCode = 1;
 } finally {
   await db.close();
 }

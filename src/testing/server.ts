@@ -11,7 +11,8 @@ import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
-import { createTestDatabase } from './database.js';
+import { gateOnMigrations } from '../db/readiness.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 /** An Origin the test apps allow. */
@@ -39,6 +40,8 @@ export interface TestServerOptions {
   readonly contract?: Contract;
   /** A database instead of a fresh test database (the caller closes it). */
   readonly db?: Database;
+  /** A test database the server takes over (dropped on close). */
+  readonly database?: TestDatabase;
   /** Rewrites the pipeline before it is mounted (mutation checks). */
   readonly arrange?: (stages: Stage[]) => Stage[];
 }
@@ -48,9 +51,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
   const log = createLogger(config.logLevel);
   const verifier = await createTokenVerifier(config.jwt, log, options.auth);
-  const testDb = options.db ? { db: options.db, drop: async () => {} } : await createTestDatabase();
+  const testDb = options.database ?? (options.db ? { db: options.db, name: undefined, url: undefined, drop: async () => {} } : await createTestDatabase());
+  // As in main.ts: nothing reaches the database before its migrations are applied.
+  const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
-  const stages = pipeline({ config, contract, db: testDb.db, log, verifier, handlers: options.handlers });
+  const stages = pipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
   const app = mount(options.arrange ? options.arrange(stages) : stages);
   const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -66,6 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return fetch(url + path, { ...init, headers: merged });
     },
     async close() {
+      gate.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await testDb.drop();

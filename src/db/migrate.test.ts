@@ -1,0 +1,65 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './database.js';
+import { MIGRATIONS_DIR, MigrationChecksumError, migrate } from './migrate.js';
+import { openPglite } from './pglite.js';
+import { gateOnMigrations } from './readiness.js';
+
+let dir = '';
+let db: Database;
+
+beforeAll(async () => {
+  db = await openPglite('memory://');
+});
+afterAll(() => db.close());
+// One embedded database for the file (creating one is slow); each test starts from an empty schema.
+beforeEach(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = mkdtempSync(join(tmpdir(), 'specgate-migrations-'));
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  await db.query('DROP SCHEMA public CASCADE');
+  await db.query('CREATE SCHEMA public');
+});
+
+describe('migrate', () => {
+  it('applies each file once, in name order, and records it', async () => {
+    appendFileSync(join(dir, '002_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
+    expect(await migrate(db, dir)).toEqual(['001_create_tasks.sql', '002_add_priority.sql']);
+    expect(await migrate(db, dir)).toEqual([]);
+    const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(['001_create_tasks.sql', '002_add_priority.sql']);
+  });
+
+  it('refuses an applied migration that was edited, naming the file, and applies nothing after it', async () => {
+    await migrate(db, dir);
+    appendFileSync(join(dir, '001_create_tasks.sql'), '\nCREATE INDEX tasks_title ON tasks (title);\n');
+    appendFileSync(join(dir, '002_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
+    const failure = migrate(db, dir);
+    await expect(failure).rejects.toBeInstanceOf(MigrationChecksumError);
+    await expect(failure).rejects.toThrow(
+      'Migration 001_create_tasks.sql was edited after it was applied; restore it and add a new migration instead.',
+    );
+    expect(await db.query("SELECT 1 FROM schema_migrations WHERE version = '002_add_priority.sql'")).toEqual([]);
+  });
+});
+
+describe('gateOnMigrations', () => {
+  it('reports an edited migration as fatal and answers 503 instead of querying', async () => {
+    await migrate(db, dir);
+    appendFileSync(join(dir, '001_create_tasks.sql'), '\n-- edited\n');
+    const fatal = new Promise<unknown>((resolve) => {
+      const gate = gateOnMigrations(db, { migrationsDir: dir, onFatal: resolve });
+      void gate.db.query('SELECT 1').catch(() => {});
+    });
+    expect(await fatal).toBeInstanceOf(MigrationChecksumError);
+  });
+
+  it('lets queries through once the migrations are applied', async () => {
+    const gate = gateOnMigrations(db, { migrationsDir: dir, onFatal: () => {} });
+    expect(await gate.db.query('SELECT count(*)::int AS n FROM tasks')).toEqual([{ n: 0 }]);
+    expect(gate.ready).toBe(true);
+    gate.stop();
+  });
+});
