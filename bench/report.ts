@@ -18,6 +18,37 @@ interface Run {
   readonly scaling: readonly ScalingResult[];
 }
 
+/** A run of the same harness at an earlier commit, shown for comparison (bench/baseline-*.json). */
+export interface Baseline extends Run {
+  readonly commit: string;
+  readonly description: string;
+}
+
+/** One target of issue 7, evaluated on this run's figures. */
+function targets(run: Run): string {
+  const by = (name: string) => run.results.find((r) => r.name === name);
+  const rps = (name: string, w: Workload) => by(name)?.workloads[w]?.rps ?? NaN;
+  const p99 = (name: string, w: Workload) => by(name)?.workloads[w]?.p99 ?? NaN;
+  const scale = (n: number) => run.scaling.find((s) => s.operations === n);
+  const last10 = scale(10)?.lastRps ?? NaN;
+  const rows: [string, number, string, boolean][] = [
+    ['GET: specgate ÷ bare Express', rps('specgate', WORKLOADS[0]!) / rps('express', WORKLOADS[0]!), '≥ 0.85', false],
+    ['POST: specgate ÷ bare Express', rps('specgate', WORKLOADS[1]!) / rps('express', WORKLOADS[1]!), '≥ 0.85', false],
+    ['last of 1,000 operations ÷ last of 10', (scale(1000)?.lastRps ?? NaN) / last10, '≥ 0.9', false],
+    ['last of 5,000 operations ÷ last of 10', (scale(5000)?.lastRps ?? NaN) / last10, '≥ 0.9', false],
+    ['GET p99: specgate ÷ bare Express', p99('specgate', WORKLOADS[0]!) / p99('express', WORKLOADS[0]!), '≤ 2', true],
+    ['POST p99: specgate ÷ bare Express', p99('specgate', WORKLOADS[1]!) / p99('express', WORKLOADS[1]!), '≤ 2', true],
+  ];
+  const startup = by('specgate')?.startupMs ?? NaN;
+  const lines = rows.map(([what, value, target, atMost]) => {
+    const limit = Number(target.replace(/[^0-9.]/g, ''));
+    const holds = Number.isFinite(value) ? (atMost ? value <= limit : value >= limit) : undefined;
+    return `| ${what} | ${fmt(value, 2)} | ${target} | ${holds === undefined ? 'not measured' : holds ? 'holds' : 'does not hold'} |`;
+  });
+  lines.push(`| start-up on openapi.yaml, spec load to listening (database excluded) | ${fmt(startup)} ms | ≤ 500 ms | ${Number.isFinite(startup) ? (startup <= 500 ? 'holds' : 'does not hold') : 'not measured'} |`);
+  return lines.join('\n');
+}
+
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
 
@@ -37,7 +68,7 @@ function chart(run: Run): string {
 }
 
 /** Renders and writes the report. */
-export function writeReport(run: Run): void {
+export function writeReport(run: Run, baseline?: Baseline): void {
   const by = (name: string) => run.results.find((r) => r.name === name);
   const ratio = (name: string, base: string, w: Workload) => (by(name)?.workloads[w]?.rps ?? NaN) / (by(base)?.workloads[w]?.rps ?? NaN);
   const throughput = run.results
@@ -67,6 +98,12 @@ npm run bench -- --quick # one short round, proves the harness works (CI)
 
 ![requests per second](performance.svg)
 
+## Targets (issue 7), from this run
+
+| target | measured | required | |
+|---|---|---|---|
+${targets(run)}
+
 ## Throughput and latency
 
 | contender | GET req/s | GET p50 / p99 ms | GET ÷ (a) | GET ÷ (b) | POST req/s | POST p50 / p99 ms | POST ÷ (a) | POST ÷ (b) | peak RSS MiB |
@@ -82,6 +119,29 @@ Start-up is from spec load to listening, measured in the server; "first request"
 |---|---|---|---|---|---|---|
 ${scaling}
 `;
-  writeFileSync('docs/performance.md', markdown);
+  const comparison = baseline
+    ? `
+## The same harness on the library stack (commit ${baseline.commit})
+
+${baseline.description} Measured ${baseline.meta.date} with ${baseline.meta.rounds} rounds of ${baseline.meta.seconds} s;
+ratios are within that run.
+
+| contender | GET req/s | GET ÷ (b) | POST req/s | POST ÷ (b) |
+|---|---|---|---|---|
+${baseline.results
+  .filter((r) => ['express', 'specgate', 'specgate-dev'].includes(r.name))
+  .map((r) => {
+    const base = baseline.results.find((b) => b.name === 'express');
+    const cell = (w: Workload) => `${fmt(r.workloads[w]?.rps ?? NaN)} | ${fmt((r.workloads[w]?.rps ?? NaN) / (base?.workloads[w]?.rps ?? NaN), 2)}`;
+    return `| ${r.label} | ${cell(WORKLOADS[0]!)} | ${cell(WORKLOADS[1]!)} |`;
+  })
+  .join('\n')}
+
+| operations | start-up ms | first op req/s | last op req/s | last ÷ last at 10 |
+|---|---|---|---|---|
+${baseline.scaling.map((x) => `| ${x.operations} | ${fmt(x.startupMs)} | ${fmt(x.firstRps)} | ${fmt(x.lastRps)} | ${fmt(x.lastRps / (baseline.scaling[0]?.lastRps ?? NaN), 2)} |`).join('\n')}
+`
+    : '';
+  writeFileSync('docs/performance.md', markdown + comparison);
   writeFileSync('docs/performance.svg', chart(run));
 }

@@ -3,11 +3,11 @@
  * process on CPU 1, interleaving contenders round by round, and reports medians and ratios to
  * bare node:http and bare Express. Writes bench/results.json and docs/performance.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pinSelf, peakRssMiB, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, CREATE_BODY } from './fixtures.js';
 import { measure, median, type Measurement, type Workload } from './load.js';
-import { writeReport, type ContenderResult } from './report.js';
+import { writeReport, type Baseline, type ContenderResult } from './report.js';
 import { runScaling } from './scaling.js';
 
 const quick = process.argv.includes('--quick');
@@ -82,7 +82,9 @@ async function main() {
   const scaling = await runScaling({ quick, token });
   const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version };
   writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling }, null, 2)}\n`);
-  if (!quick) writeReport({ meta, results, scaling });
+  const baselineFile = 'bench/baseline-library-stack.json';
+  const baseline = existsSync(baselineFile) ? (JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline) : undefined;
+  if (!quick) writeReport({ meta, results, scaling }, baseline);
   process.stdout.write(quick ? 'bench --quick: the harness works (no report written).\n' : 'wrote docs/performance.md\n');
 }
 
