@@ -74,7 +74,8 @@ export function corsPolicy(policy: Config['cors'], contract: Contract, routes: R
     const requested = req.headers['access-control-request-method'];
     const preflight = req.method === 'OPTIONS' && origin !== undefined && typeof requested === 'string';
     // Every answer depends on the Origin, so caches must key on it even when none was sent.
-    res.vary(preflight ? 'Origin, Access-Control-Request-Method' : 'Origin');
+    // CORS is the first stage to set Vary, so it is set outright (res.vary would parse it first).
+    res.setHeader('Vary', preflight ? 'Origin, Access-Control-Request-Method' : 'Origin');
     const allowed = origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
     if (allowed) {
       // The origin is echoed, never `*`, so credentials are safe to allow.

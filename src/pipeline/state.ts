@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 /** Per-request facts, filled in stage by stage. */
 export interface RequestState {
   requestId: string;
-  log: Logger;
+  readonly log: Logger;
   operation?: OperationInfo;
   /** Path parameters by their spec names, as the route stage matched them. */
   pathParams?: Record<string, string>;
