@@ -14,9 +14,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'pglite', include: ['src/**/*.test.ts', 'contract-tests/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
+      { extends: true as const, test: { name: 'pglite', include: ['src/**/*.test.ts', 'contract-tests/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       ...(serverUrl
-        ? [{ extends: true, test: { name: 'postgres', include: ['src/**/*.http.test.ts'], env: { TEST_DB: 'pg' } } }]
+        ? [{ extends: true as const, test: { name: 'postgres', include: ['src/**/*.http.test.ts'], env: { TEST_DB: 'pg' } } }]
         : []),
     ],
   },

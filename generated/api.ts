@@ -280,7 +280,7 @@ export interface components {
         Limit: number;
         /**
          * @description The `next_cursor` of the previous page; opaque.
-         * @example MjAyNi0xMS0yMFQwOToxNTowMC4wMDBafDNmMWMyYTRlLThiN2QtNGMxZS05YTZmLTJkNWU3YjhjOWEwMQ
+         * @example WyIyMDI2LTExLTIwVDA5OjE1OjAwLjAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjMWUtOWE2Zi0yZDVlN2I4YzlhMDEiXQ
          */
         Cursor: string;
     };
@@ -361,7 +361,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /**
                  * @description The `next_cursor` of the previous page; opaque.
-                 * @example MjAyNi0xMS0yMFQwOToxNTowMC4wMDBafDNmMWMyYTRlLThiN2QtNGMxZS05YTZmLTJkNWU3YjhjOWEwMQ
+                 * @example WyIyMDI2LTExLTIwVDA5OjE1OjAwLjAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjMWUtOWE2Zi0yZDVlN2I4YzlhMDEiXQ
                  */
                 cursor?: components["parameters"]["Cursor"];
             };
