@@ -6,10 +6,11 @@ import express, { type Express } from 'express';
 import { bearerAuth } from './auth/bearer.js';
 import { createVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
-import type { Handlers } from './contract/handler.js';
+import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
+import { publishedDocuments } from './docs/published.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
@@ -28,10 +29,12 @@ export interface AppDeps {
   readonly db: Database;
   readonly log: Logger;
   readonly handlers?: Handlers;
+  /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
+  readonly documents?: PublishedDocuments;
 }
 
 /** Builds the Express app serving the contract. */
-export function createApp({ config, contract, db, log, handlers = defaultHandlers }: AppDeps): Express {
+export function createApp({ config, contract, db, log, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Express {
   assertHandlersMatch(contract, handlers);
   const app = express();
   app.disable('x-powered-by');
@@ -43,7 +46,7 @@ export function createApp({ config, contract, db, log, handlers = defaultHandler
   app.use(route(contract));
   app.use(authenticate(contract, { bearerAuth: bearerAuth(createVerifier(config.jwt)) }));
   app.use(validate(contract, { responses: !config.production }));
-  app.use(dispatch(handlers, { db, apiVersion: contract.version }));
+  app.use(dispatch(handlers, { db, apiVersion: contract.version, documents }));
   app.use(formatError(log));
 
   return app;

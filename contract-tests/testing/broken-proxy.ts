@@ -48,11 +48,11 @@ export async function startBrokenServer(upstream: string, breakage: Breakage, to
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
     if (breakage === 'ignores-token' && headers.authorization !== `Bearer ${token}`) headers.authorization = `Bearer ${token}`;
     const upstreamResponse = await fetch(upstream + req.url, { method: req.method, headers, ...(body === undefined ? {} : { body }) });
-    let answer: Answer = {
-      status: upstreamResponse.status,
-      headers: Object.fromEntries([...upstreamResponse.headers].filter(([k]) => !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k))),
-      body: await upstreamResponse.text(),
-    };
+    const passed: Record<string, string> = {};
+    upstreamResponse.headers.forEach((value, name) => {
+      if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) passed[name] = value;
+    });
+    let answer: Answer = { status: upstreamResponse.status, headers: passed, body: await upstreamResponse.text() };
     const path = req.url ?? '';
     switch (breakage) {
       case '500-on-bad-input':

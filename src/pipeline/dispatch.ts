@@ -1,6 +1,7 @@
 /**
  * Stage 7: calls the operation's handler with a typed input and the context, and writes its
- * result. The only code that writes a successful response.
+ * result as the media type the spec declares for that status. The only code that writes a
+ * successful response.
  */
 import type { Request, RequestHandler } from 'express';
 import type { Context, Handlers, OperationId } from '../contract/handler.js';
@@ -28,7 +29,11 @@ export function dispatch(handlers: Handlers, ctx: Omit<Context, 'log'>): Request
     const result = await handler(input, { ...ctx, log: state.log });
     res.status(result.status);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
-    if (result.body === undefined) res.end();
-    else res.json(result.body);
+    if (result.body === undefined) return void res.end();
+    const declared = state.operation!.responseContentTypes[String(result.status)]?.[0];
+    if (declared === undefined || /[/+]json$/.test(declared)) return void res.json(result.body);
+    // A non-JSON body (the Redoc page, the YAML document) goes out as the media type the spec declares.
+    res.type(declared.startsWith('text/') || declared.endsWith('yaml') ? `${declared}; charset=utf-8` : declared);
+    res.send(result.body);
   };
 }
