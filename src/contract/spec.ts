@@ -3,7 +3,7 @@
  * operation's id, method, path, security requirements and request content types.
  */
 import { readFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 
 /** The HTTP methods an OpenAPI path item can declare. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -38,14 +38,16 @@ export interface Contract {
 /** Default location of the contract, resolved from the repository root. */
 export const DEFAULT_SPEC_PATH = new URL('../../openapi.yaml', import.meta.url).pathname;
 
-/** Reads and indexes an OpenAPI document; a document without operationIds refuses to load. */
+/** Reads and indexes an OpenAPI document (YAML or JSON); a document without operationIds refuses to load. */
 export function loadContract(specPath: string = DEFAULT_SPEC_PATH): Contract {
   const source = readFileSync(specPath, 'utf8');
-  return contractFrom(parse(source) as OpenApiDocument, source);
+  // JSON.parse is far faster than the YAML parser on big JSON documents (GitHub's is 13 MB).
+  const document = (source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source)) as OpenApiDocument;
+  return contractFrom(document, source);
 }
 
-/** Indexes an already-parsed OpenAPI document; `source` defaults to the document as YAML. */
-export function contractFrom(document: OpenApiDocument, source: string = stringify(document)): Contract {
+/** Indexes an already-parsed OpenAPI document; `source` defaults to the document as JSON. */
+export function contractFrom(document: OpenApiDocument, source: string = JSON.stringify(document)): Contract {
   const globalSecurity: SecurityRequirement[] = document.security ?? [];
   const operations: OperationInfo[] = [];
   const missingIds: string[] = [];

@@ -4,34 +4,38 @@
  * successful response.
  */
 import type { Request, RequestHandler } from 'express';
-import type { Context, Handlers, OperationId } from '../contract/handler.js';
+import type { Logger } from '../logger.js';
 import { stateOf } from './state.js';
 
-interface HandlerResult {
+/** What any handler returns (the typed `Result<Op>` of src/contract/handler.ts is one of these). */
+export interface HandlerResult {
   status: number;
   body: unknown;
   headers?: Readonly<Record<string, string | number>>;
 }
 
-type AnyHandler = (input: unknown, ctx: Context) => Promise<HandlerResult>;
+/** A handler as the dispatcher sees it: the Tasks handlers and the mock's alike. */
+export type AnyHandler<C> = (input: any, ctx: C & { readonly log: Logger }) => Promise<HandlerResult>;
 
 /** Path parameters as express-openapi-validator parsed and checked them (req.openapi.pathParams). */
 const pathParamsOf = (req: Request): Record<string, string> =>
   ((req as Request & { openapi?: { pathParams?: Record<string, string> } }).openapi?.pathParams ?? {});
 
-/** Creates the dispatch stage over the handler map. */
-export function dispatch(handlers: Handlers, ctx: Omit<Context, 'log'>): RequestHandler {
-  const byId = handlers as unknown as Record<OperationId, AnyHandler>;
+/** Creates the dispatch stage over a handler map keyed by operationId. */
+export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, ctx: C): RequestHandler {
   return async function dispatchStage(req, res) {
     const state = stateOf(res);
-    const handler = byId[state.operation!.operationId as OperationId];
+    const handler = handlers[state.operation!.operationId]!;
     const input = { path: pathParamsOf(req), query: { ...req.query }, body: req.body, userId: state.userId };
     const result = await handler(input, { ...ctx, log: state.log });
     res.status(result.status);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
     if (result.body === undefined) return void res.end();
     const declared = state.operation!.responseContentTypes[String(result.status)]?.[0];
-    if (declared === undefined || /[/+]json$/.test(declared)) return void res.json(result.body);
+    if (declared === undefined || /[/+]json$/.test(declared)) {
+      if (declared !== undefined && declared !== 'application/json') res.type(declared);
+      return void res.json(result.body);
+    }
     // A non-JSON body (the Redoc page, the YAML document) goes out as the media type the spec declares.
     res.type(declared.startsWith('text/') || declared.endsWith('yaml') ? `${declared}; charset=utf-8` : declared);
     res.send(result.body);
