@@ -38,7 +38,7 @@ describe('dredd with the project hooks', () => {
     expect(code).toBe(0);
   });
 
-  it('fails a body whose field type breaks the spec's JSON Schema', async () => {
+  it("fails a body whose field type breaks the spec's JSON Schema", async () => {
     const { code, out } = await dredd(broken.url);
     expect(out).toMatch(/fail: GET \(200\) \/api\/tasks\/[0-9a-f-]{36}/);
     expect(out).toContain('body: At \'/is_completed\' Invalid type: string (expected boolean)');
