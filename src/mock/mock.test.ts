@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -106,4 +107,33 @@ describe('the mock of openapi.yaml itself', () => {
     expect(res.headers.get('location')).toEqual(expect.any(String));
     expect(await res.json()).toEqual(tasks.paths['/api/tasks'].post.responses['201'].content['application/json'].example);
   });
+});
+
+describe('npm run mock', () => {
+  it("serves GitHub's REST description from the command line and answers one of its operations", async () => {
+    const file = new URL('@octokit/openapi/generated/api.github.com.json', modules).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', file, '--port', '0', '--host', '127.0.0.1'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { ...process.env, LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`mock exited with ${code}: ${out}`)));
+      });
+      const res = await fetch(`${url}/orgs/octo-org/repos?per_page=5`, { headers: { origin: ALLOWED_ORIGIN } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      const body = await res.json();
+      expect(Array.isArray(body)).toBe(true);
+      expect(violations(schemaOf(github, '/orgs/{org}/repos', 'get', '200'), body)).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
 });
