@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Schema } from './spec.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true, validateSchema: false }));
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true, validateSchema: false, logger: false }));
 ajv.addKeyword('example').addKeyword('discriminator').addKeyword('xml').addKeyword('externalDocs');
 const compiled = new WeakMap<object, ReturnType<Ajv['compile']>>();
 

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ strict: false, validateFormats: true, validateSchema: false }));
+const ajv = addFormats(new Ajv({ strict: false, validateFormats: true, validateSchema: false, logger: false }));
 ajv.addKeyword('example').addKeyword('discriminator').addKeyword('xml').addKeyword('externalDocs');
 
 /** Whether `value` matches `schema`; a schema Ajv cannot compile counts as matching. */
