@@ -39,5 +39,3 @@ describe('each check fires, by name, on the flaw it is about', () => {
     });
   }
 });
-  }
-});
