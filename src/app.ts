@@ -1,37 +1,42 @@
 /**
- * createApp: the whole request pipeline, one line per stage, in the order every request takes.
- * Everything is built here, before the first request; a bad spec or a missing handler fails now.
- * The stages are a list so the order is written once and tests can build variants of it.
+ * The whole request pipeline, one line per stage, in the order every request takes.
+ * `pipeline` serves any contract with any handler map (the Tasks API, the mock server) and
+ * returns the stages as a named list, so the order is written once and tests can build variants;
+ * `createApp` is the Tasks API on it. Everything is built here, before the first request: a bad
+ * spec, a schema Ajv cannot compile or a missing handler fails now.
  */
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { bearerAuth } from './auth/bearer.js';
+import { securityHandlersFor } from './auth/schemes.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
-import type { Handlers } from './contract/handler.js';
+import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import { compileOperationValidators } from './contract/operation-validators.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
+import { publishedDocuments } from './docs/published.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
 import { jsonBody } from './pipeline/body.js';
 import { corsPolicy } from './pipeline/cors.js';
-import { dispatch } from './pipeline/dispatch.js';
+import { dispatch, type AnyHandler } from './pipeline/dispatch.js';
 import { formatError } from './pipeline/format-error.js';
 import { requestId } from './pipeline/request-id.js';
 import { route, routeIndex } from './pipeline/route.js';
 import { validate } from './pipeline/validate.js';
 
-/** What the pipeline is built from. */
-export interface AppDeps {
+/** What any pipeline is built from: a contract, one handler per operationId, and their context. */
+export interface PipelineDeps<C extends object> {
   readonly config: Config;
   readonly contract: Contract;
-  readonly db: Database;
   readonly log: Logger;
   /** Bearer-token verification, built (and its JWKS fetched) by createTokenVerifier before the app. */
   readonly verifier: TokenVerifier;
-  readonly handlers?: Handlers;
+  readonly handlers: Readonly<Record<string, AnyHandler<C>>>;
+  readonly context: C;
+  /** Validate responses against the contract; by default everywhere but production. */
+  readonly validateResponses?: boolean;
 }
 
 /** One named stage of the pipeline: the middleware it mounts, in order. */
@@ -41,19 +46,20 @@ export interface Stage {
 }
 
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
-export function pipeline({ config, contract, db, log, verifier, handlers = defaultHandlers }: AppDeps): Stage[] {
+export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
+  const { config, contract, log, verifier, handlers, context, validateResponses = !config.production } = deps;
   assertHandlersMatch(contract, handlers);
   const routes = routeIndex(contract);
-  const validators = compileOperationValidators(contract, { responses: !config.production });
+  const validators = compileOperationValidators(contract, { responses: validateResponses });
   const stage = (name: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
     stage('cors', corsPolicy(config.cors, contract, routes)),
     stage('body', jsonBody()),
     stage('route', route(routes)),
-    stage('authenticate', authenticate(contract, { bearerAuth: bearerAuth(verifier) })),
+    stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
     stage('validate', validate(validators)),
-    stage('dispatch', dispatch(handlers, validators, { db, apiVersion: contract.version })),
+    stage('dispatch', dispatch(handlers, validators, context)),
     stage('format-error', formatError(log)),
   ];
 }
@@ -67,7 +73,25 @@ export function mount(stages: readonly Stage[]): Express {
   return app;
 }
 
-/** Builds the Express app serving the contract. */
+/** What the Tasks API is built from. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly contract: Contract;
+  readonly db: Database;
+  readonly log: Logger;
+  readonly verifier: TokenVerifier;
+  readonly handlers?: Handlers;
+  /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
+  readonly documents?: PublishedDocuments;
+}
+
+/** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
+export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Stage[] {
+  const context = { db, apiVersion: contract.version, documents };
+  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context });
+}
+
+/** Builds the Tasks API. */
 export function createApp(deps: AppDeps): Express {
-  return mount(pipeline(deps));
+  return mount(tasksPipeline(deps));
 }

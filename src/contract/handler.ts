@@ -12,6 +12,8 @@ export type OperationId = keyof operations;
 type Defined<T> = [NonNullable<T>] extends [never] ? Record<string, never> : NonNullable<T>;
 type Params<O extends OperationId> = operations[O]['parameters'];
 type JsonContent<T> = T extends { content: { 'application/json': infer B } } ? B : undefined;
+/** A response's body type, whatever its one declared media type (JSON, HTML, YAML …). */
+type Content<T> = T extends { content: infer C } ? C[keyof C] : undefined;
 type Responses<O extends OperationId> = operations[O]['responses'];
 /** Statuses a handler may return: every declared one whose body is not the Error schema (errors are thrown). */
 type ReturnStatus<O extends OperationId> = {
@@ -29,18 +31,26 @@ export interface Input<O extends OperationId> {
   readonly userId: string | undefined;
 }
 
+/** The contract as served by the docs operations: the YAML source, its JSON form and the Redoc page. */
+export interface PublishedDocuments {
+  readonly yaml: string;
+  readonly json: string;
+  readonly html: string;
+}
+
 /** What every handler may use besides its input. */
 export interface Context {
   readonly db: Database;
   readonly log: Logger;
   readonly apiVersion: string;
+  readonly documents: PublishedDocuments;
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */
 export type Result<O extends OperationId> = {
   [S in ReturnStatus<O>]: {
     status: S;
-    body: JsonContent<Responses<O>[S]>;
+    body: Content<Responses<O>[S]>;
   } & ({} extends ResponseHeaders<Responses<O>[S]>
     ? { headers?: ResponseHeaders<Responses<O>[S]> }
     : { headers: ResponseHeaders<Responses<O>[S]> });

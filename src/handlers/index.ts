@@ -3,12 +3,16 @@
  * extra or mistyped entry a type error naming the operationId.
  */
 import type { Handlers } from '../contract/handler.js';
+import { getDocs, getOpenApiJson, getOpenApiYaml } from './docs.js';
 import { getHealth } from './health.js';
 import { createTask, deleteTask, getTask, listTasks, updateTask } from './tasks.js';
 
 /** The handler map the dispatcher serves. */
 export const handlers = {
   getHealth,
+  getDocs,
+  getOpenApiJson,
+  getOpenApiYaml,
   listTasks,
   createTask,
   getTask,

@@ -31,6 +31,22 @@ export function chromiumStatus(): { available: true } | { available: false; mess
   };
 }
 
+/** Whether the browser tests can run here (see chromiumStatus for the message when not). */
+export const chromiumAvailable = existsSync(CHROMIUM_PATH);
+
+/** A new page that may only reach 127.0.0.1 / localhost; `blocked` collects what it tried beyond. */
+export async function loopbackPage(browser: Browser): Promise<{ page: Page; blocked: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+  const blocked: string[] = [];
+  await page.route('**/*', (route) => {
+    const { hostname } = new URL(route.request().url());
+    if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  return { page, blocked };
+}
+
 /** Launches Chromium; playwright gives every launch a fresh temporary user-data-dir. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });

@@ -3,7 +3,7 @@
  * HTTP client that sends the allowed test Origin by default.
  */
 import type { AddressInfo } from 'node:net';
-import { mount, pipeline, type Stage } from '../app.js';
+import { mount, tasksPipeline, type Stage } from '../app.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Handlers } from '../contract/handler.js';
@@ -55,7 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // As in main.ts: nothing reaches the database before its migrations are applied.
   const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
-  const stages = pipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
+  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
   const app = mount(options.arrange ? options.arrange(stages) : stages);
   const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

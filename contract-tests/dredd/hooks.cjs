@@ -1,0 +1,113 @@
+/**
+ * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
+ * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
+ * - fixtures: path parameters come from a task created by an earlier POST;
+ * - declared error statuses are triggered on purpose (400, 401, 404, 413, 415); the ones a healthy
+ *   server cannot be made to answer (500, 503) stay skipped, and say so;
+ * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
+ *   gives none and would otherwise only compare keys with the example).
+ */
+const { createHmac, randomUUID } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const hooks = require('hooks');
+const { parse } = require('yaml');
+
+const spec = parse(readFileSync(join(__dirname, '../../openapi.yaml'), 'utf8'));
+const ORIGIN = process.env.DREDD_ORIGIN || 'http://localhost:3000';
+const EXAMPLE_TASK_ID = spec.components.parameters.TaskId.example;
+const fixture = { taskId: undefined, token: undefined };
+
+/** Resolves internal $refs (openapi.yaml has no cycles). */
+function deref(value) {
+  if (Array.isArray(value)) return value.map(deref);
+  if (!value || typeof value !== 'object') return value;
+  if (typeof value.$ref === 'string') return deref(value.$ref.slice(2).split('/').reduce((o, k) => o[k], spec));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deref(v)]));
+}
+
+function mint(secret) {
+  const b64 = (x) => Buffer.from(JSON.stringify(x)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: `dredd-${randomUUID()}`, iat: now, exp: now + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
+}
+
+/** dredd sends `fullPath` (the server URL's base path + uri) and reports `request.uri`: both change. */
+function setUri(t, uri) {
+  t.fullPath = t.fullPath.slice(0, t.fullPath.length - t.request.uri.length) + uri;
+  t.request.uri = uri;
+}
+
+function operationOf(t) {
+  return spec.paths[t.origin.resourceName]?.[t.request.method.toLowerCase()];
+}
+
+/** The changes that make a request earn each declared error status. */
+const TRIGGERS = {
+  400: (t) => {
+    if (t.request.uri.includes(fixture.taskId)) setUri(t, t.request.uri.replace(fixture.taskId, 'not-a-uuid'));
+    else setUri(t, t.request.uri + (t.request.uri.includes('?') ? '&' : '?') + 'undeclared_parameter=1');
+  },
+  401: (t) => {
+    delete t.request.headers.Authorization;
+  },
+  404: (t) => {
+    setUri(t, t.request.uri.replace(fixture.taskId, randomUUID()));
+  },
+  413: (t) => {
+    t.request.body = JSON.stringify({ title: 'x', description: 'x'.repeat(1024 * 1024) });
+  },
+  415: (t) => {
+    t.request.headers['Content-Type'] = 'text/plain';
+  },
+};
+
+hooks.beforeAll(async (transactions, done) => {
+  try {
+    fixture.token = process.env.DREDD_TOKEN || (process.env.DREDD_JWT_SECRET ? mint(process.env.DREDD_JWT_SECRET) : undefined);
+    if (!fixture.token) throw new Error('Set DREDD_TOKEN or DREDD_JWT_SECRET.');
+    const { protocol, host } = transactions[0];
+    const res = await fetch(`${protocol}//${host}:${transactions[0].port}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN },
+      body: JSON.stringify({ title: 'dredd fixture' }),
+    });
+    if (res.status !== 201) throw new Error(`fixture POST /api/tasks answered ${res.status}`);
+    fixture.taskId = (await res.json()).id;
+    done();
+  } catch (error) {
+    hooks.log(`fixture setup failed: ${error.message}`);
+    done(error);
+  }
+});
+
+hooks.beforeEach((t, done) => {
+  const op = operationOf(t);
+  const status = Number(t.expected.statusCode);
+  t.request.headers.Origin = ORIGIN;
+  setUri(t, t.request.uri.replace(EXAMPLE_TASK_ID, fixture.taskId));
+  const secured = (op.security ?? spec.security ?? []).length > 0;
+  if (secured) t.request.headers.Authorization = `Bearer ${fixture.token}`;
+  if (status >= 400) {
+    const trigger = TRIGGERS[status];
+    if (!trigger || (status === 401 && !secured)) {
+      t.skip = true;
+      hooks.log(`skipped on purpose: ${t.name} (a healthy server cannot be made to answer ${status})`);
+      return done();
+    }
+    t.skip = false;
+    trigger(t);
+  }
+  const response = deref(op.responses[String(status)]);
+  const [mediaType, media] = Object.entries(response?.content ?? {})[0] ?? [];
+  // The server always names the charset of what it sends; the spec names the media type.
+  if (mediaType) t.expected.headers['Content-Type'] = `${mediaType}; charset=utf-8`;
+  if (mediaType === 'application/json' && media.schema) t.expected.bodySchema = media.schema;
+  // JSON is checked by its schema; the HTML/YAML examples are illustrations, not the exact text.
+  delete t.expected.body;
+  done();
+});
+
+// The DELETE transactions run last for their path; the 204 removes the fixture, so the 404 after
+// it needs nothing more, and the 204 itself needs the fixture to still exist.

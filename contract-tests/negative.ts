@@ -1,0 +1,66 @@
+/**
+ * fast-check arbitraries of values that break a JSON Schema: a wrong type, a bound or format
+ * crossed, a required property dropped, an undeclared property added, or one property broken.
+ * Every draw is confirmed invalid by Ajv, so a "negative" request really is one.
+ */
+import fc from 'fast-check';
+import { valueArbitrary } from './schema-arbitrary.js';
+import type { Schema } from './spec.js';
+import { isValid } from './validator.js';
+
+const SAMPLES: Record<string, unknown> = {
+  string: 'not-valid',
+  integer: 7,
+  number: 1.5,
+  boolean: true,
+  null: null,
+  array: [],
+  object: { unexpected: 1 },
+};
+
+function mutations(schema: Schema, depth: number): fc.Arbitrary<unknown>[] {
+  const out: fc.Arbitrary<unknown>[] = [fc.constantFrom(...Object.values(SAMPLES))];
+  if (typeof schema.minLength === 'number' && schema.minLength > 0) out.push(fc.constant(''));
+  if (typeof schema.maxLength === 'number') out.push(fc.constant('x'.repeat(schema.maxLength + 1)));
+  if (typeof schema.pattern === 'string') out.push(fc.constantFrom(' ', '\t\n', '!!'));
+  if (typeof schema.format === 'string') out.push(fc.constantFrom('not-a-' + schema.format, '0'));
+  if (typeof schema.minimum === 'number') out.push(fc.integer({ min: schema.minimum - 1000, max: schema.minimum - 1 }));
+  if (typeof schema.maximum === 'number') out.push(fc.integer({ min: schema.maximum + 1, max: schema.maximum + 1000 }));
+  if (Array.isArray(schema.enum)) out.push(fc.constant('not-one-of-the-enum'));
+  const properties: Record<string, Schema> = schema.properties ?? {};
+  const required: string[] = schema.required ?? [];
+  if (Object.keys(properties).length > 0 && depth < 3) {
+    const valid = valueArbitrary(schema) as fc.Arbitrary<Record<string, unknown>>;
+    if (required.length > 0) {
+      out.push(fc.tuple(valid, fc.constantFrom(...required)).map(([o, k]) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k))));
+    }
+    if (schema.additionalProperties === false) out.push(valid.map((o) => ({ ...o, unexpected_field: 'x' })));
+    if (typeof schema.minProperties === 'number' && schema.minProperties > 0) out.push(fc.constant({}));
+    for (const [key, sub] of Object.entries(properties)) {
+      out.push(fc.tuple(valid, fc.oneof(...mutations(sub, depth + 1))).map(([o, bad]) => ({ ...o, [key]: bad })));
+    }
+  }
+  return out;
+}
+
+/** An arbitrary of values that break `schema`; undefined when the schema accepts every value tried. */
+export function invalidValueArbitrary(schema: Schema): fc.Arbitrary<unknown> | undefined {
+  const raw = fc.oneof(...mutations(schema, 0));
+  if (!fc.sample(raw, { numRuns: 50, seed: 1 }).some((value) => !isValid(schema, value))) return undefined;
+  return raw.filter((value) => !isValid(schema, value));
+}
+
+/** How a parameter's string travels and is read back: numbers and booleans are coerced, as validators do. */
+export function coerceParameter(schema: Schema, raw: string): unknown {
+  const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if ((types.includes('integer') || types.includes('number')) && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
+  if (types.includes('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+/** An arbitrary of parameter strings that break `schema` once read back; none when every string is valid. */
+export function invalidParameterArbitrary(schema: Schema): fc.Arbitrary<string> | undefined {
+  const candidates = ['', ' ', 'not-valid', '-1', '0', '1.5', '99999999999', 'true', 'maybe', 'x'.repeat((schema.maxLength ?? 300) + 1)];
+  const invalid = candidates.filter((raw) => !isValid(schema, coerceParameter(schema, raw)));
+  return invalid.length > 0 ? fc.constantFrom(...invalid) : undefined;
+}

@@ -1,0 +1,35 @@
+/**
+ * The security-handler registry for any document: every `components.securitySchemes` entry
+ * gets a handler by its type. Bearer-style schemes (http bearer, oauth2, openIdConnect) verify
+ * the token with the configured keys; schemes our keys cannot verify (apiKey, http basic) only
+ * require the credential to be present — a mock's gate, documented in docs/mock.md.
+ */
+import type { Request } from 'express';
+import type { OpenApiDocument } from '../contract/spec.js';
+import { authenticationError } from '../errors.js';
+import { bearerAuth, type SecurityHandler } from './bearer.js';
+import type { TokenVerifier } from './verifier.js';
+
+function presence(scheme: Record<string, any>, name: string): SecurityHandler {
+  return async function presenceHandler(req: Request) {
+    let present = false;
+    if (scheme.type === 'http') present = /^basic +\S+/i.test(req.get('authorization') ?? '');
+    else if (scheme.in === 'header') present = Boolean(req.get(String(scheme.name)));
+    else if (scheme.in === 'query') present = typeof req.query[String(scheme.name)] === 'string';
+    else if (scheme.in === 'cookie') present = (req.get('cookie') ?? '').split(';').some((c) => c.trim().startsWith(`${String(scheme.name)}=`));
+    if (!present) throw authenticationError(`Credentials for ${name} are required.`, scheme.type === 'http' ? 'Basic realm="api"' : `ApiKey realm="api"`);
+    return { userId: 'anonymous', scopes: [] };
+  };
+}
+
+/** Security handlers for every scheme the document declares. */
+export function securityHandlersFor(document: OpenApiDocument, verify: TokenVerifier): Record<string, SecurityHandler> {
+  const schemes = Object.entries<Record<string, any>>(document.components?.securitySchemes ?? {});
+  const bearer = bearerAuth(verify);
+  return Object.fromEntries(
+    schemes.map(([name, scheme]) => {
+      const tokenBased = (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect';
+      return [name, tokenBased ? bearer : presence(scheme, name)];
+    }),
+  );
+}
