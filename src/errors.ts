@@ -14,6 +14,21 @@ export type ValidationIssue = components['schemas']['ValidationIssue'];
 /** Response headers the catalogue's errors may carry; the CORS stage exposes them to browsers. */
 export const ERROR_HEADERS = ['WWW-Authenticate', 'Allow', 'Retry-After'] as const;
 
+/**
+ * A server-side fault whose message we wrote ourselves (a contract violation, an edited
+ * migration): safe for a log line, never sent to a client. Other errors' messages are logged by
+ * kind and code only (src/log-safe.ts).
+ */
+export class InternalFault extends Error {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'InternalFault';
+  }
+}
+
 /** A failure with a status, a stable error_type and a detail safe to show any client. */
 export class ApiError extends Error {
   constructor(

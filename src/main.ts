@@ -10,6 +10,7 @@ import { loadContract } from './contract/spec.js';
 import { openDatabase } from './db/open.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
+import { describeError } from './log-safe.js';
 import { createLogger } from './logger.js';
 import { createDrainer } from './shutdown.js';
 
@@ -28,10 +29,6 @@ const log = createLogger(config.logLevel);
 if (config.jwt.usingDevelopmentSecret) {
   log.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
 }
-/** What a log line may say about a database error: its kind, code and message, never a stack. */
-const cause = (error: unknown) =>
-  error instanceof Error ? { kind: error.name, code: (error as { code?: unknown }).code, message: error.message.slice(0, 200) } : { kind: typeof error };
-
 const contract = loadContract();
 let verifier;
 try {
@@ -44,9 +41,9 @@ const raw = await openDatabase(config.database);
 let fatal = false;
 const gate = gateOnMigrations(raw, {
   onApplied: (applied) => log.info({ applied }, 'migrations applied'),
-  onUnavailable: (error, retryInMs) => log.warn({ cause: cause(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
+  onUnavailable: (error, retryInMs) => log.warn({ cause: describeError(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
   onFatal: (error) => {
-    log.fatal({ cause: cause(error) }, 'migrations failed; refusing to serve');
+    log.fatal({ cause: describeError(error) }, 'migrations failed; refusing to serve');
     fatal = true;
     void raw.close().finally(() => process.exit(1));
   },
@@ -69,7 +66,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
   gate.stop();
   await drainer.drain();
-  await raw.close().catch((error: unknown) => log.warn({ cause: cause(error) }, 'closing the database failed'));
+  await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
   log.info({ connections: drainer.accepted }, 'stopped');
   process.exit(0);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database.js';
-import { MIGRATIONS_DIR, MigrationChecksumError, migrate } from './migrate.js';
+import { MIGRATIONS_DIR, MigrationChecksumError, MigrationFailedError, migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 import { gateOnMigrations } from './readiness.js';
 
@@ -24,6 +24,14 @@ beforeEach(async () => {
 });
 
 describe('migrate', () => {
+  it('names the file and the SQLSTATE of a migration whose SQL fails, and applies none of the run', async () => {
+    appendFileSync(join(dir, '002_broken.sql'), 'ALTER TABLE tasks ADD COLUMN;\n');
+    const failure = migrate(db, dir);
+    await expect(failure).rejects.toBeInstanceOf(MigrationFailedError);
+    await expect(failure).rejects.toThrow('Migration 002_broken.sql failed (SQLSTATE 42601); fix it before starting again.');
+    expect(await db.query("SELECT to_regclass('public.tasks') AS t")).toEqual([{ t: null }]);
+  });
+
   it('applies each file once, in name order, and records it', async () => {
     appendFileSync(join(dir, '002_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
     expect(await migrate(db, dir)).toEqual(['001_create_tasks.sql', '002_add_priority.sql']);

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InternalFault } from '../errors.js';
 import type { Database } from './database.js';
+import { isConnectionError } from './errors.js';
 
 /** The folder holding NNN_name.sql migration files. */
 export const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url).pathname;
@@ -14,10 +16,18 @@ export const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url).pathname
 const LOCK_KEY = 7_310_442_001;
 
 /** Thrown when an applied migration's file no longer matches what was applied. */
-export class MigrationChecksumError extends Error {
+export class MigrationChecksumError extends InternalFault {
   constructor(readonly file: string) {
     super(`Migration ${file} was edited after it was applied; restore it and add a new migration instead.`);
     this.name = 'MigrationChecksumError';
+  }
+}
+
+/** Thrown when a migration's SQL fails: names the file and the SQLSTATE, not the database's message. */
+export class MigrationFailedError extends InternalFault {
+  constructor(readonly file: string, readonly sqlstate: string | undefined) {
+    super(`Migration ${file} failed${sqlstate ? ` (SQLSTATE ${sqlstate})` : ''}; fix it before starting again.`);
+    this.name = 'MigrationFailedError';
   }
 }
 
@@ -39,7 +49,13 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
         if (previous !== checksum) throw new MigrationChecksumError(file);
         continue;
       }
-      for (const statement of splitStatements(sql)) await tx.query(statement);
+      try {
+        for (const statement of splitStatements(sql)) await tx.query(statement);
+      } catch (error) {
+        // A lost connection is retried by the caller; anything else is this file's fault.
+        if (isConnectionError(error)) throw error;
+        throw new MigrationFailedError(file, (error as { code?: string }).code);
+      }
       await tx.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [file, checksum]);
       done.push(file);
     }

@@ -6,15 +6,9 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { ApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { describeError } from '../log-safe.js';
 import { toApiError } from './translate-error.js';
 import { stateOf } from './state.js';
-
-/** What the log may say about a cause: its kind and code, never a stack or SQL. */
-function describeCause(cause: unknown) {
-  if (!(cause instanceof Error)) return { kind: typeof cause };
-  const code = (cause as { code?: unknown }).code;
-  return { kind: cause.name, code: typeof code === 'string' ? code : undefined, message: cause.message.slice(0, 200) };
-}
 
 function send(res: Response, error: ApiError, requestId: string) {
   const body = {
@@ -37,7 +31,7 @@ export function formatError(fallbackLog: Logger): ErrorRequestHandler {
     const state = stateOf(res);
     const log = state?.log ?? fallbackLog;
     const error = toApiError(thrown, state?.operation?.requestContentTypes);
-    if (error.status >= 500) log.error({ error_type: error.errorType, cause: describeCause(error.cause ?? thrown) }, 'request failed');
+    if (error.status >= 500) log.error({ error_type: error.errorType, cause: describeError(error.cause ?? thrown) }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;

@@ -3,6 +3,7 @@
  * HTTP client that sends the allowed test Origin by default.
  */
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { mount, tasksPipeline, type Stage } from '../app.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config.js';
@@ -44,12 +45,14 @@ export interface TestServerOptions {
   readonly database?: TestDatabase;
   /** Rewrites the pipeline before it is mounted (mutation checks). */
   readonly arrange?: (stages: Stage[]) => Stage[];
+  /** Where log lines go (with LOG_LEVEL in env); silent by default. */
+  readonly logTo?: DestinationStream;
 }
 
 /** Starts the app; env entries override the test configuration. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, options.logTo);
   const verifier = await createTokenVerifier(config.jwt, log, options.auth);
   const testDb = options.database ?? (options.db ? { db: options.db, name: undefined, url: undefined, drop: async () => {} } : await createTestDatabase());
   // As in main.ts: nothing reaches the database before its migrations are applied.
