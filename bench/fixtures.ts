@@ -9,6 +9,8 @@ import { SignJWT } from 'jose';
 export const BENCH_SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
 /** The allowed Origin every benchmark request carries. */
 export const BENCH_ORIGIN = 'http://localhost:5173';
+/** A connection string for servers whose handlers never query (their pool never connects). */
+export const UNUSED_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** The task id the GET workload reads. */
 export const TASK_ID = '3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
 /** The body the POST workload sends. */

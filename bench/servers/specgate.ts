@@ -8,17 +8,21 @@ import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
+import { openPg } from '../../src/db/pg.js';
 import { createTestDatabase } from '../../src/testing/database.js';
 import { handlers } from '../../src/handlers/index.js';
 import { createLogger } from '../../src/logger.js';
-import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask } from '../fixtures.js';
+import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask, UNUSED_DATABASE_URL } from '../fixtures.js';
 import { announce } from './announce.js';
 
 const mode = process.argv[2] ?? 'memory';
 const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
-// A database of its own: in-memory PGlite, or a fresh database on the server at TEST_DATABASE_URL.
+// The in-memory handler never queries: its pool points at the local server and never connects,
+// so peak RSS is the pipeline's, not an unused embedded database's. The database contenders get a
+// database of their own: in-memory PGlite, or a fresh database on the server at TEST_DATABASE_URL.
 process.env.TEST_DB = mode === 'pg' ? 'pg' : 'pglite';
-const { db, drop } = await createTestDatabase();
+const { db, drop } =
+  mode === 'memory' ? { db: openPg({ url: UNUSED_DATABASE_URL }), drop: async () => {} } : await createTestDatabase();
 process.once('SIGTERM', () => void drop().finally(() => process.exit(0)));
 
 const inMemory: Handlers = {

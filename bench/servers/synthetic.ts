@@ -7,15 +7,16 @@ import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { contractFrom } from '../../src/contract/spec.js';
-import { openPglite } from '../../src/db/pglite.js';
+import { openPg } from '../../src/db/pg.js';
 import { createLogger } from '../../src/logger.js';
-import { BENCH_ORIGIN, BENCH_SECRET } from '../fixtures.js';
+import { BENCH_ORIGIN, BENCH_SECRET, UNUSED_DATABASE_URL } from '../fixtures.js';
 import { syntheticSpec } from '../synthetic-spec.js';
 import { announce } from './announce.js';
 
 const n = Number(process.argv[2] ?? 10);
 const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
-const db = await openPglite('memory://');
+// The synthetic handlers never query; the pool never connects (see specgate.ts).
+const db = openPg({ url: UNUSED_DATABASE_URL });
 const log = createLogger('silent');
 const verifier = await createTokenVerifier(config.jwt, log);
 const started = performance.now();

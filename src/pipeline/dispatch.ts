@@ -25,7 +25,9 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     const state = stateOf(res);
     const operation = state.operation!;
     const { path, query, body } = state.input!;
-    const result = await handlers[operation.operationId]!({ path, query, body, userId: state.userId }, { ...ctx, log: state.log });
+    // `log` stays lazy: the request's child logger is made only if the handler logs.
+    const context = { ...ctx, get log() { return state.log; } };
+    const result = await handlers[operation.operationId]!({ path, query, body, userId: state.userId }, context);
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     res.status(result.status);
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
