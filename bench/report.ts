@@ -104,6 +104,22 @@ npm run bench -- --quick # one short round, proves the harness works (CI)
 |---|---|---|---|
 ${targets(run)}
 
+## How to read these figures
+
+- (c) is the configuration a deployment runs (\`NODE_ENV=production\`: responses are not
+  validated); (c′) adds response validation, as in development and tests. Both validate every
+  request, verify every token (a repeated token is served from the verified-token cache until its
+  \`exp\`) and format every error with CORS. Logging is silent in every contender: bare Express
+  logs nothing either, and an access line per request costs the same in both.
+- The database contenders (d) run the real Tasks handlers: their gap to (c) is the database.
+  Embedded PGlite runs Postgres compiled to WebAssembly in the server's own process, single
+  connection, which shows in its throughput and in its peak RSS; it is the zero-configuration
+  default for development, not a production database.
+- The in-memory contenders hold a database pool that never connects, so their RSS is the
+  pipeline's own.
+- Ratios compare contenders measured in the same run. Absolute figures move with the machine;
+  re-run \`npm run bench\` rather than comparing across runs.
+
 ## Throughput and latency
 
 | contender | GET req/s | GET p50 / p99 ms | GET ÷ (a) | GET ÷ (b) | POST req/s | POST p50 / p99 ms | POST ÷ (a) | POST ÷ (b) | peak RSS MiB |

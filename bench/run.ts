@@ -36,6 +36,19 @@ async function taskIdOn(running: Running, token: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+/** `--report`: re-renders docs/performance.md from bench/results.json without measuring again. */
+function reportOnly() {
+  const run = JSON.parse(readFileSync('bench/results.json', 'utf8'));
+  if (run.meta.quick) throw new Error('bench/results.json holds a --quick run; run `npm run bench` first');
+  writeReport(run, loadBaseline());
+  process.stdout.write('wrote docs/performance.md from bench/results.json\n');
+}
+
+function loadBaseline(): Baseline | undefined {
+  const file = 'bench/baseline-library-stack.json';
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Baseline) : undefined;
+}
+
 async function main() {
   pinSelf();
   const token = await benchToken();
@@ -82,10 +95,9 @@ async function main() {
   const scaling = await runScaling({ quick, token });
   const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version };
   writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling }, null, 2)}\n`);
-  const baselineFile = 'bench/baseline-library-stack.json';
-  const baseline = existsSync(baselineFile) ? (JSON.parse(readFileSync(baselineFile, 'utf8')) as Baseline) : undefined;
-  if (!quick) writeReport({ meta, results, scaling }, baseline);
+  if (!quick) writeReport({ meta, results, scaling }, loadBaseline());
   process.stdout.write(quick ? 'bench --quick: the harness works (no report written).\n' : 'wrote docs/performance.md\n');
 }
 
-await main();
+if (process.argv.includes('--report')) reportOnly();
+else await main();
