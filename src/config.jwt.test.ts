@@ -1,18 +1,10 @@
 /** The bearer-token settings of loadConfig: key sources, algorithms, and what production refuses. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './config.js';
 
 const SECRET = 's'.repeat(40);
 const JWKS = 'https://example.supabase.co/auth/v1/.well-known/jwks.json';
-const problemsOf = (env: Record<string, string>): readonly string[] => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problemsOf = configProblems;
 
 describe('JWT key sources', () => {
   it('uses the development secret only when neither JWT_SECRET nor JWKS_URL is set outside production', () => {

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config.js';
+import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './config.js';
 
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const problemsOf = configProblems;
 
 describe('loadConfig', () => {
   it('runs with no environment at all: port 8000, embedded database, development origins and secret', () => {

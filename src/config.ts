@@ -264,3 +264,25 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** For entry points: the configuration, or every problem on stderr and exit 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** For tests: the problems loadConfig reports for env, or none. */
+export function configProblems(env: Env): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}

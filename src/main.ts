@@ -5,7 +5,7 @@
  */
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/verifier.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { loadContract } from './contract/spec.js';
 import { openDatabase } from './db/open.js';
 import { gateOnMigrations } from './db/readiness.js';
@@ -14,16 +14,7 @@ import { describeError } from './log-safe.js';
 import { createLogger } from './logger.js';
 import { createDrainer } from './shutdown.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const log = createLogger(config.logLevel);
 if (config.jwt.usingDevelopmentSecret) {

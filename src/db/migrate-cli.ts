@@ -1,16 +1,9 @@
 /** `npm run db:migrate`: applies pending migrations to the configured database and exits (1 on failure, naming the cause). */
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { migrate } from './migrate.js';
 import { openDatabase } from './open.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const db = await openDatabase(config.database);
 try {
   const applied = await migrate(db);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { createLogger } from '../logger.js';
 import { createMockApp } from './server.js';
@@ -19,14 +19,7 @@ if (file === undefined || positionals.length > 1) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const port = values.port === undefined ? config.port : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`--port must be an integer from 0 to 65535 (got "${values.port}").\n${USAGE}\n`);
