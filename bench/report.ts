@@ -104,6 +104,18 @@ npm run bench -- --quick # one short round, proves the harness works (CI)
 |---|---|---|---|
 ${targets(run)}
 
+## What stands in the way of the GET target
+
+Across the two quiet runs made so far, GET through (c) measured 0.85× and 0.80× bare Express
+(POST 0.86× and 0.90×), so the GET target sits at its edge and does not hold reliably. What (c)
+does on top of (b) per request: five more middleware layers (request id, route, authenticate,
+validate, dispatch) in Express's router, two promise hops (the async authenticate and dispatch
+stages), the bearer parse and verified-token cache lookup, the route lookup, one Ajv call on a
+fresh \`{path, query, header}\` copy, and the typed input. A CPU profile under load showed no single
+stage dominating once jose re-verification, the per-request child logger and the libraries'
+linear matching were gone. The next steps, not yet measured: fold the stages into fewer Express
+layers, and answer a cache hit in authenticate without a promise.
+
 ## How to read these figures
 
 - (c) is the configuration a deployment runs (\`NODE_ENV=production\`: responses are not
