@@ -18,6 +18,7 @@ import { publishedDocuments } from './docs/published.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
+import { chain } from './pipeline/chain.js';
 import { jsonBody } from './pipeline/body.js';
 import { corsPolicy } from './pipeline/cors.js';
 import { dispatch, type AnyHandler } from './pipeline/dispatch.js';
@@ -64,12 +65,30 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   ];
 }
 
-/** Mounts a pipeline on a new Express app. */
+const isErrorHandler = (handler: RequestHandler | ErrorRequestHandler) => handler.length === 4;
+
+/**
+ * Mounts a pipeline on a new Express app: each run of request stages becomes one Express layer
+ * (src/pipeline/chain.ts), each error handler its own.
+ */
 export function mount(stages: readonly Stage[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  for (const stage of stages) app.use(...(stage.handlers as RequestHandler[]));
+  let run: RequestHandler[] = [];
+  const flush = () => {
+    if (run.length > 0) app.use(chain(run));
+    run = [];
+  };
+  for (const handler of stages.flatMap((stage) => stage.handlers)) {
+    if (!isErrorHandler(handler)) {
+      run.push(handler as RequestHandler);
+      continue;
+    }
+    flush();
+    app.use(handler as ErrorRequestHandler);
+  }
+  flush();
   return app;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Stage 5: runs the operation's security requirements from the spec before anything about the
  * request is validated: alternatives are OR, the schemes within one are AND, `security: []` is
- * public. Scopes the requirement names must all be in the token (403 otherwise).
+ * public. Scopes the requirement names must all be in the token (403 otherwise). A caller whose
+ * every scheme answers without a promise (a cached token) passes without one.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { SecurityHandler } from '../auth/bearer.js';
 import type { VerifiedCaller } from '../auth/verifier.js';
-import type { Contract, SecurityRequirement } from '../contract/spec.js';
+import type { Contract } from '../contract/spec.js';
 import { ApiError } from '../errors.js';
 import { stateOf } from './state.js';
 
@@ -20,38 +21,74 @@ export function assertSchemesCovered(contract: Contract, handlers: SecurityHandl
   if (missing.length > 0) throw new Error(`No security handler registered for scheme(s): ${missing.join(', ')}`);
 }
 
+type Maybe<T> = T | Promise<T>;
+/** One security requirement as pairs of (handler, scopes), resolved at start-up. */
+type Requirement = readonly (readonly [SecurityHandler, readonly string[]])[];
+
+const isPromise = <T>(value: Maybe<T>): value is Promise<T> => value instanceof Promise;
+
 const insufficientScope = (missing: readonly string[]) =>
   new ApiError(403, 'authorization_error', `The token lacks the scope(s) this operation needs: ${missing.join(', ')}.`, {
     'WWW-Authenticate': `Bearer realm="api", error="insufficient_scope", scope="${missing.join(' ')}"`,
   });
 
-async function satisfy(requirement: SecurityRequirement, handlers: SecurityHandlers, req: Parameters<RequestHandler>[0]) {
-  let caller: VerifiedCaller | undefined;
-  for (const [scheme, scopes] of Object.entries(requirement)) {
-    const verified = await handlers[scheme]!(req, scopes);
-    const missing = scopes.filter((s) => !verified.scopes.includes(s));
-    if (missing.length > 0) throw insufficientScope(missing);
-    caller ??= verified;
+function withScopes(verified: VerifiedCaller, scopes: readonly string[]): VerifiedCaller {
+  const missing = scopes.filter((s) => !verified.scopes.includes(s));
+  if (missing.length > 0) throw insufficientScope(missing);
+  return verified;
+}
+
+/** Every scheme of one requirement (AND), from scheme `at` on; the caller is the first scheme's. */
+function satisfy(requirement: Requirement, req: Request, at = 0, caller?: VerifiedCaller): Maybe<VerifiedCaller | undefined> {
+  for (let i = at; i < requirement.length; i++) {
+    const [handler, scopes] = requirement[i]!;
+    const verified = handler(req, scopes);
+    if (isPromise(verified)) return verified.then((v) => satisfy(requirement, req, i + 1, caller ?? withScopes(v, scopes)));
+    const checked = withScopes(verified, scopes);
+    caller ??= checked;
   }
   return caller;
+}
+
+/** The first requirement (OR) the request satisfies, from requirement `at` on; else the first failure. */
+function firstSatisfied(requirements: readonly Requirement[], req: Request, at: number, firstFailure?: unknown): Maybe<VerifiedCaller | undefined> {
+  if (at >= requirements.length) throw firstFailure;
+  let result: Maybe<VerifiedCaller | undefined>;
+  try {
+    result = satisfy(requirements[at]!, req);
+  } catch (error) {
+    return firstSatisfied(requirements, req, at + 1, firstFailure ?? error);
+  }
+  if (!isPromise(result)) return result;
+  return result.then(undefined, (error: unknown) => firstSatisfied(requirements, req, at + 1, firstFailure ?? error));
 }
 
 /** Creates the authenticate stage. */
 export function authenticate(contract: Contract, handlers: SecurityHandlers): RequestHandler {
   assertSchemesCovered(contract, handlers);
-  return async function authenticateStage(req, res, next) {
+  const plans = new Map(
+    contract.operations.map((op) => [op, op.security.map((req): Requirement => Object.entries(req).map(([scheme, scopes]) => [handlers[scheme]!, scopes]))]),
+  );
+  return function authenticateStage(req, res, next) {
     const state = stateOf(res);
-    const requirements = state.operation?.security ?? [];
+    const requirements = state.operation ? plans.get(state.operation)! : [];
     if (requirements.length === 0) return next();
-    let firstFailure: unknown;
-    for (const requirement of requirements) {
-      try {
-        state.userId = (await satisfy(requirement, handlers, req))?.userId;
-        return next();
-      } catch (error) {
-        firstFailure ??= error;
-      }
+    let caller: Maybe<VerifiedCaller | undefined>;
+    try {
+      caller = firstSatisfied(requirements, req, 0);
+    } catch (error) {
+      return next(error);
     }
-    next(firstFailure);
+    if (!isPromise(caller)) {
+      state.userId = caller?.userId;
+      return next();
+    }
+    caller.then(
+      (verified) => {
+        state.userId = verified?.userId;
+        next();
+      },
+      (error: unknown) => next(error),
+    );
   };
 }

@@ -48,9 +48,11 @@ export function validate(validators: ValidatorSet): RequestHandler {
     const compiled = validators.get(state.operation!.operationId);
     const header: Record<string, unknown> = {};
     for (const name of compiled.headerNames) if (req.headers[name] !== undefined) header[name] = req.headers[name];
-    const parameters = { path: { ...state.pathParams }, query: { ...(req.query as Record<string, unknown>) }, header };
+    // Express parses the query string on first read of req.query; a URL without one skips that.
+    const query = req.url.includes('?') ? { ...(req.query as Record<string, unknown>) } : {};
+    const parameters = { path: { ...state.pathParams }, query, header };
     if (!compiled.parameters(parameters)) return next(validationError(parameterIssues(compiled.parameters.errors ?? [])));
-    state.input = { path: parameters.path, query: parameters.query, header, body: validateBody(req, compiled) };
+    state.input = { path: parameters.path, query, header, body: validateBody(req, compiled) };
     next();
   };
 }
