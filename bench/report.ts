@@ -113,17 +113,28 @@ npm run bench -- --quick # one short round, proves the harness works (CI)
 |---|---|---|---|
 ${targets(run)}
 
-## What stands in the way of the GET target
+## Where the per-request time went
 
-Across the two quiet runs made so far, GET through (c) measured 0.85× and 0.80× bare Express
-(POST 0.86× and 0.90×), so the GET target sits at its edge and does not hold reliably. What (c)
-does on top of (b) per request: five more middleware layers (request id, route, authenticate,
-validate, dispatch) in Express's router, two promise hops (the async authenticate and dispatch
-stages), the bearer parse and verified-token cache lookup, the route lookup, one Ajv call on a
-fresh \`{path, query, header}\` copy, and the typed input. A CPU profile under load showed no single
-stage dominating once jose re-verification, the per-request child logger and the libraries'
-linear matching were gone. The next steps, not yet measured: fold the stages into fewer Express
-layers, and answer a cache hit in authenticate without a promise.
+On 2026-11-22 (a slower machine of the same type) GET through (c) measured 0.80–0.85× bare Express
+and POST 0.86–0.90×. Four changes closed the gap; each was measured on 2026-11-24 in one A/B run
+that interleaved bare Express and the pipeline before and after each change (the servers of this
+harness, 5 rounds of 3 s, medians), as server CPU time per GET request:
+
+| each row adds one change to the row above | server CPU µs per GET | GET req/s ÷ (b) |
+|---|---|---|
+| (b) bare Express 5 + cors + json | 90.1 | 1.00 |
+| (c) before (commit a5b8c55) | 108.1 | 0.83 |
+| request stages run as one Express layer (\`src/pipeline/chain.ts\`) | 106.5 | 0.84 |
+| a cached token authenticates without a promise (\`verifier.cached\`) | 105.8 | 0.83 |
+| one small handler context per request; no query parsing for a URL without \`?\` | 97.9 | 0.91 |
+| dispatch writes JSON with \`res.end\` instead of Express's \`res.json\` | 91.2 | 0.97 |
+
+(c) does strictly more per request than (b) — spec-derived CORS with exposed headers, a request
+id, the route lookup, the token-cache lookup, one Ajv call — and now costs about the same because
+it leaves out what (b) pays for and (c) does not need: Express's per-layer path matching for six
+stages mounted at \`/\`, and \`res.json\`/\`res.send\` (charset rewriting, ETag and freshness checks,
+a byte count Node makes anyway). Nothing is skipped: every request is still validated, every token
+verified or served from the verified-token cache, every error formatted with CORS.
 
 ## How to read these figures
 

@@ -6,8 +6,8 @@
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import ws from 'ws';
 import type { Database } from './database.js';
-import type { ServerOptions } from './pg.js';
 import { poolDatabase, type PoolLike } from './pool.js';
+import { poolSettings, type ServerOptions } from './server-options.js';
 
 /** Server options plus the optional WebSocket proxy (host:port/path, no scheme). */
 export interface NeonOptions extends ServerOptions {
@@ -25,13 +25,6 @@ export function openNeon(options: NeonOptions): Database {
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({
-    connectionString: options.url,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-  });
-  return poolDatabase('neon', pool as unknown as PoolLike, {
-    connectRetries: options.connectRetries ?? 2,
-    statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
-  });
+  const settings = poolSettings(options);
+  return poolDatabase('neon', new Pool(settings.pool) as unknown as PoolLike, settings.database);
 }
