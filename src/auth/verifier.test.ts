@@ -23,6 +23,17 @@ describe('verified-token cache', () => {
     expect(await verify(await mintToken('user-cache', { jti: 'other' }))).not.toBe(first);
   });
 
+  it('answers cached() without a promise only for a token already verified and not expired', async () => {
+    const time = { seconds: T0 };
+    const verify = await verifierFor({ JWT_CLOCK_TOLERANCE: '0' }, { clock: clockAt(time) });
+    const token = await mintToken('user-peek', { iat: T0, exp: T0 + 60 });
+    expect(verify.cached(token)).toBeUndefined();
+    const first = await verify(token);
+    expect(verify.cached(token)).toBe(first);
+    time.seconds = T0 + 60;
+    expect(verify.cached(token)).toBeUndefined();
+  });
+
   it('refuses a cached token once it has expired', async () => {
     const time = { seconds: T0 };
     const verify = await verifierFor({ JWT_CLOCK_TOLERANCE: '0' }, { clock: clockAt(time) });

@@ -122,6 +122,17 @@ describe('scopes', () => {
     expect(await call('/admin', { token: await mintToken('user-a', { scope: 'tasks:readonly' }) })).toEqual(forbidden('tasks:read tasks:admin'));
   });
 
+  it('holds a token served from the verified-token cache to the same requirements as a fresh one', async () => {
+    const token = await mintToken('user-cached', { scope: 'tasks:read' });
+    expect(await call('/inherited', { token })).toEqual(granted('user-cached'));
+    // Every call below finds the token in the cache and authenticates without a promise.
+    expect(await call('/inherited', { token })).toEqual(granted('user-cached'));
+    expect(await call('/admin', { token })).toEqual(forbidden('tasks:admin'));
+    expect(await call('/both', { token })).toEqual(NO_KEY);
+    expect(await call('/both', { token, key: 'key-1' })).toEqual(granted('user-cached'));
+    expect(await call('/either', { token, key: 'wrong' })).toEqual(granted('user-cached'));
+  });
+
   it('checks the token before its scopes: a bad token is 401, not 403', async () => {
     const res = await call('/read', { token: await mintToken('user-a', { scope: 'tasks:read' }, 'x'.repeat(40)) });
     expect(res.status).toBe(401);
