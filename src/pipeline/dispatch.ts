@@ -3,7 +3,7 @@
  * result against the contract outside production, and writes it as the media type the spec
  * declares for that status. The only code that writes a successful response.
  */
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
@@ -34,15 +34,12 @@ function contextClass<C extends object>(shared: C): new (state: RequestState) =>
   return HandlerContext as unknown as new (state: RequestState) => C & { readonly log: Logger };
 }
 
-function writeBody(res: Response, declared: string | undefined, body: unknown) {
-  if (declared === undefined || /[/+]json$/.test(declared)) {
-    // Written directly rather than through res.json: Node sets Content-Length from the string.
-    res.setHeader('Content-Type', `${declared ?? 'application/json'}; charset=utf-8`);
-    return void res.end(JSON.stringify(body));
-  }
-  // A non-JSON body (the Redoc page, the YAML document) goes out as the media type the spec declares.
-  res.type(declared.startsWith('text/') || declared.endsWith('yaml') ? `${declared}; charset=utf-8` : declared);
-  res.send(body);
+const isJson = (declared: string | undefined) => declared === undefined || /[/+]json$/.test(declared);
+
+/** The response's Content-Type: the declared media type, with a charset for text. */
+function contentType(declared: string | undefined): string {
+  if (declared === undefined) return 'application/json; charset=utf-8';
+  return isJson(declared) || declared.startsWith('text/') || declared.endsWith('yaml') ? `${declared}; charset=utf-8` : declared;
 }
 
 /** Creates the dispatch stage over a handler map keyed by operationId. */
@@ -54,9 +51,16 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     const { path, query, body } = state.input!;
     const result = await handlers[operation.operationId]!({ path, query, body, userId: state.userId }, new HandlerContext(state));
     checkResponse(validators.get(operation.operationId), result.status, result.body);
+    const declared = operation.responseContentTypes[String(result.status)]?.[0];
+    // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
+    // JSON goes out through res.end rather than res.json: Node sets Content-Length from the string.
+    const payload = result.body === undefined || !isJson(declared) ? result.body : JSON.stringify(result.body);
     res.statusCode = result.status;
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
-    if (result.body === undefined) return void res.end();
-    writeBody(res, operation.responseContentTypes[String(result.status)]?.[0], result.body);
+    if (payload === undefined) return void res.end();
+    res.setHeader('Content-Type', contentType(declared));
+    // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) return void res.end(payload);
+    res.send(payload);
   };
 }

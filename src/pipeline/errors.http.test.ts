@@ -10,12 +10,14 @@ interface ErrorCase {
   send: (origin: string) => Promise<Response>;
   status: number;
   body: Record<string, unknown>;
-  headers?: Record<string, string>;
+  /** Response headers expected; null for one that must be absent. */
+  headers?: Record<string, string | null>;
 }
 
 const TASK = '/api/tasks/3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
 let server: TestServer;
 let broken: TestServer;
+let unserialisable: TestServer;
 let token: string;
 
 beforeAll(async () => {
@@ -28,11 +30,17 @@ beforeAll(async () => {
     listTasks: async () => ({ status: 200, body: { items: [{ id: 'not-a-task' }], next_cursor: null } }) as never,
   };
   broken = await startTestServer({ handlers: failing });
+  // In production responses are not validated, so only serialising the body can fail.
+  unserialisable = await startTestServer({
+    env: { NODE_ENV: 'production', CORS_ORIGINS: ALLOWED_ORIGIN },
+    handlers: { ...handlers, createTask: async () => ({ status: 201, body: { id: 1n }, headers: { Location: '/api/tasks/1' } }) as never },
+  });
   token = await mintToken('user-errors');
 });
 afterAll(async () => {
   await server.close();
   await broken.close();
+  await unserialisable.close();
 });
 
 const jsonPost = (body: string, origin: string, auth = true, contentType = 'application/json') =>
@@ -143,6 +151,22 @@ const cases: ErrorCase[] = [
       status_code: 500,
       error_type: 'internal_error',
     },
+  },
+  {
+    name: '500 for a body that cannot be serialised, with none of the success headers',
+    send: (origin) =>
+      unserialisable.request('/api/tasks', {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ title: 'x' }),
+      }),
+    status: 500,
+    body: {
+      detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+      status_code: 500,
+      error_type: 'internal_error',
+    },
+    headers: { location: null },
   },
 ];
 
