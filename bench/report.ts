@@ -148,7 +148,9 @@ verified or served from the verified-token cache, every error formatted with COR
   connection, which shows in its throughput and in its peak RSS; it is the zero-configuration
   default for development, not a production database.
 - The in-memory contenders hold a database pool that never connects, so their RSS is the
-  pipeline's own.
+  pipeline's own. Database drivers are imported only when chosen (\`src/db/open.ts\`): importing
+  embedded PGlite alone added 47 MiB of RSS (measured 2026-11-24), which a server on PostgreSQL
+  no longer carries; the idle in-memory server went from 172 to 117 MiB (bare Express: 87 MiB).
 - Ratios compare contenders measured in the same run. Absolute figures move with the machine;
   re-run \`npm run bench\` rather than comparing across runs.
 

@@ -9,7 +9,6 @@ import { loadConfig } from '../config.js';
 import type { Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabase } from '../db/open.js';
-import { openPglite } from '../db/pglite.js';
 import { startWsProxy, type WsProxy } from './ws-proxy.js';
 
 /** The driver a vitest project runs on. */
@@ -67,6 +66,7 @@ export async function databaseEnv(url: string): Promise<Record<string, string>> 
 /** Creates (and by default migrates) a throw-away database; `port` routes the app's connections through a proxy. */
 export async function createTestDatabase(options: { migrate?: boolean; port?: number; env?: Record<string, string> } = {}): Promise<TestDatabase> {
   if (testDriver() === 'pglite') {
+    const { openPglite } = await import('../db/pglite.js');
     const db = await openPglite('memory://');
     if (options.migrate !== false) await migrate(db);
     return { db, name: undefined, url: undefined, drop: () => db.close() };
