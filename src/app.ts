@@ -23,6 +23,7 @@ import { jsonBody } from './pipeline/body.js';
 import { corsPolicy } from './pipeline/cors.js';
 import { dispatch, type AnyHandler } from './pipeline/dispatch.js';
 import { formatError } from './pipeline/format-error.js';
+import { headLimit } from './pipeline/head-limit.js';
 import { requestId } from './pipeline/request-id.js';
 import { route, routeIndex } from './pipeline/route.js';
 import { validate } from './pipeline/validate.js';
@@ -56,6 +57,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   return [
     stage('request-id', requestId(log)),
     stage('cors', corsPolicy(config.cors, contract, routes)),
+    stage('head-limit', headLimit()),
     stage('body', jsonBody()),
     stage('route', route(routes)),
     stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),

@@ -72,6 +72,10 @@ export const conflict = (detail = 'The request conflicts with the current state 
 export const payloadTooLarge = (limit: string) =>
   new ApiError(413, 'payload_too_large', `The request body is larger than ${limit}.`);
 
+/** 431 headers_too_large: the request head is over the limit. */
+export const headersTooLarge = (limit: string) =>
+  new ApiError(431, 'headers_too_large', `The request headers are larger than ${limit}.`);
+
 /** 415 unsupported_media_type naming the declared types. */
 export const unsupportedMediaType = (declared: readonly string[]) =>
   new ApiError(415, 'unsupported_media_type', `Content-Type must be one of: ${declared.join(', ')}.`);

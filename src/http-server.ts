@@ -1,15 +1,64 @@
 /**
- * The node:http server the app runs in. Headers may total 32 KiB (Node's default is 16 KiB), so
- * an oversized bearer token still reaches the authenticate stage and gets the uniform 401
- * ("malformed") with CORS, instead of Node's bare 431 with no body.
+ * The node:http server the app runs in. Node's parser accepts request heads up to 64 KiB, twice
+ * the limit the head-limit stage enforces, so a head over 32 KiB still reaches the pipeline and
+ * gets the uniform 431 with CORS. What Node's parser itself refuses (a head over 64 KiB, a request
+ * that is not HTTP) is answered here in the uniform Error body too, with the CORS headers of the
+ * request's Origin when it is allowed and can be read from what arrived.
  */
-import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Express } from 'express';
+import type { Config } from './config.js';
+import { ApiError, headersTooLarge } from './errors.js';
+import { originCheck } from './pipeline/cors.js';
+import { errorBody } from './pipeline/format-error.js';
+import { HEAD_LIMIT, MAX_HEAD_BYTES } from './pipeline/head-limit.js';
 
-/** The largest request head accepted, in bytes. */
-export const MAX_HEADER_BYTES = 32 * 1024;
+/** The largest request head Node's parser accepts, in bytes. */
+export const PARSER_HEAD_LIMIT = 2 * MAX_HEAD_BYTES;
 
-/** Wraps the app in an HTTP server (not yet listening). */
-export function createHttpServer(app: Express): Server {
-  return createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+interface ParserError extends Error {
+  code?: string;
+  /** The bytes the parser was reading when it failed (Node's `clientError` contract). */
+  rawPacket?: Buffer;
+}
+
+/** The Origin header in the bytes that arrived, if it is there (header names are case-insensitive). */
+export function originIn(packet: Buffer | undefined): string | undefined {
+  if (packet === undefined) return undefined;
+  return /\r\norigin:[ \t]*([^\r\n]*?)[ \t]*\r\n/i.exec(packet.toString('latin1'))?.[1];
+}
+
+/** The uniform answer to a request Node's parser refused, as raw HTTP/1.1 (the connection closes). */
+export function parserErrorResponse(error: ApiError, origin: string | undefined, isAllowed: (origin: string | undefined) => boolean): string {
+  const requestId = randomUUID();
+  const body = JSON.stringify(errorBody(error, requestId));
+  const headers = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
+    'Content-Type: application/json; charset=utf-8',
+    'Cache-Control: no-store',
+    'Vary: Origin',
+    `X-Request-ID: ${requestId}`,
+    ...(isAllowed(origin) ? [`Access-Control-Allow-Origin: ${origin}`, 'Access-Control-Allow-Credentials: true', 'Access-Control-Expose-Headers: X-Request-ID'] : []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+  ];
+  return `${headers.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Whether a response can still be written on the socket: nothing of another response is under way. */
+const canAnswer = (socket: Socket) => socket.writable && !(socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent;
+
+/** Wraps the app in an HTTP server (not yet listening); `cors` decides who may read a parser error. */
+export function createHttpServer(app: Express, cors?: Config['cors']): Server {
+  const server = createServer({ maxHeaderSize: PARSER_HEAD_LIMIT }, app);
+  const isAllowed = cors ? originCheck(cors) : () => false;
+  server.on('clientError', (error: ParserError, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !canAnswer(socket)) return void socket.destroy();
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(HEAD_LIMIT) : new ApiError(400, 'validation_error', 'The request is not valid HTTP/1.1.');
+    socket.end(parserErrorResponse(refusal, originIn(error.rawPacket), isAllowed));
+  });
+  return server;
 }

@@ -45,7 +45,7 @@ await gate.firstAttempt;
 // After a fatal migration error the pool is closing and the process exits 1; never listen.
 if (fatal) await new Promise<never>(() => {});
 const app = createApp({ config, contract, db: gate.db, log, verifier });
-const server = createHttpServer(app).listen(config.port, config.host, () => {
+const server = createHttpServer(app, config.cors).listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, database: raw.driver }, `specgate listening on http://${config.host}:${port}`);

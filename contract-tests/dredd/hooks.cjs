@@ -2,7 +2,7 @@
  * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
  * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
  * - fixtures: path parameters come from a task created by an earlier POST;
- * - declared error statuses are triggered on purpose (400, 401, 404, 413, 415); the ones a healthy
+ * - declared error statuses are triggered on purpose (400, 401, 404, 413, 415, 431); the ones a healthy
  *   server cannot be made to answer (500, 503) stay skipped, and say so;
  * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
  *   gives none and would otherwise only compare keys with the example).
@@ -60,6 +60,9 @@ const TRIGGERS = {
   },
   415: (t) => {
     t.request.headers['Content-Type'] = 'text/plain';
+  },
+  431: (t) => {
+    t.request.headers['X-Padding'] = 'x'.repeat(40 * 1024);
   },
 };
 

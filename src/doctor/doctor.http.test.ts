@@ -34,7 +34,11 @@ describe('cors doctor against the real app', () => {
       const diagnosis = await doctorOn(c, ALLOWED_ORIGIN);
       verdicts[c.name] = { verdict: diagnosis.verdict, status: diagnosis.exchanges.at(-1)?.status, hidden: diagnosis.unreadableHeaders };
     }
-    const expected = Object.fromEntries(errorCases(resources).map((c) => [c.name, { verdict: 'allowed', status: c.status, hidden: [] }]));
+    // The doctor sends Origin before the 70 KB token; Node hands the server only the read in which
+    // the head overflowed, which no longer holds the Origin, so that 431 goes out without CORS
+    // (docs/cors.md, Limits). Chromium sends Origin after Authorization and reads it (browser suite).
+    const verdictFor = (c: ErrorCase) => (c.path.startsWith('http-server') ? 'blocked' : 'allowed');
+    const expected = Object.fromEntries(errorCases(resources).map((c) => [c.name, { verdict: verdictFor(c), status: c.status, hidden: [] }]));
     expect(verdicts).toEqual(expected);
   });
 

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { loadConfigOrExit } from '../config.js';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { createLogger } from '../logger.js';
+import { createHttpServer } from '../http-server.js';
 import { createMockApp } from './server.js';
 
 const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H]';
@@ -32,7 +33,7 @@ const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse
 const verifier = await createTokenVerifier(config.jwt, log);
 const started = Date.now();
 const { app, contract } = createMockApp({ config, document, log, verifier });
-const server = app.listen(port, host, () => {
+const server = createHttpServer(app, config.cors).listen(port, host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info(

@@ -116,7 +116,7 @@ describe.skipIf(!chromium.available)('in Chromium', () => {
         for (const c of chosen) {
           let server = servers.get(c.request.target);
           if (!server) {
-            server = await startTarget(resources, c.request.target, { env: { CORS_ORIGINS: front.origin }, arrange: mutant.arrange });
+            server = await startTarget(resources, c.request.target, { env: { CORS_ORIGINS: front.origin }, arrange: mutant.arrange, parserCors: mutant.parserCors });
             servers.set(c.request.target, server);
           }
           results[c.name] = unreadable(c, await fetchCase(page, server, c, 'include'));

@@ -61,11 +61,17 @@ export function preflightMethods(declared: readonly string[] | undefined, reques
   return methods.join(', ');
 }
 
+/** Whether an Origin is allowed: one of CORS_ORIGINS exactly, or a match of CORS_ORIGIN_REGEX. */
+export function originCheck(policy: Config['cors']): (origin: string | undefined) => origin is string {
+  const origins = new Set(policy.origins);
+  const regex = policy.originRegex;
+  return (origin): origin is string => origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
+}
+
 /** Creates the CORS stage; preflight methods come from the same route index the route stage uses. */
 export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestHandler {
   const derived = contractCors(contract);
-  const origins = new Set(policy.origins);
-  const regex = policy.originRegex;
+  const isAllowed = originCheck(policy);
   const allowHeaders = derived.allowedHeaders.join(', ');
   const exposeHeaders = derived.exposedHeaders.join(', ');
   const maxAge = String(policy.maxAge);
@@ -76,7 +82,7 @@ export function corsPolicy(policy: Config['cors'], contract: Contract, routes: R
     // Every answer depends on the Origin, so caches must key on it even when none was sent.
     // CORS is the first stage to set Vary, so it is set outright (res.vary would parse it first).
     res.setHeader('Vary', preflight ? 'Origin, Access-Control-Request-Method' : 'Origin');
-    const allowed = origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
+    const allowed = isAllowed(origin);
     if (allowed) {
       // The origin is echoed, never `*`, so credentials are safe to allow.
       res.setHeader('Access-Control-Allow-Origin', origin);

@@ -10,14 +10,19 @@ import { describeError } from '../log-safe.js';
 import { toApiError } from './translate-error.js';
 import { stateOf } from './state.js';
 
-function send(res: Response, error: ApiError, requestId: string) {
-  const body = {
+/** The uniform Error body (components.schemas.Error) for an ApiError. */
+export function errorBody(error: ApiError, requestId: string) {
+  return {
     detail: error.detail,
     status_code: error.status,
     error_type: error.errorType,
     request_id: requestId,
     ...(error.errors ? { errors: error.errors } : {}),
   };
+}
+
+function send(res: Response, error: ApiError, requestId: string) {
+  const body = errorBody(error, requestId);
   res.status(error.status);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

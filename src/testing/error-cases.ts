@@ -122,6 +122,22 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
+      name: '431 headers_too_large from the head-limit stage (a 40 KB token)',
+      path: 'head-limit',
+      errorType: 'headers_too_large',
+      status: 431,
+      request: call('api', 'GET', '/api/tasks', { authorization: `Bearer ${'a'.repeat(40_000)}` }),
+      exposed: {},
+    },
+    {
+      name: '431 headers_too_large from Node\'s parser (a 70 KB token)',
+      path: 'http-server (parser)',
+      errorType: 'headers_too_large',
+      status: 431,
+      request: call('api', 'GET', '/api/tasks', { authorization: `Bearer ${'a'.repeat(70_000)}` }),
+      exposed: {},
+    },
+    {
       name: '429 rate_limited from a limiter around the handler',
       path: 'dispatch (limiter)',
       errorType: 'rate_limited',

@@ -87,10 +87,10 @@ export async function openWorldResources(): Promise<WorldResources> {
 export async function startTarget(
   resources: WorldResources,
   target: Target,
-  options: { env?: Record<string, string>; arrange?: (stages: Stage[]) => Stage[] } = {},
+  options: { env?: Record<string, string>; arrange?: (stages: Stage[]) => Stage[]; parserCors?: boolean } = {},
 ): Promise<TestServer> {
   const db = resources.dbs[target];
-  const base = { env: options.env, arrange: options.arrange, db };
+  const base = { env: options.env, arrange: options.arrange, parserCors: options.parserCors, db };
   if (target === 'broken') return startTestServer({ ...base, handlers: brokenHandlers });
   if (target !== 'fixture') return startTestServer(base);
   const server = await startTestServer({

@@ -11,7 +11,12 @@ import { toApiError } from '../pipeline/translate-error.js';
 export interface Mutant {
   readonly name: string;
   readonly arrange: (stages: Stage[]) => Stage[];
+  /** false: what Node's parser refuses (400, 431) is answered without CORS too. */
+  readonly parserCors?: boolean;
 }
+
+/** The statuses the HTTP server answers itself for requests Node's parser refuses (src/http-server.ts). */
+const PARSER_STATUSES = [400, 431];
 
 function indexOf(stages: readonly Stage[], name: string): number {
   const at = stages.findIndex((s) => s.name === name);
@@ -29,6 +34,7 @@ export function stripCorsFor(status: number): Mutant {
   };
   return {
     name: `the ${status} responses lose their CORS headers`,
+    parserCors: !PARSER_STATUSES.includes(status),
     arrange: (stages) => {
       const at = indexOf(stages, 'format-error');
       return [...stages.slice(0, at), { name: 'mutant', handlers: [strip] }, ...stages.slice(at)];

@@ -45,6 +45,8 @@ export interface TestServerOptions {
   readonly database?: TestDatabase;
   /** Rewrites the pipeline before it is mounted (mutation checks). */
   readonly arrange?: (stages: Stage[]) => Stage[];
+  /** false: the server answers what Node's parser refuses without CORS (mutation checks). */
+  readonly parserCors?: boolean;
   /** Where log lines go (with LOG_LEVEL in env); silent by default. */
   readonly logTo?: DestinationStream;
 }
@@ -60,7 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const contract = options.contract ?? loadContract();
   const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
   const app = mount(options.arrange ? options.arrange(stages) : stages);
-  const server = createHttpServer(app).listen(0, '127.0.0.1');
+  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

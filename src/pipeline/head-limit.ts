@@ -1,0 +1,28 @@
+/**
+ * Stage 3: answers 431 headers_too_large when the request head is over 32 KiB, right after CORS
+ * so that an allowed Origin can read it. Node's own parser accepts heads up to twice that
+ * (src/http-server.ts), so this stage, not Node's bare 431, answers every head a browser sends
+ * short of 64 KiB.
+ */
+import type { RequestHandler } from 'express';
+import { headersTooLarge } from '../errors.js';
+
+/** The largest request head answered normally, in bytes (request line and headers). */
+export const MAX_HEAD_BYTES = 32 * 1024;
+/** The limit as the Error detail and the spec describe it. */
+export const HEAD_LIMIT = '32 KiB';
+
+/** The size of a request head as sent: request line, and each `name: value` with its line break. */
+export function headBytes(method: string, url: string, rawHeaders: readonly string[]): number {
+  // Node keeps header text as latin1, one character per byte.
+  let bytes = method.length + url.length + 12;
+  for (const part of rawHeaders) bytes += part.length + 2;
+  return bytes;
+}
+
+/** Creates the head-limit stage. */
+export function headLimit(): RequestHandler {
+  return function headLimitStage(req, _res, next) {
+    next(headBytes(req.method, req.url, req.rawHeaders) > MAX_HEAD_BYTES ? headersTooLarge(HEAD_LIMIT) : undefined);
+  };
+}
