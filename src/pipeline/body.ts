@@ -1,5 +1,5 @@
 /**
- * Stage 3: parses JSON bodies up to the limit. A parse failure is not answered here: it is kept
+ * Stage 4: parses JSON bodies up to the limit. A parse failure is not answered here: it is kept
  * and reported after authentication, so an unauthenticated caller gets 401 whatever its body.
  */
 import express, { type RequestHandler } from 'express';

@@ -1,5 +1,5 @@
 /**
- * Stage 7: calls the operation's handler with the validated input and the context, checks the
+ * Stage 8: calls the operation's handler with the validated input and the context, checks the
  * result against the contract outside production, and writes it as the media type the spec
  * declares for that status. The only code that writes a successful response.
  */

@@ -1,5 +1,5 @@
 /**
- * Stage 4: finds the operation for the method and path through a radix-tree index (find-my-way)
+ * Stage 5: finds the operation for the method and path through a radix-tree index (find-my-way)
  * built once from the spec, so the cost does not grow with the number of operations. A path the
  * spec does not declare is a 404; a declared path with an undeclared method is a 405 whose Allow
  * header lists the declared methods. See docs/performance.md for why this is not openapi-backend's

@@ -1,5 +1,5 @@
 /**
- * Stage 6: reports a deferred body-parsing failure, then validates the request against the
+ * Stage 7: reports a deferred body-parsing failure, then validates the request against the
  * operation's validators compiled at start-up (src/contract/operation-validators.ts): parameters
  * coerced to their declared types with defaults, the content type, and the JSON body — every
  * violation, not just the first. The typed input for the handler is built here, from copies:
