@@ -1,10 +1,12 @@
 /**
  * What Node's parser refuses is still answered in the uniform Error body, with CORS for an allowed
  * Origin found in what arrived: a request that is not HTTP, and an over-64 KiB head on a
- * connection that already served a request (keep-alive, as browsers reuse connections).
+ * connection that already served a request (keep-alive, as browsers reuse connections). The
+ * 32 KiB limit itself is exact to the byte.
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_HEAD_BYTES } from './pipeline/head-limit.js';
 import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, startTestServer, type TestServer } from './testing/server.js';
 
 let server: TestServer;
@@ -71,5 +73,23 @@ describe('requests refused by the HTTP parser', () => {
     const foreign = lastResponse(await exchange(huge(FOREIGN_ORIGIN), { reuse: true }));
     expect(foreign.status).toBe(431);
     expect(Object.keys(foreign.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+});
+
+describe('the 32 KiB head limit', () => {
+  /** A raw GET /health whose head (request line to the blank line) is exactly `bytes` long. */
+  function headOf(bytes: number): string {
+    const start = `GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\nOrigin: ${ALLOWED_ORIGIN}\r\nX-Padding: `;
+    const head = `${start}${'p'.repeat(bytes - start.length - 4)}\r\n\r\n`;
+    expect(Buffer.byteLength(head)).toBe(bytes);
+    return head;
+  }
+
+  it('serves a head of exactly 32 KiB and answers one byte more with the uniform 431 and CORS', async () => {
+    expect(lastResponse(await exchange(headOf(MAX_HEAD_BYTES))).status).toBe(200);
+    const over = lastResponse(await exchange(headOf(MAX_HEAD_BYTES + 1)));
+    expect(over.status).toBe(431);
+    expect(over.body.error_type).toBe('headers_too_large');
+    expect(over.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
   });
 });

@@ -12,10 +12,10 @@ export const MAX_HEAD_BYTES = 32 * 1024;
 /** The limit as the Error detail and the spec describe it. */
 export const HEAD_LIMIT = '32 KiB';
 
-/** The size of a request head as sent: request line, and each `name: value` with its line break. */
+/** The size of a request head as sent: request line, each `name: value` line, the blank line. */
 export function headBytes(method: string, url: string, rawHeaders: readonly string[]): number {
-  // Node keeps header text as latin1, one character per byte.
-  let bytes = method.length + url.length + 12;
+  // Node keeps header text as latin1, one character per byte. `GET /x HTTP/1.1\r\n` … `\r\n`.
+  let bytes = method.length + 1 + url.length + ' HTTP/1.1\r\n'.length + 2;
   for (const part of rawHeaders) bytes += part.length + 2;
   return bytes;
 }
