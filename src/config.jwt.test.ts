@@ -67,3 +67,27 @@ describe('JWT_ALGORITHMS', () => {
     expect(problemsOf({ JWT_SECRET: SECRET, JWT_ALGORITHMS: ' , ' })).toEqual(['JWT_ALGORITHMS must name at least one algorithm when set.']);
   });
 });
+
+describe('verified-token cache and JWKS refresh', () => {
+  it('defaults to 10 000 tokens for at most 5 minutes, and a JWKS refreshed every 10 minutes, refetched at most every 30 s', () => {
+    expect(loadConfig({}).jwt).toMatchObject({ cacheSize: 10_000, cacheMaxAge: 300, jwksMaxAge: 600, jwksCooldown: 30 });
+  });
+
+  it('reads JWT_CACHE_SIZE (0 turns the cache off), JWT_CACHE_MAX_AGE, JWKS_MAX_AGE and JWKS_COOLDOWN', () => {
+    expect(loadConfig({ JWT_CACHE_SIZE: '0', JWT_CACHE_MAX_AGE: '60', JWKS_MAX_AGE: '3600', JWKS_COOLDOWN: '5' }).jwt).toMatchObject({
+      cacheSize: 0,
+      cacheMaxAge: 60,
+      jwksMaxAge: 3600,
+      jwksCooldown: 5,
+    });
+  });
+
+  it('names every value out of range', () => {
+    expect(problemsOf({ JWT_CACHE_SIZE: '-1', JWT_CACHE_MAX_AGE: '0', JWKS_MAX_AGE: '10', JWKS_COOLDOWN: 'soon' })).toEqual([
+      'JWT_CACHE_SIZE must be an integer from 0 to 1000000 (got "-1").',
+      'JWT_CACHE_MAX_AGE must be an integer from 1 to 3600 (got "0").',
+      'JWKS_MAX_AGE must be an integer from 30 to 86400 (got "10").',
+      'JWKS_COOLDOWN must be an integer from 1 to 3600 (got "soon").',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './config.js';
 
@@ -39,5 +40,18 @@ describe('loadConfig', () => {
       'CORS_ORIGINS has "https://app.example.com/"; a browser sends the origin as scheme://host[:port] in lower case, without path, query, trailing slash or default port. Write "https://app.example.com".',
       'JWT_SECRET must be at least 32 bytes long.',
     ]);
+  });
+});
+
+describe('the documented configuration', () => {
+  const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+  const read = [...new Set([...source.matchAll(/env(?:\.|, '|\[')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!))].sort();
+
+  it('lists every variable src/config.ts reads in README and .env.example', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    expect(read.length).toBeGreaterThan(20);
+    expect(read.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    expect(read.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);
   });
 });

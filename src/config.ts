@@ -5,6 +5,8 @@
  */
 
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/algorithms.js';
+import { DEFAULT_JWKS_OPTIONS } from './auth/jwks.js';
+import { DEFAULT_TOKEN_CACHE_OPTIONS } from './auth/token-cache.js';
 
 /** The development-only HS256 secret, documented in README; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'specgate-development-secret-do-not-use-in-production';
@@ -56,6 +58,14 @@ export interface Config {
     readonly issuer: string | undefined;
     readonly audience: string | undefined;
     readonly clockTolerance: number;
+    /** Verified tokens kept (JWT_CACHE_SIZE); 0 turns the cache off. */
+    readonly cacheSize: number;
+    /** Seconds a verified token is kept at most, even before its exp (JWT_CACHE_MAX_AGE). */
+    readonly cacheMaxAge: number;
+    /** Seconds after which the JWKS is refetched in the background (JWKS_MAX_AGE). */
+    readonly jwksMaxAge: number;
+    /** Minimum seconds between two JWKS fetches caused by unknown kids (JWKS_COOLDOWN). */
+    readonly jwksCooldown: number;
   };
 }
 
@@ -231,6 +241,10 @@ function jwt(env: Env, production: boolean, problems: string[]): Config['jwt'] {
     issuer: env.JWT_ISSUER || undefined,
     audience: env.JWT_AUDIENCE || undefined,
     clockTolerance: integer(env, 'JWT_CLOCK_TOLERANCE', 5, 0, 300, problems),
+    cacheSize: integer(env, 'JWT_CACHE_SIZE', DEFAULT_TOKEN_CACHE_OPTIONS.maxEntries, 0, 1_000_000, problems),
+    cacheMaxAge: integer(env, 'JWT_CACHE_MAX_AGE', DEFAULT_TOKEN_CACHE_OPTIONS.maxAgeMs / 1000, 1, 3600, problems),
+    jwksMaxAge: integer(env, 'JWKS_MAX_AGE', DEFAULT_JWKS_OPTIONS.maxAgeMs / 1000, 30, 86_400, problems),
+    jwksCooldown: integer(env, 'JWKS_COOLDOWN', DEFAULT_JWKS_OPTIONS.cooldownMs / 1000, 1, 3600, problems),
   };
 }
 

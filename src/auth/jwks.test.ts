@@ -61,10 +61,10 @@ describe('start-up', () => {
 });
 
 describe('refetching', () => {
-  it('does not refetch for an unknown kid within the cooldown', async () => {
+  it('does not refetch for an unknown kid within JWKS_COOLDOWN', async () => {
     const [first, second] = await Promise.all([generateSigningKey('EdDSA'), generateSigningKey('EdDSA')]);
     const jwks = await jwksServer([first.jwk]);
-    const verify = await verifierFor({ JWKS_URL: jwks.url }, { jwks: { cooldownMs: 60_000 } });
+    const verify = await verifierFor({ JWKS_URL: jwks.url, JWKS_COOLDOWN: '60' });
     jwks.setKeys([first.jwk, second.jwk]);
     await expectInvalidToken(verify(await mintSigned(second, claims())), 'unknown key');
     await expectInvalidToken(verify(await mintSigned(second, claims())), 'unknown key');

@@ -56,6 +56,20 @@ describe('verified-token cache', () => {
     expect(again).not.toBe(first);
   });
 
+  it('takes its size and maximum age from JWT_CACHE_SIZE and JWT_CACHE_MAX_AGE', async () => {
+    const off = await verifierFor({ JWT_CACHE_SIZE: '0' }, {});
+    const token = await mintToken('user-config');
+    expect(await off(token)).not.toBe(await off(token));
+    const time = { seconds: T0 };
+    const short = await verifierFor({ JWT_CACHE_MAX_AGE: '10' }, { clock: clockAt(time) });
+    const long = await mintToken('user-config', { iat: T0, exp: T0 + 3600 });
+    const first = await short(long);
+    time.seconds = T0 + 9;
+    expect(short.cached(long)).toBe(first);
+    time.seconds = T0 + 10;
+    expect(short.cached(long)).toBeUndefined();
+  });
+
   it('does not cache at all with maxEntries 0', async () => {
     const verify = await verifierFor({}, { cache: { maxEntries: 0 } });
     const token = await mintToken('user-nocache');

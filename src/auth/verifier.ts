@@ -9,7 +9,7 @@ import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_JWKS_OPTIONS, jwksSource, type JwksOptions } from './jwks.js';
-import { DEFAULT_TOKEN_CACHE_OPTIONS, TokenCache, type TokenCacheOptions } from './token-cache.js';
+import { TokenCache, type TokenCacheOptions } from './token-cache.js';
 import { categorize, invalidToken } from './token-errors.js';
 
 /** Who a verified token speaks for. */
@@ -25,7 +25,7 @@ export interface TokenVerifier {
   cached(token: string): VerifiedCaller | undefined;
 }
 
-/** Tuning for tests and operators; every field has a default. */
+/** Overrides for tests; operators set the same through JWT_CACHE_* and JWKS_* (src/config.ts). */
 export interface VerifierOptions {
   readonly jwks?: Partial<JwksOptions>;
   readonly cache?: Partial<TokenCacheOptions>;
@@ -74,8 +74,9 @@ async function keySources(config: Config['jwt'], log: Logger, options: JwksOptio
 
 /** Creates the verifier, fetching the JWKS first when one is configured. */
 export async function createTokenVerifier(config: Config['jwt'], log: Logger, options: VerifierOptions = {}): Promise<TokenVerifier> {
-  const { sources, jwks } = await keySources(config, log, { ...DEFAULT_JWKS_OPTIONS, ...options.jwks });
-  const cache = new TokenCache<VerifiedCaller>({ ...DEFAULT_TOKEN_CACHE_OPTIONS, ...options.cache });
+  const jwksOptions = { ...DEFAULT_JWKS_OPTIONS, cooldownMs: config.jwksCooldown * 1000, maxAgeMs: config.jwksMaxAge * 1000, ...options.jwks };
+  const { sources, jwks } = await keySources(config, log, jwksOptions);
+  const cache = new TokenCache<VerifiedCaller>({ maxEntries: config.cacheSize, maxAgeMs: config.cacheMaxAge * 1000, ...options.cache });
   // A token verified against a key set that changed meanwhile is answered but not cached.
   let keySetGeneration = 0;
   jwks?.onChange(() => {
