@@ -58,11 +58,11 @@ export const authenticationError = (detail: string, challenge = 'Bearer realm="a
 /** 404 not_found: unknown path, missing resource, or another user's resource. */
 export const notFound = (detail = 'No resource at this path.') => new ApiError(404, 'not_found', detail);
 
-/** 405 method_not_allowed with the declared methods in Allow. */
-export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
-  new ApiError(405, 'method_not_allowed', `${method} is not declared for this path. Allowed: ${allowed.join(', ')}.`, {
-    Allow: allowed.join(', '),
-  });
+/** 405 method_not_allowed with the declared methods in Allow (OPTIONS there stands for CORS preflights). */
+export const methodNotAllowed = (method: string, allowed: readonly string[]) => {
+  const what = method === 'OPTIONS' ? 'OPTIONS answers CORS preflights only on this path' : `${method} is not declared for this path`;
+  return new ApiError(405, 'method_not_allowed', `${what}. Allowed: ${allowed.join(', ')}.`, { Allow: allowed.join(', ') });
+};
 
 /** 409 conflict: a uniqueness or state conflict. */
 export const conflict = (detail = 'The request conflicts with the current state of the resource.') =>

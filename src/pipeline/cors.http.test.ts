@@ -112,5 +112,6 @@ describe('an actual request', () => {
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('GET, POST, OPTIONS');
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect((await res.json()).detail).toBe('OPTIONS answers CORS preflights only on this path. Allowed: GET, POST, OPTIONS.');
   });
 });
