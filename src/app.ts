@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import { compileOperationValidators } from './contract/operation-validators.js';
+import { compileSerializers } from './contract/serializers.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
@@ -58,6 +59,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   assertHandlersMatch(contract, handlers);
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });
+  const serializers = compileSerializers(contract);
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
@@ -67,7 +69,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     { ...stage('route', route(routes)), routes },
     stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
     stage('validate', validate(validators)),
-    stage('dispatch', dispatch(handlers, validators, context)),
+    stage('dispatch', dispatch(handlers, validators, serializers, context)),
     stage('format-error', formatError(log)),
   ];
 }
