@@ -7,8 +7,7 @@
 import fc from 'fast-check';
 import { cappedFilter, perCase } from './draw.js';
 import { coerceParameter, invalidParameterArbitrary, invalidValueArbitrary } from './negative.js';
-import { SchemaRegistry } from './registry.js';
-import { flattened, valueArbitrary } from './schema-arbitrary.js';
+import { flattened, locationOf, valueArbitrary } from './schema-arbitrary.js';
 import type { Operation, Parameter, Schema } from './spec.js';
 import { isValid } from './validator.js';
 
@@ -48,7 +47,7 @@ const opaque = (p: Parameter) => {
   return p.examples.length > 0 && s.type === 'string' && !s.format && !s.pattern && !s.enum;
 };
 
-const location = (p: Parameter) => () => `${SchemaRegistry.of(p.schema)?.pointerOf(p.schema) ?? '(schema)'} (${p.in} parameter "${p.name}")`;
+const location = (p: Parameter) => () => `${locationOf(p.schema)} (${p.in} parameter "${p.name}")`;
 
 function wireSafe(p: Parameter, text: ParameterValue): boolean {
   const parts = typeof text === 'string' ? [text] : text;
@@ -117,7 +116,8 @@ export function positiveCases(op: Operation): fc.Arbitrary<RequestCase> {
 export function negativeCases(op: Operation): fc.Arbitrary<RequestCase> | undefined {
   const breakers: fc.Arbitrary<RequestCase>[] = [];
   for (const p of drawn(op)) {
-    const bad = invalidParameterArbitrary(p.schema as Schema);
+    // An empty path segment changes which route is asked for: never a negative value for a path parameter.
+    const bad = invalidParameterArbitrary(p.schema as Schema, p.in === 'path');
     if (bad) {
       const sendable = p.in === 'header' ? cappedFilter(bad, headerSafe, location(p)) : bad;
       breakers.push(

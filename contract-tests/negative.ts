@@ -82,11 +82,11 @@ export function coerceParameter(raw: Schema, value: string | readonly string[]):
 }
 
 /** An arbitrary of parameter strings that break `schema` once read back; none when every string is valid. */
-export function invalidParameterArbitrary(schema: Schema): fc.Arbitrary<string> | undefined {
+export function invalidParameterArbitrary(schema: Schema, inPath = false): fc.Arbitrary<string> | undefined {
   try {
     const maxLength = flattened(schema).maxLength;
     const candidates = ['', ' ', 'not-valid', '-1', '0', '1.5', '99999999999', 'true', 'maybe', 'x'.repeat((typeof maxLength === 'number' && maxLength < 10_000 ? maxLength : 300) + 1)];
-    const invalid = candidates.filter((raw) => !isValid(schema, coerceParameter(schema, raw)));
+    const invalid = candidates.filter((raw) => !(inPath && raw.trim() === '') && !isValid(schema, coerceParameter(schema, raw)));
     return invalid.length > 0 ? fc.constantFrom(...invalid) : undefined;
   } catch {
     return undefined;

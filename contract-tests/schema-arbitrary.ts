@@ -27,7 +27,9 @@ function typesOf(schema: Schema): string[] {
 }
 
 const HEADER_UNIT = fc.constantFrom(...'abcXYZ019-_.~!*'.split(''));
-const locationOf = (schema: Schema) => SchemaRegistry.of(schema)?.pointerOf(schema) ?? '(schema)';
+/** Where a schema is, and where its `$ref` points. */
+export const locationOf = (schema: Schema) =>
+  `${SchemaRegistry.of(schema)?.pointerOf(schema) ?? '(schema)'}${typeof schema?.$ref === 'string' ? ` → ${schema.$ref}` : ''}`;
 
 function stringArbitrary(schema: Schema, options: DrawOptions): fc.Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
