@@ -33,7 +33,8 @@ function mutations(raw: Schema, depth: number): fc.Arbitrary<unknown>[] {
   const properties: Record<string, Schema> = schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
   const required: string[] = Array.isArray(schema.required) ? schema.required : [];
   if (Object.keys(properties).length > 0 && depth < 3) {
-    const valid = valueArbitrary(raw) as fc.Arbitrary<Record<string, unknown>>;
+    // A nullable object may draw null: only objects are mutated property by property.
+    const valid = (valueArbitrary(raw) as fc.Arbitrary<unknown>).map((o) => (o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : {}));
     if (required.length > 0) {
       out.push(fc.tuple(valid, fc.constantFrom(...required)).map(([o, k]) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k))));
     }
@@ -78,7 +79,17 @@ export function coerceParameter(raw: Schema, value: string | readonly string[]):
     const parts = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
     return parts.map((part) => coerceScalar(items, part));
   }
-  return coerceScalar(schema, typeof value === 'string' ? value : value.join(','));
+  const text = typeof value === 'string' ? value : value.join(',');
+  if (typesOf(schema).includes('object') && schema.properties && typeof schema.properties === 'object') {
+    // simple/form style without explode: k1,v1,k2,v2
+    const parts = text === '' ? [] : text.split(',');
+    if (parts.length % 2 === 0) {
+      const entries: [string, unknown][] = [];
+      for (let i = 0; i < parts.length; i += 2) entries.push([parts[i]!, coerceScalar(flattened(schema.properties[parts[i]!] ?? {}), parts[i + 1]!)]);
+      return Object.fromEntries(entries);
+    }
+  }
+  return coerceScalar(schema, text);
 }
 
 /** An arbitrary of parameter strings that break `schema` once read back; none when every string is valid. */

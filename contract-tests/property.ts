@@ -59,8 +59,8 @@ export async function propertyPhase(op: Operation, mode: 'positive' | 'negative'
       if (remaining <= 0) return { examples, failures, skipped: 'time slice spent' };
       const property = fc.asyncProperty(arbitrary, async (c: RequestCase) => {
         examples += 1;
-        const x = await send(requestFor(ctx.target, c), requestTimeout(ctx));
         ctx.report.countTested(c);
+        const x = await send(requestFor(ctx.target, c), requestTimeout(ctx));
         return ctx.report.evaluate(c, x, skip).length === 0;
       });
       const result = await fc.check(property, {

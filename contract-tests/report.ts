@@ -56,6 +56,8 @@ export class Report {
   readonly skipped = new Map<string, string>();
   /** Requests each operation got from the property phases (what "tested" means). */
   readonly tested = new Map<string, number>();
+  /** The milliseconds of budget each operation was given (for the operation_tested message). */
+  readonly slices = new Map<string, number>();
   requests = 0;
   private readonly seen = new Set<string>();
 
@@ -86,7 +88,7 @@ export class Report {
         const fix = `declare ${x.status} on ${c.operation.operationId}`;
         const full = `${message}; the server answered it to a request the spec itself makes invalid (${c.negative}): ${fix}`;
         if (this.undeclaredErrors === 'warn') {
-          this.warn(label(c.operation), `status_code_conformance: ${full}`);
+          this.warn(label(c.operation), `status_code_conformance: ${full}`, `undeclared|${label(c.operation)}|${x.status}`);
           continue;
         }
         out.push({ ...this.failure(name, c, x, full), undeclaredError: { operationId: c.operation.operationId, status: x.status } });
@@ -111,9 +113,8 @@ export class Report {
     this.write(`    ! ${operation} ${message}`);
   }
 
-  /** Records a warning once. */
-  warn(operation: string, message: string): void {
-    const key = `warn|${operation}|${message}`;
+  /** Records a warning once (per `key`, by default per message). */
+  warn(operation: string, message: string, key = `warn|${operation}|${message}`): void {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.warnings.push({ operation, message });
@@ -158,7 +159,9 @@ export class Report {
       const key = label(op);
       if (this.skipped.has(key) || (this.tested.get(key) ?? 0) > 0 || this.seen.has(`operation_tested|${key}`)) continue;
       this.seen.add(`operation_tested|${key}`);
-      const f: Failure = { check: 'operation_tested', operation: key, message: '0 requests: the time budget ran out before this operation got one (raise --time-budget or lower --max-examples)', curl: '' };
+      const slice = this.slices.get(key);
+      const why = slice === undefined || slice <= 0 ? 'the time budget ran out before its turn' : `its ${(slice / 1000).toFixed(2)}s share of the time budget ended before the first request was drawn and answered`;
+      const f: Failure = { check: 'operation_tested', operation: key, message: `0 requests: ${why} (raise --time-budget or lower --max-examples)`, curl: '' };
       this.failures.push(f);
       this.write(`    ✗ operation_tested: ${key}: ${f.message}`);
     }

@@ -72,6 +72,7 @@ export async function runContractTests(spec: ContractSpec, options: RunOptions):
     }
     const opStart = Date.now();
     const slice = Math.max(0, (end - opStart) / (operations.length - index));
+    report.slices.set(label(op), slice);
     for (const mode of ['positive', 'negative'] as const) {
       const t0 = Date.now();
       const deadline = mode === 'positive' ? opStart + slice * POSITIVE_SHARE : opStart + slice;

@@ -26,6 +26,9 @@ function typesOf(schema: Schema): string[] {
   return schema.nullable === true ? [...inferred, 'null'] : inferred;
 }
 
+const URL_ARBITRARY = fc
+  .tuple(fc.constantFrom('https://example.com', 'http://localhost:8080', 'https://api.example.org'), fc.array(fc.constantFrom('a', 'users', '42', 'x-y', 'v1'), { maxLength: 3 }))
+  .map(([origin, segments]) => `${origin}/${segments.join('/')}`);
 const HEADER_UNIT = fc.constantFrom(...'abcXYZ019-_.~!*'.split(''));
 /** Where a schema is, and where its `$ref` points. */
 export const locationOf = (schema: Schema) =>
@@ -45,7 +48,28 @@ function stringArbitrary(schema: Schema, options: DrawOptions): fc.Arbitrary<str
       return fc.emailAddress();
     case 'uri':
     case 'url':
-      return fc.webUrl();
+    case 'iri':
+    case 'uri-reference':
+    case 'iri-reference':
+      // Not fc.webUrl(): building it takes seconds, more than an operation's share of a budget.
+      return URL_ARBITRARY;
+    case 'hostname':
+    case 'idn-hostname':
+      return fc.constantFrom('example.com', 'api.example.org', 'localhost', 'a-b.example.net');
+    case 'ipv4':
+      return fc.ipV4();
+    case 'ipv6':
+      return fc.ipV6();
+    case 'time':
+      return fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 })).map((t) => `${t.map((n) => String(n).padStart(2, '0')).join(':')}Z`);
+    case 'duration':
+      return fc.constantFrom('P1D', 'PT1H', 'PT30M', 'P1Y2M3DT4H5M6S', 'P2W');
+    case 'byte':
+      return fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
+    case 'json-pointer':
+      return fc.constantFrom('', '/a', '/a/0', '/a~1b');
+    case 'regex':
+      return fc.constantFrom('^a+$', '[0-9]{2}', '.*');
     default:
       break;
   }
@@ -106,6 +130,14 @@ function resolved(schema: Schema): Schema {
   return siblings.length > 0 ? { allOf: [target, rest] } : target;
 }
 
+/** The discriminator property and the value that selects branch `variant` (its mapping key, else its schema's name). */
+function discriminatorValue(discriminator: unknown, variant: Schema): { property: string; value: string } | undefined {
+  const d = discriminator as { propertyName?: unknown; mapping?: Record<string, string> } | undefined;
+  if (!d || typeof d.propertyName !== 'string' || typeof variant?.$ref !== 'string') return undefined;
+  const mapped = Object.entries(d.mapping ?? {}).find(([, target]) => target === variant.$ref || variant.$ref.endsWith(`/${target}`))?.[0];
+  return { property: d.propertyName, value: mapped ?? variant.$ref.split('/').pop()! };
+}
+
 function mergeAllOf(schema: Schema): Schema {
   if (!Array.isArray(schema.allOf)) return schema;
   const { allOf, ...rest } = schema;
@@ -132,8 +164,16 @@ function unfiltered(raw: Schema, depth: number, options: DrawOptions): fc.Arbitr
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
   const variants: Schema[] | undefined = schema.oneOf ?? schema.anyOf;
   if (Array.isArray(variants) && variants.length > 0) {
-    const { oneOf: _o, anyOf: _a, ...base } = schema;
-    return fc.oneof(...variants.map((v) => guarded(() => unfiltered(mergeAllOf({ allOf: [base, resolved(v)] }), depth + 1, options))));
+    const { oneOf: _o, anyOf: _a, discriminator, ...base } = schema;
+    return fc.oneof(
+      ...variants.map((v) =>
+        guarded(() => {
+          const branch = unfiltered(mergeAllOf({ allOf: [base, resolved(v)] }), depth + 1, options);
+          const tag = discriminatorValue(discriminator, v);
+          return tag ? branch.map((value) => (value && typeof value === 'object' && !Array.isArray(value) ? { ...value, [tag.property]: tag.value } : value)) : branch;
+        }),
+      ),
+    );
   }
   return fc.oneof(
     ...typesOf(schema).map((type): fc.Arbitrary<unknown> => {
