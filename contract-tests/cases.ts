@@ -107,13 +107,13 @@ function bodyArbitrary(op: Operation): fc.Arbitrary<unknown> {
   return rb.required ? body : fc.option(body, { nil: undefined });
 }
 
-/** Valid requests for the operation. */
-export function positiveCases(op: Operation): fc.Arbitrary<RequestCase> {
-  return perCase(fc.tuple(parametersArbitrary(op), bodyArbitrary(op)).map(([values, body]) => group(op, values, body)));
+/** Valid requests for the operation; draws stop at `deadline` (a Date.now() value). */
+export function positiveCases(op: Operation, deadline?: number): fc.Arbitrary<RequestCase> {
+  return perCase(fc.tuple(parametersArbitrary(op), bodyArbitrary(op)).map(([values, body]) => group(op, values, body)), deadline);
 }
 
 /** Requests with one part broken; undefined when nothing about the operation can be broken. */
-export function negativeCases(op: Operation): fc.Arbitrary<RequestCase> | undefined {
+export function negativeCases(op: Operation, deadline?: number): fc.Arbitrary<RequestCase> | undefined {
   const breakers: fc.Arbitrary<RequestCase>[] = [];
   for (const p of drawn(op)) {
     // An empty path segment changes which route is asked for: never a negative value for a path parameter.
@@ -135,5 +135,5 @@ export function negativeCases(op: Operation): fc.Arbitrary<RequestCase> | undefi
   if (badBody) {
     breakers.push(fc.tuple(parametersArbitrary(op), badBody).map(([values, body]) => group(op, values, body, 'body breaks the schema')));
   }
-  return breakers.length > 0 ? perCase(fc.oneof(...breakers)) : undefined;
+  return breakers.length > 0 ? perCase(fc.oneof(...breakers), deadline) : undefined;
 }

@@ -69,11 +69,16 @@ export function cappedFilter<T>(arb: fc.Arbitrary<T>, predicate: (value: T) => b
 }
 
 class PerCase<T> extends fc.Arbitrary<T> {
-  constructor(private readonly arb: fc.Arbitrary<T>) {
+  constructor(
+    private readonly arb: fc.Arbitrary<T>,
+    private readonly deadline: number | undefined,
+  ) {
     super();
   }
 
   generate(mrng: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    // A whole case is drawn synchronously, so runs interleaved in one process each see their own deadline.
+    if (this.deadline !== undefined) guard.deadline = this.deadline;
     guard.tries = 0;
     guard.last = '';
     return this.arb.generate(mrng, biasFactor);
@@ -84,14 +89,15 @@ class PerCase<T> extends fc.Arbitrary<T> {
   }
 
   shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    if (this.deadline !== undefined) guard.deadline = this.deadline;
     guard.tries = 0;
     return this.arb.shrink(value, context);
   }
 }
 
-/** Marks one whole request's draw: the per-case cap on tries starts again for each. */
-export function perCase<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return new PerCase(arb);
+/** Marks one whole request's draw: the per-case cap on tries starts again for each, under `deadline` when given. */
+export function perCase<T>(arb: fc.Arbitrary<T>, deadline?: number): fc.Arbitrary<T> {
+  return new PerCase(arb, deadline);
 }
 
 class Lazy<T> extends fc.Arbitrary<T> {

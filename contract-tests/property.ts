@@ -51,7 +51,7 @@ export async function propertyPhase(op: Operation, mode: 'positive' | 'negative'
   let failures = 0;
   drawDeadline(ctx.deadline);
   try {
-    const arbitrary = mode === 'positive' ? positiveCases(op) : negativeCases(op);
+    const arbitrary = mode === 'positive' ? positiveCases(op, ctx.deadline) : negativeCases(op, ctx.deadline);
     if (!arbitrary) return { examples: 0, failures: 0, skipped: 'nothing to break' };
     const skip = new Set<CheckName>();
     for (let round = 0; round < MAX_ROUNDS; round += 1) {

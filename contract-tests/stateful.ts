@@ -22,7 +22,7 @@ function sampleCase(op: Operation, ctx: PhaseContext, name: string, path: Record
   if (op.unusable) return undefined;
   drawDeadline(ctx.deadline);
   try {
-    const [c] = fc.sample(positiveCases(op), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${name}`) });
+    const [c] = fc.sample(positiveCases(op, ctx.deadline), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${name}`) });
     return { ...c!, path: { ...c!.path, ...path } };
   } catch {
     return undefined;
