@@ -1,7 +1,7 @@
 /**
  * The only reader of process.env: every setting is parsed, checked and frozen here, and every
  * problem is reported at once so an operator fixes a bad deployment in one pass.
- * The names are the ones in README and .env.example (see ../shared/DESIGN.md).
+ * The names are the ones in README and .env.example.
  */
 
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/algorithms.js';

@@ -75,4 +75,20 @@ describe.skipIf(!chromiumAvailable)('the example frontend in Chromium, on anothe
     await page.goto(`${siteUrl}/#api=${encodeURIComponent(api.url)}`);
     await expect.poll(() => page.textContent('#error')).toBe('authentication_error: Bearer token required.');
   });
+
+  it('shows why nothing loads when the API does not allow the page's origin', async () => {
+    const refusing = await startTestServer({ env: { CORS_ORIGINS: 'http://localhost:1' } });
+    try {
+      const { page } = await loopbackPage(browser);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${siteUrl}/#api=${encodeURIComponent(refusing.url)}&token=${await mintToken('example-user')}`);
+      await expect
+        .poll(() => page.textContent('#error'))
+        .toBe(`Could not reach the API at ${refusing.url}: it is down, or it does not allow this page's origin (${siteUrl}); add it to CORS_ORIGINS.`);
+      expect(errors).toEqual([]);
+    } finally {
+      await refusing.close();
+    }
+  });
 });
