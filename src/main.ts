@@ -58,7 +58,7 @@ async function shutdown(signal: string) {
   gate.stop();
   await drainer.drain();
   await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
-  log.info({ connections: drainer.accepted }, 'stopped');
+  log.info({ connections: drainer.accepted, answered: drainer.answered }, 'stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable)('the example frontend in Chromium, on anothe
     await expect.poll(() => page.textContent('#error')).toBe('authentication_error: Bearer token required.');
   });
 
-  it('shows why nothing loads when the API does not allow the page's origin', async () => {
+  it('shows why nothing loads when the API does not allow the page origin', async () => {
     const refusing = await startTestServer({ env: { CORS_ORIGINS: 'http://localhost:1' } });
     try {
       const { page } = await loopbackPage(browser);
