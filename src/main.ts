@@ -65,7 +65,7 @@ await gate.firstAttempt;
 // After a fatal migration error the pool is closing and the process exits 1; never listen.
 if (fatal) await new Promise<never>(() => {});
 const app = createApp({ config, contract, db: gate.db, log, verifier });
-const server = createHttpServer(app, config.cors);
+const server = createHttpServer(app, config.cors, config.http);
 server.once('error', (error: NodeJS.ErrnoException) => {
   const problems: Record<string, string> = {
     EADDRINUSE: `port ${config.port} is in use on ${config.host}; stop the process using it or set PORT to a free port`,

@@ -62,7 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const contract = options.contract ?? loadContract();
   const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
   const app = mount(options.arrange ? options.arrange(stages) : stages);
-  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors).listen(0, '127.0.0.1');
+  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
