@@ -16,6 +16,12 @@ import { errorBody } from './pipeline/format-error.js';
 
 type OriginCheck = (origin: string | undefined) => boolean;
 
+/**
+ * The error types only the HTTP server answers, before any stage runs: fetch() cannot send an
+ * `Expect` nor stall a request, so src/bare-answers.test.ts produces them on raw sockets.
+ */
+export const SERVER_ERROR_TYPES = ['request_timeout', 'expectation_failed'] as const;
+
 /** 417: an expectation this server cannot meet. */
 export const expectationFailed = (expect: string) =>
   new ApiError(417, 'expectation_failed', `Expect: ${expect} cannot be met; this server supports only Expect: 100-continue.`);
