@@ -2,7 +2,7 @@
  * The security-handler registry for any document: every `components.securitySchemes` entry
  * gets a handler by its type. Bearer-style schemes (http bearer, oauth2, openIdConnect) verify
  * the token with the configured keys; schemes our keys cannot verify (apiKey, http basic) only
- * require the credential to be present — a mock's gate, documented in docs/mock.md.
+ * require the credential to be present — a mock's gate, documented in docs/contract.md (Mock server).
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';

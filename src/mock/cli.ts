@@ -33,7 +33,7 @@ const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse
 const verifier = await createTokenVerifier(config.jwt, log);
 const started = Date.now();
 const { app, contract } = createMockApp({ config, document, log, verifier });
-const server = createHttpServer(app, config.cors).listen(port, host, () => {
+const server = createHttpServer(app, config.cors, config.http).listen(port, host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info(

@@ -2,7 +2,8 @@
  * Stage 5: finds the operation for the method and path through a radix-tree index (find-my-way)
  * built once from the spec, so the cost does not grow with the number of operations. A path the
  * spec does not declare is a 404; a declared path with an undeclared method is a 405 whose Allow
- * header lists the declared methods. See docs/performance.md for why this is not openapi-backend's
+ * header lists the declared methods. HEAD is answered wherever GET is declared (RFC 9110 §9.3.2):
+ * it runs the GET operation, and Node sends the headers without the body. See docs/performance.md for why this is not openapi-backend's
  * linear router.
  */
 import FindMyWay from 'find-my-way';
@@ -61,7 +62,7 @@ export function routeIndex(contract: Contract): RouteIndex {
   };
   return {
     find(method, path) {
-      const found = lookup(method, path);
+      const found = lookup(method, path) ?? (method === 'HEAD' ? lookup('GET', path) : null);
       if (!found) return undefined;
       const { operation, names } = found.store as Route;
       const params: Record<string, string> = {};
