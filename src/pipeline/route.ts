@@ -17,7 +17,8 @@ interface Route {
   readonly names: readonly string[];
 }
 
-const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'];
+/** One path template's operations by upper-case method, in document order. */
+type PathEntry = Map<string, Route>;
 
 /**
  * Turns `/a/{x}/b:c` into `/a/:p0/b::c`: positional names (spec names may hold `-` or `.`), literal
@@ -45,35 +46,43 @@ export interface RouteIndex {
   methodsFor(path: string): readonly string[] | undefined;
 }
 
-/** Builds the index once, at start-up. */
+/**
+ * Builds the index once, at start-up. Matching is path first, as OpenAPI specifies: the most
+ * concrete template wins (`/configurations/defaults` over `/configurations/{id}`), then the
+ * method is looked up in that path item only, so its 405 lists that item's methods.
+ */
 export function routeIndex(contract: Contract): RouteIndex {
   const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false });
-  const order = new Map(contract.operations.map((op, i) => [op, i]));
+  const entries = new Map<string, PathEntry>();
   for (const operation of contract.operations) {
     const { path, names } = toRadixPath(operation.path);
-    const route: Route = { operation, names };
-    router.on(operation.method.toUpperCase() as 'GET', path, () => {}, route);
+    let entry = entries.get(path);
+    if (!entry) {
+      entries.set(path, (entry = new Map()));
+      router.on('GET', path, () => {}, entry);
+    }
+    const method = operation.method.toUpperCase();
+    if (!entry.has(method)) entry.set(method, { operation, names });
   }
   // An empty segment is never a path parameter: `/api/tasks/` is not `/api/tasks/{taskId}`.
-  const lookup = (method: string, path: string) => {
-    const found = router.find(method as 'GET', path);
+  const lookup = (path: string) => {
+    const found = router.find('GET', path);
     return found && Object.values(found.params as Record<string, string>).every((v) => v !== '') ? found : null;
   };
   return {
     find(method, path) {
-      const found = lookup(method, path);
-      if (!found) return undefined;
-      const { operation, names } = found.store as Route;
+      const found = lookup(path);
+      const route = (found?.store as PathEntry | undefined)?.get(method);
+      if (!found || !route) return undefined;
       const params: Record<string, string> = {};
-      names.forEach((name, i) => {
+      route.names.forEach((name, i) => {
         params[name] = (found.params as Record<string, string>)[`p${i}`] ?? '';
       });
-      return { operation, params };
+      return { operation: route.operation, params };
     },
     methodsFor(path) {
-      const hits = PROBE_METHODS.map((m) => lookup(m, path)?.store as Route | undefined).filter((r): r is Route => r !== undefined);
-      if (hits.length === 0) return undefined;
-      return hits.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!).map((r) => r.operation.method.toUpperCase());
+      const entry = lookup(path)?.store as PathEntry | undefined;
+      return entry ? [...entry.keys()] : undefined;
     },
   };
 }
