@@ -100,17 +100,24 @@ function collectParameters(doc: OpenApiDocument, op: OperationInfo): Param[] {
   return [...byKey.values()];
 }
 
-function parameterSchema(params: readonly Param[], included: (p: Param) => boolean) {
+/** Query parameters that carry an apiKey of the operation's security: declared by the scheme, not as parameters. */
+function apiKeyQueryNames(doc: OpenApiDocument, op: OperationInfo): string[] {
+  const schemes = doc.components?.securitySchemes ?? {};
+  const names = op.security.flatMap((requirement) => Object.keys(requirement)).map((name) => schemes[name]);
+  return names.filter((s) => s?.type === 'apiKey' && s.in === 'query' && typeof s.name === 'string').map((s) => s.name as string);
+}
+
+function parameterSchema(params: readonly Param[], included: (p: Param) => boolean, apiKeys: readonly string[]) {
   const part = (location: ParamLocation) => {
     const here = params.filter((p) => p.location === location);
     return {
       type: 'object',
       // Ajv fills in a default only when it sits beside the ref, not behind it.
       properties: Object.fromEntries(
-        here.map((p) => [
+        [...(location === 'query' ? apiKeys.map((name) => [name, {}]) : []), ...here.map((p) => [
           p.name,
           p.schema === undefined || !included(p) ? {} : { $ref: `${SPEC_ID}#${p.pointer}/schema`, ...(p.schema.default === undefined ? {} : { default: p.schema.default }) },
-        ]),
+        ])],
       ),
       required: here.filter((p) => p.required).map((p) => p.name),
       additionalProperties: location !== 'query',
@@ -179,9 +186,10 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     } catch (error) {
       skip(op.operationId, `${operationPointer(op)}/parameters`, error);
     }
+    const apiKeys = apiKeyQueryNames(doc, op);
     let validate: ValidateFunction;
     try {
-      validate = coercing.compile(parameterSchema(params, () => true));
+      validate = coercing.compile(parameterSchema(params, () => true, apiKeys));
     } catch {
       // Find the parameters whose schemas fail on their own, skip those, keep the rest.
       const broken = new Set<Param>();
@@ -194,7 +202,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
           skip(op.operationId, `${p.pointer}/schema`, error);
         }
       }
-      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => coercing.compile(parameterSchema(params, (p) => !broken.has(p))));
+      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => coercing.compile(parameterSchema(params, (p) => !broken.has(p), apiKeys)));
     }
     let rules: ParameterRule[] = [];
     try {

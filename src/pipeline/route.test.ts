@@ -32,4 +32,10 @@ describe('routeIndex', () => {
     expect(index.methodsFor('/jobs/42')).toEqual(['GET', 'DELETE']);
     expect(index.methodsFor('/nowhere')).toBeUndefined();
   });
+
+  it('matches the concrete path before the method: a literal path never falls through to a template', () => {
+    expect(index.find('DELETE', '/jobs/latest')).toBeUndefined();
+    expect(index.methodsFor('/jobs/latest')).toEqual(['GET']);
+    expect(index.find('DELETE', '/jobs/7')?.operation.operationId).toBe('deleteJob');
+  });
 });
