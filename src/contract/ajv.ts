@@ -33,7 +33,7 @@ const lenientRegExp = Object.assign(
 export const isOpenApi31 = (document: OpenApiDocument) => /^3\.([1-9]|\d\d)/.test(String(document.openapi ?? ''));
 
 /** An Ajv with the OpenAPI formats and settings, without any document registered. */
-export function bareAjv(openApi31: boolean, options: { coerce: boolean }): Ajv {
+export function bareAjv(openApi31: boolean): Ajv {
   const settings: Options = {
     allErrors: true,
     strict: false,
@@ -41,11 +41,10 @@ export function bareAjv(openApi31: boolean, options: { coerce: boolean }): Ajv {
     logger: false,
     inlineRefs: false,
     code: { regExp: lenientRegExp },
-    // Parameter defaults are filled into our copies; bodies are never changed (no defaults there).
-    useDefaults: options.coerce,
-    // Scalars only: an array parameter's single value is wrapped by the validator itself, so
-    // `oneOf: [string, array]` still tells the two apart (src/contract/parameter-text.ts).
-    coerceTypes: options.coerce,
+    // No coercion and no defaults: parameter text is converted by src/contract/parameter-text.ts,
+    // so one instance validates parameters and bodies, and bodies are never changed.
+    useDefaults: false,
+    coerceTypes: false,
   };
   const ajv = openApi31 ? new Ajv2020(settings) : new Ajv(settings);
   addFormats(ajv);
@@ -56,11 +55,11 @@ export function bareAjv(openApi31: boolean, options: { coerce: boolean }): Ajv {
 }
 
 /**
- * Creates an Ajv with `document` (already the schema copy) registered as `spec`; `coerce` turns
- * parameter strings into their declared types. Throws when Ajv refuses the document (a reused `$id`).
+ * Creates an Ajv with `document` (already the schema copy) registered as `spec`. Throws when Ajv
+ * refuses the document (a reused `$id`).
  */
-export function createAjv(document: OpenApiDocument, options: { coerce: boolean }): Ajv {
-  const ajv = bareAjv(isOpenApi31(document), options);
+export function createAjv(document: OpenApiDocument): Ajv {
+  const ajv = bareAjv(isOpenApi31(document));
   ajv.addSchema(document, SPEC_ID);
   return ajv;
 }

@@ -8,10 +8,10 @@
  * fails start-up in strict mode (the Tasks API, `npm run mock -- --strict`); otherwise that one
  * check is skipped with one warning naming the operation, the location and the reason.
  */
-import type { Ajv, ValidateFunction } from 'ajv';
-import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
-import { schemaDocument } from './openapi30.js';
-import { grammarOf, isArraySchema, withParameterText, type ParameterRule } from './parameter-text.js';
+import type { ValidateFunction } from 'ajv';
+import { pointerSegment, SPEC_ID } from './ajv.js';
+import { schemaRegistry, type SchemaRegistry } from './schema-registry.js';
+import { scalarOf, isArraySchema, withParameterText, type ParameterRule } from './parameter-text.js';
 import { pointerTarget, type Contract, type OpenApiDocument, type OperationInfo } from './spec.js';
 
 /** Which part of the request a parameter lives in, as the Error schema names it. */
@@ -112,11 +112,10 @@ function parameterSchema(params: readonly Param[], included: (p: Param) => boole
     const here = params.filter((p) => p.location === location);
     return {
       type: 'object',
-      // Ajv fills in a default only when it sits beside the ref, not behind it.
       properties: Object.fromEntries(
         [...(location === 'query' ? apiKeys.map((name) => [name, {}]) : []), ...here.map((p) => [
           p.name,
-          p.schema === undefined || !included(p) ? {} : { $ref: `${SPEC_ID}#${p.pointer}/schema`, ...(p.schema.default === undefined ? {} : { default: p.schema.default }) },
+          p.schema === undefined || !included(p) ? {} : { $ref: `${SPEC_ID}#${p.pointer}/schema` },
         ])],
       ),
       required: here.filter((p) => p.required).map((p) => p.name),
@@ -132,9 +131,9 @@ function parameterRules(doc: OpenApiDocument, params: readonly Param[]): Paramet
     .map((p) => {
       const array = isArraySchema(p.schema);
       const scalar = array ? follow(doc, p.schema.items, `${p.pointer}/schema/items`).value : p.schema;
-      return { location: p.location, name: p.name, grammar: grammarOf(scalar), array };
+      return { location: p.location, name: p.name, scalar: scalarOf(scalar), array, default: p.schema.default };
     })
-    .filter((rule) => rule.grammar !== undefined || rule.array);
+    .filter((rule) => rule.scalar !== undefined || rule.array || rule.default !== undefined);
 }
 
 /** Above this many operations, validators compile on each operation's first request (except in strict mode). */
@@ -145,19 +144,6 @@ export interface ValidatorSet {
   get(operationId: string): OperationValidators;
 }
 
-/** The coercing and the strict Ajv over the document; a reused `$id` falls back to a copy without ids. */
-function ajvPair(document: OpenApiDocument, strict: boolean, skip: (location: string, error: unknown) => void): { doc: OpenApiDocument; coercing: Ajv; plain: Ajv } {
-  let doc = schemaDocument(document);
-  try {
-    return { doc, coercing: createAjv(doc, { coerce: true }), plain: createAjv(doc, { coerce: false }) };
-  } catch (error) {
-    if (strict) throw new Error(`The document's schemas cannot be registered: ${reasonOf(error)}`);
-    skip('', error);
-    doc = schemaDocument(document, { dropIds: true });
-    return { doc, coercing: createAjv(doc, { coerce: true }), plain: createAjv(doc, { coerce: false }) };
-  }
-}
-
 /** Compiles the validators (all now, or each on first use for large documents). */
 export function compileOperationValidators(contract: Contract, options: CompileOptions): ValidatorSet {
   const strict = options.strict !== false;
@@ -166,7 +152,16 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     if (strict) throw new Error(`Cannot compile the schema of ${operationId} at ${readable(location) || '/'}: ${reason}`);
     options.onSkip?.({ operationId, location: readable(location) || '/', reason });
   };
-  const { doc, coercing, plain } = ajvPair(contract.document, strict, (location, error) => skip('(document)', location, error));
+  let registry: SchemaRegistry | undefined;
+  const registered = (): SchemaRegistry => {
+    if (registry) return registry;
+    registry = schemaRegistry(contract.document);
+    if (registry.droppedIds !== undefined) {
+      if (strict) throw new Error(`The document's schemas cannot be registered: ${registry.droppedIds}`);
+      options.onSkip?.({ operationId: '(document)', location: '/', reason: `${registry.droppedIds}; every $id is ignored` });
+    }
+    return registry;
+  };
   /** Compiles one check, or skips it (non-strict) with its warning. */
   const compile = (operationId: string, location: string, build: () => ValidateFunction): ValidateFunction => {
     try {
@@ -180,6 +175,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   const compiled = new Map<string, OperationValidators>();
 
   const compileParameters = (op: OperationInfo) => {
+    const { ajv, document: doc } = registered();
     let params: Param[] = [];
     try {
       params = collectParameters(doc, op);
@@ -189,20 +185,20 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     const apiKeys = apiKeyQueryNames(doc, op);
     let validate: ValidateFunction;
     try {
-      validate = coercing.compile(parameterSchema(params, () => true, apiKeys));
+      validate = ajv.compile(parameterSchema(params, () => true, apiKeys));
     } catch {
       // Find the parameters whose schemas fail on their own, skip those, keep the rest.
       const broken = new Set<Param>();
       for (const p of params) {
         if (p.schema === undefined) continue;
         try {
-          coercing.compile({ $ref: `${SPEC_ID}#${p.pointer}/schema` });
+          ajv.compile({ $ref: `${SPEC_ID}#${p.pointer}/schema` });
         } catch (error) {
           broken.add(p);
           skip(op.operationId, `${p.pointer}/schema`, error);
         }
       }
-      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => coercing.compile(parameterSchema(params, (p) => !broken.has(p), apiKeys)));
+      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => ajv.compile(parameterSchema(params, (p) => !broken.has(p), apiKeys)));
     }
     let rules: ParameterRule[] = [];
     try {
@@ -214,6 +210,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   };
 
   const compileOne = (op: OperationInfo): OperationValidators => {
+    const { ajv, document: doc } = registered();
     const where = operationPointer(op);
     const operation = doc.paths[op.path][op.method];
     const { parameters, headerNames } = compileParameters(op);
@@ -224,7 +221,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
         const media = new Map<string, ValidateFunction | undefined>();
         for (const [type, content] of Object.entries<any>(body.content ?? {})) {
           const location = `${pointer}/content/${pointerSegment(type)}/schema`;
-          media.set(type.toLowerCase(), isJson(type) && content?.schema ? compile(op.operationId, location, () => plain.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined);
+          media.set(type.toLowerCase(), isJson(type) && content?.schema ? compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined);
         }
         requestBody = { required: body.required === true, media };
       } catch (error) {
@@ -239,7 +236,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
           const { value, pointer } = follow(doc, raw, `${where}/responses/${status}`);
           const jsonType = Object.keys(value.content ?? {}).find(isJson);
           const location = jsonType ? `${pointer}/content/${pointerSegment(jsonType)}/schema` : '';
-          const json = jsonType && value.content[jsonType].schema ? compile(op.operationId, location, () => plain.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined;
+          const json = jsonType && value.content[jsonType].schema ? compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined;
           map.set(status.toUpperCase(), { json, hasContent: Object.keys(value.content ?? {}).length > 0 });
         } catch (error) {
           skip(op.operationId, `${where}/responses/${status}`, error);
@@ -262,5 +259,13 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     },
   };
   if (strict || contract.operations.length <= EAGER_LIMIT) for (const op of contract.operations) set.get(op.operationId);
+  // A large document registers its schemas right after start-up, before the first request needs them.
+  else setImmediate(() => {
+    try {
+      registered();
+    } catch {
+      // Reported again, with its context, by the first request that needs it.
+    }
+  });
   return set;
 }

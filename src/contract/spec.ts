@@ -65,7 +65,7 @@ export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
 }
 
 /** Indexes an already-parsed OpenAPI document; `source` defaults to the document as JSON. */
-export function contractFrom(parsed: OpenApiDocument, source: string = JSON.stringify(parsed)): Contract {
+export function contractFrom(parsed: OpenApiDocument, source?: string): Contract {
   const document = inlinePathItems(parsed);
   const globalSecurity: SecurityRequirement[] = document.security ?? [];
   const operations: OperationInfo[] = [];
@@ -91,7 +91,16 @@ export function contractFrom(parsed: OpenApiDocument, source: string = JSON.stri
     }
   }
   if (missingIds.length > 0) throw new Error(`Every operation needs an operationId; missing on: ${missingIds.join(', ')}`);
-  return Object.freeze({ document, source, operations: Object.freeze(operations), version: String(document.info?.version ?? '0.0.0') });
+  // The JSON text of a large document (GitHub's is 13 MB) is made only if something reads it.
+  let text = source;
+  return Object.freeze({
+    document,
+    get source() {
+      return (text ??= JSON.stringify(parsed));
+    },
+    operations: Object.freeze(operations),
+    version: String(document.info?.version ?? '0.0.0'),
+  });
 }
 
 /**
