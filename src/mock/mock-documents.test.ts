@@ -159,3 +159,22 @@ describe('mock answers', () => {
     expect(await res.json()).toMatchObject({ status_code: 400, error_type: 'validation_error', errors: [{ location: 'query', path: 'n', message: 'must be integer' }] });
   });
 });
+
+describe('npm run mock --strict', () => {
+  it('exits 1 with one line naming the operation, the location and the reason', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const file = join(mkdtempSync(join(tmpdir(), 'mock-strict-')), 'broken.json');
+    writeFileSync(file, JSON.stringify(doc({ '/t': { get: { operationId: 't', parameters: [{ name: 'q', in: 'query', schema: { type: 'string', pattern: '(' } }], responses: { '200': { description: 'ok' } } } } })));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', file, '--strict', '--port', '0'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mock: .*broken\.json: Cannot compile the schema of t at \/paths\/~1t\/get\/parameters\/0\/schema: .*Invalid regular expression/)]);
+  }, 40_000);
+});
