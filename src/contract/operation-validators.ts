@@ -9,7 +9,7 @@
  * check is skipped with one warning naming the operation, the location and the reason.
  */
 import type { ValidateFunction } from 'ajv';
-import { pointerSegment, SPEC_ID } from './ajv.js';
+import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
 import { schemaRegistry, type SchemaRegistry } from './schema-registry.js';
 import { scalarOf, isArraySchema, withParameterText, type ParameterRule } from './parameter-text.js';
 import { pointerTarget, type Contract, type OpenApiDocument, type OperationInfo } from './spec.js';
@@ -155,7 +155,15 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   let registry: SchemaRegistry | undefined;
   const registered = (): SchemaRegistry => {
     if (registry) return registry;
-    registry = schemaRegistry(contract.document);
+    try {
+      registry = schemaRegistry(contract.document);
+    } catch (error) {
+      if (strict) throw new Error(`The document's schemas cannot be registered: ${reasonOf(error)}`);
+      // Every check then fails to compile and is skipped, each with its warning.
+      options.onSkip?.({ operationId: '(document)', location: '/', reason: reasonOf(error) });
+      registry = { ajv: createAjv({ openapi: contract.document.openapi }), document: contract.document };
+      return registry;
+    }
     if (registry.droppedIds !== undefined) {
       if (strict) throw new Error(`The document's schemas cannot be registered: ${registry.droppedIds}`);
       options.onSkip?.({ operationId: '(document)', location: '/', reason: `${registry.droppedIds}; every $id is ignored` });

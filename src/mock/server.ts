@@ -1,8 +1,10 @@
 /**
- * The mock server: any OpenAPI 3.0/3.1 document served through the same pipeline as the Tasks
- * API (CORS, routing, security, validation, error formatter), every operation answered by
- * src/mock/responses.ts, so a frontend can start before its backend exists. Requests are
- * validated; responses are not: they are made from the document's own examples and schemas.
+ * The mock server: any OpenAPI 3.x document (Swagger 2.0 after src/contract/openapi-version.ts)
+ * served through the same pipeline as the Tasks API (CORS, routing, security, validation, error
+ * formatter), every operation answered by src/mock/responses.ts, so a frontend can start before
+ * its backend exists. Requests are validated; each answer is checked against its schema where it
+ * is made (an invalid example is replaced by a generated body), so the dispatcher's response
+ * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
  */
 import type { Express } from 'express';
 import { mount, pipeline } from '../app.js';
