@@ -56,9 +56,11 @@ export function bareAjv(openApi31: boolean): Ajv {
 
 /**
  * Creates an Ajv with `document` (already the schema copy) registered as `spec`. Throws when Ajv
- * refuses the document (a reused `$id`).
+ * refuses the document (a reused `$id`). Nothing is coerced; `options` is accepted for callers
+ * written when coercion was an option, and only `coerce: false` is meaningful.
  */
-export function createAjv(document: OpenApiDocument): Ajv {
+export function createAjv(document: OpenApiDocument, options: { coerce: false } = { coerce: false }): Ajv {
+  void options;
   const ajv = bareAjv(isOpenApi31(document));
   ajv.addSchema(document, SPEC_ID);
   return ajv;

@@ -20,7 +20,8 @@ export function assertOpenApi3(document: OpenApiDocument): void {
     throw new UnsupportedDocument('This is a Swagger 2.0 document: load it with openApi3() (npm run mock converts it) or convert it first: npx swagger2openapi in.json -o out.json');
   }
   const version = String(document?.openapi ?? '');
-  if (!/^3\.\d+(\.|$)/.test(version)) {
+  // `openapi: 3.0` in YAML is the number 3.
+  if (!/^3(\.\d+)*$/.test(version)) {
     throw new UnsupportedDocument(`Not an OpenAPI 3.0/3.1 or Swagger 2.0 document (openapi: ${JSON.stringify(document?.openapi ?? null)}, swagger: ${JSON.stringify(document?.swagger ?? null)}).`);
   }
 }

@@ -6,7 +6,7 @@
  * is made (an invalid example is replaced by a generated body), so the dispatcher's response
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
@@ -56,7 +56,7 @@ export interface MockDeps {
 }
 
 /** Builds the mock app for a parsed document. */
-export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: Express; contract: Contract } {
+export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
   assertOpenApi3(document);
   const contract = contractFrom(withOperationIds(document));
   const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers });

@@ -1,4 +1,5 @@
 /** Serves a document through the real mock app on 127.0.0.1 for a test, with its warnings captured. */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
 import { loadConfig } from '../config.js';
@@ -20,7 +21,7 @@ export async function startMock(document: OpenApiDocument, options: { strict?: b
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
   const { log, lines } = capturingLogger('warn');
   const { app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log), ...options });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
