@@ -66,5 +66,5 @@ export function createAjv(document: OpenApiDocument, options: { coerce: false } 
   return ajv;
 }
 
-/** Escapes one JSON-pointer segment for use in a `$ref` fragment (`~0`, `~1`, then percent-encoding). */
-export const pointerSegment = (segment: string) => encodeURIComponent(segment.replace(/~/g, '~0').replace(/\//g, '~1'));
+/** Escapes one JSON-pointer segment for use in a `$ref` fragment: `~0`, `~1`, and `%` as `%25` (Ajv percent-decodes fragments). */
+export const pointerSegment = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1').replace(/%/g, '%25');

@@ -42,7 +42,12 @@ describe('schemaDocument', () => {
     });
   });
 
-  it('leaves out example data and extensions but keeps properties named like keywords', () => {
+  it('returns a 3.1 document without 3.0 idioms as it is', () => {
+    const plain = doc('3.1.0', { N: { type: ['string', 'null'], examples: ['a'] } });
+    expect(schemaDocument(plain)).toBe(plain);
+  });
+
+  it('for Ajv, leaves out example data and extensions but keeps properties named like keywords', () => {
     const out = schemaDocument(
       doc('3.1.0', {
         Thing: {
@@ -53,6 +58,7 @@ describe('schemaDocument', () => {
           default: { nullable: true },
         },
       }),
+      { forAjv: true },
     );
     expect(out.components.schemas.Thing).toEqual({
       type: 'object',

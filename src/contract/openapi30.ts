@@ -47,23 +47,47 @@ function normaliseSchema(schema: Node): Node {
   return { anyOf: [schema, { type: 'null' }] };
 }
 
-function copyNode(node: unknown, mode: 'node' | 'map', dropIds: boolean): unknown {
-  if (Array.isArray(node)) return node.map((item) => copyNode(item, 'node', dropIds));
+interface CopyOptions {
+  /** Leave out examples and extensions (the copy Ajv registers); otherwise they are kept as they are. */
+  readonly forAjv: boolean;
+  readonly dropIds: boolean;
+}
+
+const isNameMap = (key: string, value: unknown) => NAME_MAPS.has(key) && !!value && typeof value === 'object' && !Array.isArray(value);
+
+function copyNode(node: unknown, mode: 'node' | 'map', options: CopyOptions): unknown {
+  if (Array.isArray(node)) return node.map((item) => copyNode(item, 'node', options));
   if (!node || typeof node !== 'object') return node;
   const out: Node = {};
   for (const [key, value] of Object.entries(node)) {
-    if (mode === 'map') out[key] = copyNode(value, 'node', dropIds);
-    else if (DROPPED.has(key) || key.startsWith('x-') || (dropIds && key === '$id')) continue;
+    if (mode === 'map') out[key] = copyNode(value, 'node', options);
+    else if (DROPPED.has(key) || key.startsWith('x-')) {
+      if (!options.forAjv) out[key] = value;
+    } else if (options.dropIds && key === '$id') continue;
     else if (DATA.has(key)) out[key] = value;
-    else out[key] = copyNode(value, NAME_MAPS.has(key) && value && typeof value === 'object' && !Array.isArray(value) ? 'map' : 'node', dropIds);
+    else out[key] = copyNode(value, isNameMap(key, value) ? 'map' : 'node', options);
   }
   return mode === 'node' ? normaliseSchema(out) : out;
 }
 
+/** Whether any schema position holds a 3.0 idiom (`nullable`, a boolean exclusive bound). */
+function hasIdioms(node: unknown, mode: 'node' | 'map'): boolean {
+  if (Array.isArray(node)) return node.some((item) => hasIdioms(item, 'node'));
+  if (!node || typeof node !== 'object') return false;
+  const object = node as Node;
+  if (mode === 'node' && (typeof object.nullable === 'boolean' || typeof object.exclusiveMinimum === 'boolean' || typeof object.exclusiveMaximum === 'boolean')) return true;
+  return Object.entries(object).some(([key, value]) =>
+    mode === 'map' ? hasIdioms(value, 'node') : !DROPPED.has(key) && !key.startsWith('x-') && !DATA.has(key) && hasIdioms(value, isNameMap(key, value) ? 'map' : 'node'),
+  );
+}
+
 /**
- * Returns the copy of `document` Ajv compiles (see the file comment); `dropIds` also leaves out
- * every `$id`, the fallback for documents whose schemas reuse one.
+ * Returns `document` with its 3.0 idioms normalised: a copy, or for a 3.1 document without any
+ * the document itself. `forAjv` makes the copy Ajv registers (see the file comment) and always
+ * copies; `dropIds` also leaves out every `$id`, the fallback for documents whose schemas reuse one.
  */
-export function schemaDocument(document: OpenApiDocument, options: { dropIds?: boolean } = {}): OpenApiDocument {
-  return copyNode(document, 'node', options.dropIds === true) as OpenApiDocument;
+export function schemaDocument(document: OpenApiDocument, options: { dropIds?: boolean; forAjv?: boolean } = {}): OpenApiDocument {
+  const copy = { forAjv: options.forAjv === true, dropIds: options.dropIds === true };
+  if (!copy.forAjv && !copy.dropIds && String(document.openapi ?? '').startsWith('3.1') && !hasIdioms(document, 'node')) return document;
+  return copyNode(document, 'node', copy) as OpenApiDocument;
 }

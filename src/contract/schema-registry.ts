@@ -26,10 +26,10 @@ export function schemaRegistry(document: OpenApiDocument): SchemaRegistry {
   let registry = registries.get(document);
   if (registry) return registry;
   try {
-    const copy = schemaDocument(document);
+    const copy = schemaDocument(document, { forAjv: true });
     registry = { ajv: createAjv(copy), document: copy };
   } catch (error) {
-    const copy = schemaDocument(document, { dropIds: true });
+    const copy = schemaDocument(document, { forAjv: true, dropIds: true });
     registry = { ajv: createAjv(copy), document: copy, droppedIds: (error instanceof Error ? error.message : String(error)).split('\n')[0] };
   }
   registries.set(document, registry);
