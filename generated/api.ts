@@ -127,6 +127,10 @@ export interface components {
             database: "up" | "down";
             /** @description The API version (`info.version` of this document). */
             version: string;
+            /** @description Gateway mode only: each upstream base URL and whether it answers (`up`), fails (`down`) or has its circuit open (`open`, answered 503 at once until a probe succeeds). */
+            upstreams?: {
+                [key: string]: "up" | "down" | "open";
+            };
         };
         Task: {
             /** Format: uuid */
@@ -164,7 +168,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "gateway_timeout";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";

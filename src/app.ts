@@ -11,7 +11,7 @@ import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
-import { compileOperationValidators } from './contract/operation-validators.js';
+import { compileOperationValidators, type ValidatorSet } from './contract/operation-validators.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
@@ -26,7 +26,11 @@ import { formatError } from './pipeline/format-error.js';
 import { headLimit } from './pipeline/head-limit.js';
 import { requestId } from './pipeline/request-id.js';
 import { route, routeIndex } from './pipeline/route.js';
+import { stateOf } from './pipeline/state.js';
 import { validate } from './pipeline/validate.js';
+import { createForwarder, type Forwarder } from './gateway/forward.js';
+import { rawBodyCapture } from './gateway/raw-body.js';
+import { upstreamRouting } from './gateway/upstreams.js';
 
 /** What any pipeline is built from: a contract, one handler per operationId, and their context. */
 export interface PipelineDeps<C extends object> {
@@ -35,10 +39,13 @@ export interface PipelineDeps<C extends object> {
   readonly log: Logger;
   /** Bearer-token verification, built (and its JWKS fetched) by createTokenVerifier before the app. */
   readonly verifier: TokenVerifier;
+  /** One handler per operationId, except the operations sent upstream (x-specgate-upstream, UPSTREAM_URL). */
   readonly handlers: Readonly<Record<string, AnyHandler<C>>>;
   readonly context: C;
   /** Validate responses against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Receives the upstream forwarder when the spec sends operations upstream (readiness, shutdown). */
+  readonly onForwarder?: (forwarder: Forwarder) => void;
 }
 
 /** One named stage of the pipeline: the middleware it mounts, in order. */
@@ -50,21 +57,42 @@ export interface Stage {
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
 export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const { config, contract, log, verifier, handlers, context, validateResponses = !config.production } = deps;
-  assertHandlersMatch(contract, handlers);
+  const upstream = upstreamRouting(contract, handlers, config.upstream.url);
+  assertHandlersMatch(contract, handlers, upstream);
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });
+  const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
+  const handle = dispatch(handlers, validators, context);
   const stage = (name: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
     stage('cors', corsPolicy(config.cors, contract, routes)),
     stage('head-limit', headLimit()),
+    ...(forwarder ? [stage('raw-body', rawBodyCapture())] : []),
     stage('body', jsonBody()),
     stage('route', route(routes)),
     stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
     stage('validate', validate(validators)),
-    stage('dispatch', dispatch(handlers, validators, context)),
+    stage('dispatch', forwarder ? handlerOrUpstream(handle, forwarder) : handle),
     stage('format-error', formatError(log)),
   ];
+}
+
+/** The upstream forwarder, checking answers with the pipeline's validators when they check responses. */
+function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: ReadonlyMap<string, string>, checking: ValidatorSet | undefined): Forwarder {
+  const { config, contract, log } = deps;
+  const mode = config.upstream.responseValidation;
+  const validators = mode === 'off' ? undefined : (checking ?? compileOperationValidators(contract, { responses: true }));
+  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, log });
+  deps.onForwarder?.(forwarder);
+  return forwarder;
+}
+
+/** The last stage: the operation's handler, or the forwarder for an operation sent upstream. */
+function handlerOrUpstream(handle: RequestHandler, forwarder: Forwarder): RequestHandler {
+  return function handlerOrUpstreamStage(req, res, next) {
+    return forwarder.handles(stateOf(res).operation!.operationId) ? forwarder.stage(req, res, next) : handle(req, res, next);
+  };
 }
 
 const isErrorHandler = (handler: RequestHandler | ErrorRequestHandler) => handler.length === 4;

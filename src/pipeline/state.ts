@@ -14,6 +14,8 @@ export interface RequestState {
   /** Path parameters by their spec names, as the route stage matched them. */
   pathParams?: Record<string, string>;
   userId?: string;
+  /** The verified token's claims, when a bearer token authenticated the request. */
+  claims?: Readonly<Record<string, unknown>>;
   /** The validated, coerced input the handler receives. */
   input?: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown>; body: unknown };
   /** A body-parsing failure, reported only after the caller is authenticated. */
