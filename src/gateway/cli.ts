@@ -46,8 +46,10 @@ try {
   log.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-const { app, contract, forwarder } = built;
-const server = createHttpServer(app, config.cors).listen(port, host, () => {
+const { app, contract, forwarder, upgrade } = built;
+const server = createHttpServer(app, config.cors);
+if (upgrade) server.on('upgrade', upgrade);
+server.listen(port, host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info(

@@ -12,6 +12,8 @@ import type { Logger } from '../logger.js';
 import { withOperationIds } from '../mock/server.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
 import type { Forwarder } from './forward.js';
+import { upstreamRouting } from './upstreams.js';
+import { websocketUpgrade } from './websocket.js';
 
 /** The operationId of the readiness operation the gateway adds to a document without `/health`. */
 export const GATEWAY_HEALTH_ID = 'specgateHealth';
@@ -51,8 +53,17 @@ export interface GatewayDeps {
   readonly handlers?: Readonly<Record<string, AnyHandler<object>>>;
 }
 
-/** Builds the gateway app; `forwarder` is there to close its pools on shutdown. */
-export function createGatewayApp({ config, document, log, verifier, handlers = {} }: GatewayDeps): { app: Express; contract: Contract; forwarder: Forwarder | undefined } {
+/** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
+export interface GatewayApp {
+  readonly app: Express;
+  readonly contract: Contract;
+  readonly forwarder: Forwarder | undefined;
+  /** For the HTTP server's 'upgrade' event (src/gateway/websocket.ts). */
+  readonly upgrade: ReturnType<typeof websocketUpgrade>;
+}
+
+/** Builds the gateway app. */
+export function createGatewayApp({ config, document, log, verifier, handlers = {} }: GatewayDeps): GatewayApp {
   const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
   let forwarder: Forwarder | undefined;
   const health: AnyHandler<object> = async () => {
@@ -62,5 +73,6 @@ export function createGatewayApp({ config, document, log, verifier, handlers = {
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
   const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, onForwarder: (made) => (forwarder = made) });
-  return { app: mount(stages), contract, forwarder };
+  const upgrade = websocketUpgrade({ config, contract, verifier, byOperation: upstreamRouting(contract, all, config.upstream.url).byOperation, log });
+  return { app: mount(stages), contract, forwarder, upgrade };
 }

@@ -26,8 +26,10 @@ export async function startTestGateway(document: OpenApiDocument, env: Record<st
   const logs: Record<string, unknown>[] = [];
   const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const verifier = await createTokenVerifier(config.jwt, log);
-  const { app, forwarder } = createGatewayApp({ config, document, log, verifier, handlers });
-  const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1');
+  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers });
+  const server = createHttpServer(app, config.cors);
+  if (upgrade) server.on('upgrade', upgrade);
+  server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 /** What the upstream received. */
 export interface ReceivedRequest {
@@ -95,12 +96,23 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       }
     });
   });
+  // WebSockets at /backend/ws: every message is echoed back prefixed with the caller the gateway named.
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    received.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.alloc(0) });
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      const caller = String(req.headers['x-user-id'] ?? 'nobody');
+      ws.on('message', (data) => ws.send(`${caller}: ${String(data)}`));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${UPSTREAM_BASE_PATH}`,
     received,
     async close() {
       for (const timer of timers) clearTimeout(timer);
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
