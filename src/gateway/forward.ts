@@ -5,7 +5,7 @@
  * CORS; error answers become the uniform body (src/gateway/translate.ts), contract-breaking
  * answers a 502 or a log line (UPSTREAM_RESPONSE_VALIDATION), and failures 502 / 504 / 503.
  */
-import { IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline as pipe } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
@@ -116,7 +116,6 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
   const timeout = config.timeoutMs;
 
   async function send(op: OperationInfo, target: Target, req: IncomingMessage, res: ServerResponse, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData | undefined> {
-    const replayable = !(options.body instanceof IncomingMessage);
     for (let attempt = 0; ; attempt++) {
       try {
         return await target.origin.pool.request(options);
@@ -124,7 +123,7 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
         if (options.signal && (options.signal as AbortSignal).aborted) return undefined;
         const code = codeOf(error);
         const connection = CONNECTION_FAILURES[code];
-        if (connection !== undefined && attempt === 0 && replayable && IDEMPOTENT.has(req.method!)) continue;
+        if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(req.method!)) continue;
         target.origin.breaker.failed();
         if (TIMEOUTS.has(code)) throw gatewayTimeout(`The upstream for ${op.operationId} did not answer within ${timeout} ms.`, error);
         throw badGateway(`The upstream for ${op.operationId} could not be reached (${connection ?? 'broken answer'}).`, error);
@@ -133,7 +132,7 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
   }
 
   async function forwardStage(req: IncomingMessage, res: ServerResponse, _next: (error?: unknown) => void): Promise<void> {
-    const state = stateOf(res as Parameters<typeof stateOf>[0]);
+    const state = stateOf(res);
     const op = state.operation!;
     const target = targets.get(op.operationId)!;
     const wait = target.origin.breaker.refuse();
@@ -143,11 +142,17 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
     res.once('close', () => {
       if (!res.writableFinished) controller.abort();
     });
+    const body = rawBodyOf(state);
+    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
+    // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
+    delete outgoing['content-encoding'];
+    if (body === undefined) delete outgoing['content-length'];
+    else outgoing['content-length'] = String(body.length);
     const answer = await send(op, target, req, res, {
       method: req.method as Dispatcher.HttpMethod,
       path: target.basePath + req.url,
-      headers: upstreamRequestHeaders(req, rules, state.requestId, caller),
-      body: rawBodyOf(req),
+      headers: outgoing,
+      body,
       headersTimeout: timeout,
       bodyTimeout: timeout,
       signal: controller.signal,

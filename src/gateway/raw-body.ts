@@ -1,31 +1,13 @@
 /**
- * The request body's bytes as received, for the forwarder. The JSON body stage reads JSON bodies
- * from the stream; this stage, just before it, keeps a copy of the chunks it reads. Other bodies
- * are not read by anyone before the forwarder, which streams them upstream as they arrive.
+ * The request body as the forwarder sends it: the bytes the body stage read (src/pipeline/body.ts
+ * keeps them in the request state, with any Content-Encoding undone). Inside an Express app whose
+ * own parser read the stream first, only the parsed value is left, and it is sent as JSON.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestState } from '../pipeline/state.js';
 
-const chunksOf = new WeakMap<IncomingMessage, Buffer[]>();
-
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
-
-/** Creates the stage that copies JSON bodies as the body stage reads them. */
-export function rawBodyCapture() {
-  return function rawBodyStage(req: IncomingMessage, _res: ServerResponse, next: (error?: unknown) => void): void {
-    const type = req.headers['content-type'];
-    if (type !== undefined && JSON_TYPE.test(type) && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined)) {
-      const chunks: Buffer[] = [];
-      chunksOf.set(req, chunks);
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    }
-    next();
-  };
-}
-
-/** The body as received: its bytes when the body stage read it, the stream when nobody did, undefined when there is none. */
-export function rawBodyOf(req: IncomingMessage): Buffer | IncomingMessage | undefined {
-  const chunks = chunksOf.get(req);
-  if (chunks !== undefined) return Buffer.concat(chunks);
-  const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-  return hasBody && !req.readableEnded ? req : undefined;
+/** The body bytes to forward, or undefined when the request has none. */
+export function rawBodyOf(state: RequestState): Buffer | undefined {
+  if (state.rawBody !== undefined) return state.rawBody.length === 0 ? undefined : state.rawBody;
+  if (state.body === undefined) return undefined;
+  return Buffer.isBuffer(state.body) ? state.body : Buffer.from(JSON.stringify(state.body));
 }

@@ -3,7 +3,7 @@
  * an upstream, every operation without a handler forwarded. When the document declares no
  * `/health`, the gateway adds one (operationId specgateHealth) that reports each upstream.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
@@ -55,7 +55,7 @@ export interface GatewayDeps {
 
 /** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
 export interface GatewayApp {
-  readonly app: Express;
+  readonly app: RequestListener;
   readonly contract: Contract;
   readonly forwarder: Forwarder | undefined;
   /** For the HTTP server's 'upgrade' event (src/gateway/websocket.ts). */
