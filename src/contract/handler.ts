@@ -45,6 +45,8 @@ export interface Context {
   readonly log: Logger;
   readonly apiVersion: string;
   readonly documents: PublishedDocuments;
+  /** Gateway mode: each upstream origin and its state (empty when nothing is sent upstream). */
+  readonly upstreams: () => Readonly<Record<string, 'up' | 'down' | 'open'>>;
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */

@@ -1,12 +1,16 @@
-/** Handler for the `health` tag: whether the API and its database answer. */
+/** Handler for the `health` tag: whether the API, its database and (gateway mode) its upstreams answer. */
 import type { Handler } from '../contract/handler.js';
 
-/** GET /health: 200 ok, or 503 degraded when the database does not answer. */
-export const getHealth: Handler<'getHealth'> = async (_input, { db, apiVersion }) => {
+/** GET /health: 200 ok, or 503 degraded when the database does not answer or an upstream's circuit is open. */
+export const getHealth: Handler<'getHealth'> = async (_input, { db, apiVersion, upstreams }) => {
+  const states = upstreams();
+  const gateway = Object.keys(states).length > 0 ? { upstreams: { ...states } } : {};
+  const open = Object.values(states).includes('open');
   try {
     await db.ping();
-    return { status: 200, body: { status: 'ok', database: 'up', version: apiVersion } };
   } catch {
-    return { status: 503, body: { status: 'degraded', database: 'down', version: apiVersion }, headers: { 'Retry-After': 5 } };
+    return { status: 503, body: { status: 'degraded', database: 'down', version: apiVersion, ...gateway }, headers: { 'Retry-After': 5 } };
   }
+  if (open) return { status: 503, body: { status: 'degraded', database: 'up', version: apiVersion, ...gateway }, headers: { 'Retry-After': 5 } };
+  return { status: 200, body: { status: 'ok', database: 'up', version: apiVersion, ...gateway } };
 };
