@@ -3,7 +3,7 @@
  * Connection header names) are removed in both directions; upstream, the caller's identity is
  * only ever the one the gateway verified, and the answer loses the upstream's own CORS headers.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
@@ -33,7 +33,11 @@ function connectionNamed(value: string | string[] | undefined): string[] {
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** A W3C traceparent for a request that came without a valid one (a new trace, sampled). */
-export const newTraceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+export function newTraceparent(): string {
+  // randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
+  const trace = randomUUID().replace(/-/g, '');
+  return `00-${trace}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
+}
 
 /** The identity the gateway verified: the token's `sub` and its claims. */
 export interface Caller {
