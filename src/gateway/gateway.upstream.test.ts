@@ -4,6 +4,7 @@
  * checks on answers, timeouts, dropped connections, retries and the circuit breaker.
  */
 import { createServer, request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../testing/gateway.js';
@@ -100,6 +101,17 @@ describe('forwarding', () => {
     expect(seen!.headers['content-length']).toBe(String(Buffer.byteLength(bytes)));
     expect(seen!.headers['x-drop-me']).toBeUndefined();
     expect(seen!.headers['keep-alive']).toBeUndefined();
+  });
+
+  it('forwards a gzip body as the decoded bytes, without Content-Encoding', async () => {
+    const bytes = '{"name":"zipped"}';
+    const [seen] = await receivedDuring(async () => {
+      const res = await gateway.request('/items', { method: 'POST', token, body: gzipSync(bytes), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+      expect(res.status).toBe(201);
+    });
+    expect(seen!.body.toString('utf8')).toBe(bytes);
+    expect(seen!.headers['content-encoding']).toBeUndefined();
+    expect(seen!.headers['content-length']).toBe(String(bytes.length));
   });
 
   it('never forwards what the contract refuses: 404, 405, 401, 400, 415', async () => {
