@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import { compileOperationValidators, type ValidatorSet } from './contract/operation-validators.js';
+import { compileSerializers } from './contract/serializers.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
@@ -66,7 +67,8 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });
   const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
-  const handle = dispatch(handlers, validators, context);
+  const serializers = compileSerializers(contract);
+  const handle = dispatch(handlers, validators, serializers, context);
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),

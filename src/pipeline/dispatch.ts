@@ -1,9 +1,11 @@
 /**
  * Stage 8: calls the operation's handler with the validated input and the context, checks the
  * result against the contract outside production, and writes it as the media type the spec
- * declares for that status. The only code that writes a successful response.
+ * declares for that status, JSON through the serializer compiled from that response's schema
+ * (src/contract/serializers.ts). The only code that writes a successful response.
  */
 import type { ValidatorSet } from '../contract/operation-validators.js';
+import type { SerializerSet } from '../contract/serializers.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
 import type { RequestStage } from './stage.js';
@@ -43,7 +45,7 @@ function contentType(declared: string | undefined): string {
 }
 
 /** Creates the dispatch stage over a handler map keyed by operationId. */
-export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, ctx: C): RequestStage {
+export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, serializers: SerializerSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
   return async function dispatchStage(_req, res) {
     const state = stateOf(res);
@@ -54,7 +56,7 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
     // Node sets Content-Length from the string res.end is given.
-    const payload = result.body === undefined || !isJson(declared) ? result.body : JSON.stringify(result.body);
+    const payload = result.body === undefined || !isJson(declared) ? result.body : serializers.get(operation.operationId, result.status)(result.body);
     res.statusCode = result.status;
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
     if (payload === undefined) return void res.end();
