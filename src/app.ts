@@ -33,6 +33,7 @@ import { stateOf } from './pipeline/state.js';
 import { unanswered } from './pipeline/unanswered.js';
 import { validate } from './pipeline/validate.js';
 import { createForwarder, type Forwarder } from './gateway/forward.js';
+import { requiredResponseHeaders } from './gateway/response-contract.js';
 import { upstreamRouting } from './gateway/upstreams.js';
 
 /** What any pipeline is built from: a contract, one handler per operationId, and their context. */
@@ -88,7 +89,8 @@ function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: 
   const { config, contract, log } = deps;
   const mode = config.upstream.responseValidation;
   const validators = mode === 'off' ? undefined : (checking ?? compileOperationValidators(contract, { responses: true }));
-  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, log });
+  const requiredHeaders = validators ? requiredResponseHeaders(contract) : undefined;
+  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders, log });
   deps.onForwarder?.(forwarder);
   return forwarder;
 }

@@ -63,6 +63,8 @@ export interface ForwarderDeps {
   readonly byOperation: ReadonlyMap<string, string>;
   /** Validators with responses compiled, or undefined when UPSTREAM_RESPONSE_VALIDATION=off. */
   readonly validators: ValidatorSet | undefined;
+  /** Response headers each operation's statuses require (src/gateway/response-contract.ts). */
+  readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   readonly log: Logger;
 }
 
@@ -90,10 +92,12 @@ function readAll(body: Dispatcher.ResponseData['body'], limit: number): Promise<
   });
 }
 
+const ignore = () => {};
+
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** Builds the forwarder; pools open lazily on the first request to each origin. */
-export function createForwarder({ config, byOperation, validators, log }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, byOperation, validators, requiredHeaders, log }: ForwarderDeps): Forwarder {
   const origins = new Map<string, Origin>();
   const targets = new Map<string, Target>();
   for (const [operationId, base] of byOperation) {
@@ -158,6 +162,8 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
       signal: controller.signal,
     });
     if (answer === undefined) return;
+    // Failures of the body are handled where it is read (readAll, pipe); an abort after that is expected.
+    answer.body.on('error', ignore);
     target.origin.breaker.succeeded();
     const { statusCode: status, headers } = answer;
     const contentType = single(headers['content-type']);
@@ -169,8 +175,8 @@ export function createForwarder({ config, byOperation, validators, log }: Forwar
     const checks = validators?.get(op.operationId);
     if (checks && (status < 400 || config.errors === 'pass')) {
       const hasBody = req.method !== 'HEAD' && status !== 204 && status !== 304 && (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
-      const head = { status, contentType, hasBody };
-      let violation = headViolation(checks, op, head);
+      const head = { status, contentType, hasBody, headers };
+      let violation = headViolation(checks, op, head, requiredHeaders?.get(op.operationId));
       if (violation === undefined && needsBody(checks, head)) {
         try {
           buffered = await readAll(answer.body, MAX_CHECKED_BODY);

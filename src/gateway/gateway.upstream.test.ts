@@ -187,6 +187,11 @@ describe('upstream errors', () => {
     expect(gateway.logs).toContainEqual(expect.objectContaining({ msg: 'upstream answer breaks the contract', operationId: 'getCase' }));
   });
 
+  it('answers 502 when the answer lacks a header the contract requires', async () => {
+    const body = await expectError(await gateway.request('/located'), 502, 'bad_gateway');
+    expect(body.detail).toBe("The upstream's answer to getLocated breaks the contract: status 200 requires the header location.");
+  });
+
   it('answers 502 when a body it must check stalls', async () => {
     expect((await expectError(await gateway.request('/cases/stall'), 502, 'bad_gateway')).detail).toBe("The upstream's answer to getCase broke off.");
   });

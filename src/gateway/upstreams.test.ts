@@ -20,6 +20,7 @@ describe('which operations go upstream', () => {
       createItem: 'http://operation.internal/v2',
       getItem: 'http://path-item.internal',
       getCase: 'http://root.internal',
+      getLocated: 'http://root.internal',
       getLocal: 'http://root.internal',
       openSocket: 'http://path-item.internal',
     });
@@ -35,7 +36,7 @@ describe('which operations go upstream', () => {
     const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET });
     const verifier = await createTokenVerifier(config.jwt, log);
     expect(() => createGatewayApp({ config, document: gatewaySpec('http://a.internal'), log, verifier })).toThrow(
-      'Handlers do not match openapi.yaml: no handler for operationId(s): getCase, getLocal (write one, mark the operation x-specgate-upstream, or set UPSTREAM_URL)',
+      'Handlers do not match openapi.yaml: no handler for operationId(s): getCase, getLocated, getLocal (write one, mark the operation x-specgate-upstream, or set UPSTREAM_URL)',
     );
     expect(() => createGatewayApp({ config, document: gatewaySpec('http://a.internal'), log, verifier, handlers: { ...localHandlers, getCase: localHandlers.getLocal, getItem: localHandlers.getLocal } })).toThrow(
       'operationId(s) both handled and sent upstream by x-specgate-upstream: getItem',

@@ -40,6 +40,12 @@ export function gatewaySpec(upstream: string): OpenApiDocument {
         parameters: [{ name: 'case', in: 'path', required: true, schema: { type: 'string' } }],
         get: { operationId: 'getCase', responses: { '200': item, default: error } },
       },
+      '/located': {
+        get: {
+          operationId: 'getLocated',
+          responses: { '200': { ...item, headers: { Location: { required: true, schema: { type: 'string' } } } } },
+        },
+      },
       '/local': {
         get: { operationId: 'getLocal', responses: { '200': item } },
       },

@@ -67,6 +67,8 @@ export async function startTestUpstream(): Promise<TestUpstream> {
           'x-upstream': 'test',
         });
       }
+      // Declared with a required Location header, answered without one.
+      if (path === '/located') return json(200, { id: 'here', name: 'no Location header' });
       if (path === '/items' && req.method === 'POST') return json(201, { id: 'new', name: JSON.parse(body.toString('utf8')).name });
       const which = /^\/cases\/([^/]+)$/.exec(path)?.[1];
       switch (which) {
