@@ -39,6 +39,11 @@ export class CircuitBreaker {
     this.lastFailed = false;
   }
 
+  /** Records a request that ended without an outcome (the client went away): a probe may go again. */
+  abandoned(): void {
+    this.probing = false;
+  }
+
   /** Records a connection failure or timeout. */
   failed(): void {
     this.consecutive++;

@@ -14,7 +14,7 @@ import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
-import { stateOf } from '../pipeline/state.js';
+import { splitTarget, stateOf } from '../pipeline/state.js';
 import { CircuitBreaker, type UpstreamHealth } from './breaker.js';
 import { claimHeaderName, mergedVary, responseHeaderFilter, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
 import { rawBodyOf } from './raw-body.js';
@@ -124,7 +124,10 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       try {
         return await target.origin.pool.request(options);
       } catch (error) {
-        if (options.signal && (options.signal as AbortSignal).aborted) return undefined;
+        if (options.signal && (options.signal as AbortSignal).aborted) {
+          target.origin.breaker.abandoned();
+          return undefined;
+        }
         const code = codeOf(error);
         const connection = CONNECTION_FAILURES[code];
         if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(req.method!)) continue;
@@ -152,9 +155,10 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     delete outgoing['content-encoding'];
     if (body === undefined) delete outgoing['content-length'];
     else outgoing['content-length'] = String(body.length);
+    const { search } = splitTarget(req.url ?? '/');
     const answer = await send(op, target, req, res, {
       method: req.method as Dispatcher.HttpMethod,
-      path: target.basePath + req.url,
+      path: `${target.basePath}${state.path}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
       body,
       headersTimeout: timeout,
