@@ -127,10 +127,14 @@ export interface components {
             database: "up" | "down";
             /** @description The API version (`info.version` of this document). */
             version: string;
-            /** @description Gateway mode only: each upstream base URL and whether it answers (`up`), fails (`down`) or has its circuit open (`open`, answered 503 at once until a probe succeeds). */
-            upstreams?: {
-                [key: string]: "up" | "down" | "open";
-            };
+            /** @description Gateway mode only: each upstream origin and whether it answers (`up`), fails (`down`) or has its circuit open (`open`, answered 503 at once until a probe succeeds). */
+            upstreams?: components["schemas"]["UpstreamHealth"][];
+        };
+        UpstreamHealth: {
+            /** @description The upstream's origin (scheme://host:port). */
+            origin: string;
+            /** @enum {string} */
+            state: "up" | "down" | "open";
         };
         Task: {
             /** Format: uuid */

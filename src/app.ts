@@ -125,7 +125,7 @@ export interface AppDeps {
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
 export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Stage[] {
   let forwarder: Forwarder | undefined;
-  const context = { db, apiVersion: contract.version, documents, upstreams: () => forwarder?.health() ?? {} };
+  const context = { db, apiVersion: contract.version, documents, upstreams: () => forwarder?.health() ?? [] };
   return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context, onForwarder: (made) => (forwarder = made) });
 }
 

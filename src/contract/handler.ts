@@ -46,7 +46,7 @@ export interface Context {
   readonly apiVersion: string;
   readonly documents: PublishedDocuments;
   /** Gateway mode: each upstream origin and its state (empty when nothing is sent upstream). */
-  readonly upstreams: () => Readonly<Record<string, 'up' | 'down' | 'open'>>;
+  readonly upstreams: () => readonly { origin: string; state: 'up' | 'down' | 'open' }[];
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */

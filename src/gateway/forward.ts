@@ -74,7 +74,7 @@ export interface Forwarder {
   /** Whether it forwards this operation. */
   handles(operationId: string): boolean;
   /** Each upstream origin and its state: up, down or open. */
-  health(): Record<string, UpstreamHealth>;
+  health(): { origin: string; state: UpstreamHealth }[];
   close(): Promise<void>;
 }
 
@@ -211,7 +211,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
   return {
     stage: forwardStage,
     handles: (operationId) => targets.has(operationId),
-    health: () => Object.fromEntries([...origins].map(([name, origin]) => [name, origin.breaker.health()])),
+    health: () => [...origins].map(([name, origin]) => ({ origin: name, state: origin.breaker.health() })),
     close: async () => {
       await Promise.all([...origins.values()].map((origin) => origin.pool.close()));
     },

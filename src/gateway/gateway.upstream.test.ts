@@ -256,11 +256,11 @@ describe('an upstream that is down', () => {
     const down = `http://127.0.0.1:${port}`;
     const gw = await startTestGateway(gatewaySpec(down), { UPSTREAM_URL: down, UPSTREAM_BREAKER_FAILURES: '2', UPSTREAM_BREAKER_COOLDOWN: '1' }, localHandlers);
     try {
-      expect((await (await gw.request('/health')).json()).upstreams).toEqual({ [down]: 'up' });
+      expect((await (await gw.request('/health')).json()).upstreams).toEqual([{ origin: down, state: 'up' }]);
       const first = await gw.request('/cases/ok');
       expect(first.status).toBe(502);
       expect((await first.json()).detail).toBe('The upstream for getCase could not be reached (connection refused).');
-      expect((await (await gw.request('/health')).json()).upstreams).toEqual({ [down]: 'down' });
+      expect((await (await gw.request('/health')).json()).upstreams).toEqual([{ origin: down, state: 'down' }]);
       expect((await gw.request('/cases/ok')).status).toBe(502);
       const refused = await gw.request('/cases/ok');
       expect(refused.status).toBe(503);
@@ -269,7 +269,7 @@ describe('an upstream that is down', () => {
       expect(await refused.json()).toMatchObject({ error_type: 'service_unavailable', detail: 'The upstream for getCase is failing, so its circuit is open. Try again in 1 s.' });
       const health = await gw.request('/health');
       expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ status: 'degraded', upstreams: { [down]: 'open' } });
+      expect(await health.json()).toEqual({ status: 'degraded', upstreams: [{ origin: down, state: 'open' }] });
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await gw.request('/cases/ok')).status).toBe(502);
       expect((await gw.request('/cases/ok')).status).toBe(503);

@@ -24,7 +24,15 @@ const HEALTH_BODY = {
   required: ['status', 'upstreams'],
   properties: {
     status: { type: 'string', enum: ['ok', 'degraded'] },
-    upstreams: { type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down', 'open'] } },
+    upstreams: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['origin', 'state'],
+        properties: { origin: { type: 'string' }, state: { type: 'string', enum: ['up', 'down', 'open'] } },
+      },
+    },
   },
 };
 
@@ -67,8 +75,8 @@ export function createGatewayApp({ config, document, log, verifier, handlers = {
   const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
   let forwarder: Forwarder | undefined;
   const health: AnyHandler<object> = async () => {
-    const upstreams = forwarder?.health() ?? {};
-    const open = Object.values(upstreams).includes('open');
+    const upstreams = forwarder?.health() ?? [];
+    const open = upstreams.some((upstream) => upstream.state === 'open');
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;

@@ -58,6 +58,6 @@ describe('the Tasks API with one operation upstream', () => {
 
   it('reports the upstream in /health', async () => {
     const res = await api.request('/health');
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', upstreams: { [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`]: 'up' } });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', upstreams: [{ origin: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, state: 'up' }] });
   });
 });

@@ -4,8 +4,8 @@ import type { Handler } from '../contract/handler.js';
 /** GET /health: 200 ok, or 503 degraded when the database does not answer or an upstream's circuit is open. */
 export const getHealth: Handler<'getHealth'> = async (_input, { db, apiVersion, upstreams }) => {
   const states = upstreams();
-  const gateway = Object.keys(states).length > 0 ? { upstreams: { ...states } } : {};
-  const open = Object.values(states).includes('open');
+  const gateway = states.length > 0 ? { upstreams: [...states] } : {};
+  const open = states.some((upstream) => upstream.state === 'open');
   try {
     await db.ping();
   } catch {
