@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { LOAD_CPU, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, TASK_ID } from './fixtures.js';
 import { measure, type Measurement } from './load.js';
@@ -50,6 +51,7 @@ async function bench(name: string, label: string, url: string): Promise<Row> {
   return { name, label, at, fine };
 }
 
+const loadBefore = loadavg()[0]!;
 const rows: Row[] = [await bench('direct', 'direct to the upstream', upstream.url)];
 for (const contender of contenders) {
   let running: Running | undefined;
@@ -78,6 +80,7 @@ const lines = [
   'specgate runs with production defaults (`UPSTREAM_RESPONSE_VALIDATION=report`: the answer is checked',
   'against its schema), so it verifies the JWT, validates the request, and checks the answer; nginx and',
   'Express + http-proxy-middleware add CORS headers only.',
+  `One-minute load average at the start and end of the run: ${fmt(loadBefore, 1)} and ${fmt(loadavg()[0]!, 1)} on 2 cores; above 2, other jobs share the CPUs and every figure below is inflated and noisy — rerun on a quiet machine before drawing conclusions.`,
   '',
   'Throughput and latency from autocannon (whole milliseconds):',
   '',
