@@ -50,6 +50,8 @@ export interface PipelineDeps<C extends object> {
   readonly validateResponses?: boolean;
   /** Receives the upstream forwarder when the spec sends operations upstream (readiness, shutdown). */
   readonly onForwarder?: (forwarder: Forwarder) => void;
+  /** Answer every operation with its handler, whatever x-specgate-upstream says (the mock server). */
+  readonly ignoreUpstreams?: boolean;
 }
 
 /** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
@@ -63,7 +65,7 @@ export interface Stage {
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
 export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const { config, contract, log, verifier, handlers, context, validateResponses = !config.production } = deps;
-  const upstream = upstreamRouting(contract, handlers, config.upstream.url);
+  const upstream = deps.ignoreUpstreams ? { byOperation: new Map<string, string>(), explicit: new Set<string>() } : upstreamRouting(contract, handlers, config.upstream.url);
   assertHandlersMatch(contract, handlers, upstream);
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });

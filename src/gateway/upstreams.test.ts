@@ -5,6 +5,7 @@ import { contractFrom } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
 import { TEST_JWT_SECRET } from '../testing/tokens.js';
+import { createMockApp } from '../mock/server.js';
 import { createGatewayApp } from './server.js';
 import { upstreamRouting } from './upstreams.js';
 
@@ -42,5 +43,11 @@ describe('which operations go upstream', () => {
       'operationId(s) both handled and sent upstream by x-specgate-upstream: getItem',
     );
     expect(() => createGatewayApp({ config, document: gatewaySpec('not a url'), log, verifier })).toThrow('x-specgate-upstream of createItem is not a URL (got "not a url").');
+  });
+
+  it('is ignored by the mock server, which answers every operation itself', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET });
+    const verifier = await createTokenVerifier(config.jwt, log);
+    expect(createMockApp({ config, document: gatewaySpec('http://a.internal'), log, verifier }).contract.operations.length).toBe(6);
   });
 });

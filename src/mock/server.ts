@@ -48,6 +48,8 @@ export interface MockDeps {
 /** Builds the mock app for a parsed document. */
 export function createMockApp({ config, document, log, verifier }: MockDeps): { app: RequestListener; contract: Contract } {
   const contract = contractFrom(withOperationIds(document));
-  const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract), context: {}, validateResponses: false });
+  // The mock answers every operation itself: a gateway document's upstreams are not called.
+  const mocking = { ...config, upstream: { ...config.upstream, url: undefined } };
+  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract), context: {}, validateResponses: false, ignoreUpstreams: true });
   return { app: mount(stages), contract };
 }
