@@ -174,6 +174,14 @@ export interface components {
             /** @description The API version (`info.version` of this document). */
             version: string;
             pool?: components["schemas"]["PoolUse"];
+            /** @description Gateway mode only: each upstream origin and whether it answers (`up`), fails (`down`) or has its circuit open (`open`, answered 503 at once until a probe succeeds). */
+            upstreams?: components["schemas"]["UpstreamHealth"][];
+        };
+        UpstreamHealth: {
+            /** @description The upstream's origin (scheme://host:port). */
+            origin: string;
+            /** @enum {string} */
+            state: "up" | "down" | "open";
         };
         Task: {
             /** Format: uuid */
@@ -211,7 +219,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable" | "request_timeout" | "expectation_failed";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "request_timeout" | "expectation_failed" | "gateway_timeout";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { upstreamTypes } from './upstream-operations.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'specgate-gen-'));
@@ -15,10 +16,11 @@ try {
   );
   const fresh = HEADER + readFileSync(join(scratch, 'api.ts'), 'utf8');
   const committed = readFileSync(join(root, 'generated/api.ts'), 'utf8');
-  const stale = fresh !== committed;
-  const extra = readdirSync(join(root, 'generated')).filter((f) => f !== 'api.ts' && f.endsWith('.ts'));
+  const upstreamStale = HEADER + upstreamTypes(join(root, 'openapi.yaml')) !== readFileSync(join(root, 'generated/upstream.ts'), 'utf8');
+  const stale = fresh !== committed || upstreamStale;
+  const extra = readdirSync(join(root, 'generated')).filter((f) => !['api.ts', 'upstream.ts'].includes(f) && f.endsWith('.ts'));
   if (stale) {
-    console.error('generated/api.ts is stale against openapi.yaml: run `npm run generate` and commit the result.');
+    console.error('generated/ is stale against openapi.yaml: run `npm run generate` and commit the result.');
     process.exit(1);
   }
   if (extra.length > 0) console.log(`generated/ also holds ${extra.join(', ')} (not produced by openapi-typescript).`);

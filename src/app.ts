@@ -6,13 +6,13 @@
  * serves the same stages inside an Express app. Everything is built here, before the first request: a bad
  * spec, a schema Ajv cannot compile or a missing handler fails now.
  */
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { securityHandlersFor, type SchemeWarning } from './auth/schemes.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
-import { compileOperationValidators, type SkippedCheck } from './contract/operation-validators.js';
+import { compileOperationValidators, type SkippedCheck, type ValidatorSet } from './contract/operation-validators.js';
 import { compileSerializers } from './contract/serializers.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
@@ -28,9 +28,13 @@ import { formatError } from './pipeline/format-error.js';
 import { headLimit } from './pipeline/head-limit.js';
 import { requestId } from './pipeline/request-id.js';
 import { route, routeIndex, type RouteIndex } from './pipeline/route.js';
-import type { StageFunction } from './pipeline/stage.js';
+import type { Next, RequestStage, StageFunction } from './pipeline/stage.js';
+import { stateOf } from './pipeline/state.js';
 import { unanswered } from './pipeline/unanswered.js';
 import { validate } from './pipeline/validate.js';
+import { createForwarder, type Forwarder } from './gateway/forward.js';
+import { requiredResponseHeaders } from './gateway/response-contract.js';
+import { upstreamRouting } from './gateway/upstreams.js';
 
 /** What any pipeline is built from: a contract, one handler per operationId, and their context. */
 export interface PipelineDeps<C extends object> {
@@ -39,6 +43,7 @@ export interface PipelineDeps<C extends object> {
   readonly log: Logger;
   /** Bearer-token verification, built (and its JWKS fetched) by createTokenVerifier before the app. */
   readonly verifier: TokenVerifier;
+  /** One handler per operationId, except the operations sent upstream (x-specgate-upstream, UPSTREAM_URL). */
   readonly handlers: Readonly<Record<string, AnyHandler<C>>>;
   readonly context: C;
   /** Validate responses against the contract; by default everywhere but production. */
@@ -50,6 +55,10 @@ export interface PipelineDeps<C extends object> {
   readonly strict?: boolean;
   /** Verifiers for openIdConnect schemes, by scheme name, from src/auth/openid.ts. */
   readonly schemeVerifiers?: Readonly<Record<string, TokenVerifier>>;
+  /** Receives the upstream forwarder when the spec sends operations upstream (readiness, shutdown). */
+  readonly onForwarder?: (forwarder: Forwarder) => void;
+  /** Answer every operation with its handler, whatever x-specgate-upstream says (the mock server). */
+  readonly ignoreUpstreams?: boolean;
 }
 
 /** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
@@ -63,7 +72,8 @@ export interface Stage {
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
 export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const { config, contract, log, verifier, handlers, context, validateResponses = !config.production, strict = true } = deps;
-  assertHandlersMatch(contract, handlers);
+  const upstream = deps.ignoreUpstreams ? { byOperation: new Map<string, string>(), explicit: new Set<string>() } : upstreamRouting(contract, handlers, config.upstream.url);
+  assertHandlersMatch(contract, handlers, upstream);
   const routes = routeIndex(contract);
   const onSkip = (skipped: SkippedCheck) => log.warn(skipped, `schema check skipped: ${skipped.operationId} at ${skipped.location}: ${skipped.reason}`);
   const validators = compileOperationValidators(contract, { responses: validateResponses, strict, onSkip });
@@ -71,7 +81,9 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const security = securityHandlersFor(contract.document, verifier, { verifiers: deps.schemeVerifiers, onWarning: (w) => schemeWarnings.push(w) });
   if (strict && schemeWarnings.length > 0) throw new Error(`Security schemes that cannot be checked: ${schemeWarnings.map((w) => `${w.scheme} (${w.reason})`).join('; ')}`);
   for (const warning of schemeWarnings) log.warn(warning, `security scheme ${warning.scheme}: ${warning.reason}`);
+  const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
   const serializers = compileSerializers(contract);
+  const handle = dispatch(handlers, validators, serializers, context);
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
@@ -81,9 +93,27 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     { ...stage('route', route(routes)), routes },
     stage('authenticate', authenticate(contract, security)),
     stage('validate', validate(validators)),
-    stage('dispatch', dispatch(handlers, validators, serializers, context)),
+    stage('dispatch', forwarder ? handlerOrUpstream(handle, forwarder) : handle),
     stage('format-error', formatError(log)),
   ];
+}
+
+/** The upstream forwarder, checking answers with the pipeline's validators when they check responses. */
+function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: ReadonlyMap<string, string>, checking: ValidatorSet | undefined): Forwarder {
+  const { config, contract, log } = deps;
+  const mode = config.upstream.responseValidation;
+  const validators = mode === 'off' ? undefined : (checking ?? compileOperationValidators(contract, { responses: true }));
+  const requiredHeaders = validators ? requiredResponseHeaders(contract) : undefined;
+  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders, log });
+  deps.onForwarder?.(forwarder);
+  return forwarder;
+}
+
+/** The last stage: the operation's handler, or the forwarder for an operation sent upstream. */
+function handlerOrUpstream(handle: RequestStage, forwarder: Forwarder): RequestStage {
+  return function handlerOrUpstreamStage(req: IncomingMessage, res: ServerResponse, next: Next) {
+    return forwarder.handles(stateOf(res).operation!.operationId) ? forwarder.stage(req, res, next) : handle(req, res, next);
+  };
 }
 
 /** The pipeline as one node:http request listener: the standalone server's whole request handling. */
@@ -108,8 +138,9 @@ export interface AppDeps {
 
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
 export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Stage[] {
-  const context = { db, apiVersion: contract.version, documents };
-  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context });
+  let forwarder: Forwarder | undefined;
+  const context = { db, apiVersion: contract.version, documents, upstreams: () => forwarder?.health() ?? [] };
+  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context, onForwarder: (made) => (forwarder = made) });
 }
 
 /** Builds the Tasks API as a node:http request listener. */

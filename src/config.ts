@@ -81,6 +81,30 @@ export interface Config {
     /** Minimum seconds between two JWKS fetches caused by unknown kids (JWKS_COOLDOWN). */
     readonly jwksCooldown: number;
   };
+  /** Gateway mode: where operations without a handler are forwarded and how (docs/gateway.md). */
+  readonly upstream: UpstreamConfig;
+}
+
+/** How the gateway forwards to upstreams (docs/gateway.md). */
+export interface UpstreamConfig {
+  /** Base URL for operations with neither a handler nor x-specgate-upstream (UPSTREAM_URL). */
+  readonly url: string | undefined;
+  /** Milliseconds to the upstream's response head, and between two body chunks (UPSTREAM_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** `normalize` upstream error bodies into the uniform body, or `pass` them (UPSTREAM_ERRORS). */
+  readonly errors: 'normalize' | 'pass';
+  /** What a contract-breaking upstream answer does (UPSTREAM_RESPONSE_VALIDATION). */
+  readonly responseValidation: 'enforce' | 'report' | 'off';
+  /** The header that carries the verified `sub` upstream (UPSTREAM_USER_HEADER). */
+  readonly userHeader: string;
+  /** Token claims sent upstream, each as `X-User-<Claim>` (UPSTREAM_CLAIM_HEADERS). */
+  readonly claimHeaders: readonly string[];
+  /** Whether the client's Authorization header goes upstream (UPSTREAM_AUTHORIZATION). */
+  readonly forwardAuthorization: boolean;
+  /** Consecutive connection failures or timeouts that open an upstream's circuit (UPSTREAM_BREAKER_FAILURES). */
+  readonly breakerFailures: number;
+  /** Seconds an open circuit answers 503 before one probe goes through (UPSTREAM_BREAKER_COOLDOWN). */
+  readonly breakerCooldown: number;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -310,6 +334,50 @@ export function withDotEnv(env: Env = process.env, file = '.env'): Env {
   return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (allowed.includes(raw as T)) return raw as T;
+  problems.push(`${name} must be ${allowed.map((a) => `"${a}"`).join(' or ')} (got "${raw}").`);
+  return fallback;
+}
+
+/** Checks an upstream base URL (UPSTREAM_URL, --upstream, x-specgate-upstream); returns a problem or undefined. */
+export function upstreamUrlProblem(name: string, raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${name} is not a URL (got "${raw}"). Example: http://127.0.0.1:8001`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${name} must use http:// or https:// (got "${raw}").`;
+  if (url.search !== '' || url.hash !== '') return `${name} must not have a query or fragment (got "${raw}").`;
+  return undefined;
+}
+
+function upstream(env: Env, production: boolean, problems: string[]): UpstreamConfig {
+  const url = env.UPSTREAM_URL || undefined;
+  const urlProblem = url === undefined ? undefined : upstreamUrlProblem('UPSTREAM_URL', url);
+  if (urlProblem) problems.push(urlProblem);
+  const userHeader = env.UPSTREAM_USER_HEADER || 'X-User-Id';
+  if (!HEADER_NAME.test(userHeader)) problems.push(`UPSTREAM_USER_HEADER must be a header name (got "${userHeader}").`);
+  const claims = (env.UPSTREAM_CLAIM_HEADERS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const claim of claims) if (!/^[A-Za-z0-9_-]+$/.test(claim)) problems.push(`UPSTREAM_CLAIM_HEADERS has "${claim}", which is not a claim name (letters, digits, _ and -).`);
+  return {
+    url,
+    timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 1, 3_600_000, problems),
+    errors: choice(env, 'UPSTREAM_ERRORS', ['normalize', 'pass'] as const, 'normalize', problems),
+    responseValidation: choice(env, 'UPSTREAM_RESPONSE_VALIDATION', ['enforce', 'report', 'off'] as const, production ? 'report' : 'enforce', problems),
+    userHeader,
+    claimHeaders: claims,
+    forwardAuthorization: choice(env, 'UPSTREAM_AUTHORIZATION', ['forward', 'strip'] as const, 'forward', problems) === 'forward',
+    breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', 5, 1, 1000, problems),
+    breakerCooldown: integer(env, 'UPSTREAM_BREAKER_COOLDOWN', 10, 1, 3600, problems),
+  };
+}
+
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -330,6 +398,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwt: jwt(env, production, problems),
     http: httpTimeouts(env, problems),
     warnings: [],
+    upstream: upstream(env, production, problems),
   };
   config.warnings = productionRisks(config);
   if (problems.length > 0) throw new ConfigError(problems);

@@ -88,6 +88,12 @@ export const rateLimited = (retryAfterSeconds: number) =>
 export const internalError = (cause?: unknown) =>
   new ApiError(500, 'internal_error', 'An unexpected error occurred. Quote the request id when reporting it.', {}, undefined, { cause });
 
+/** 502 bad_gateway: the upstream could not be reached, broke the connection, or answered against the contract. */
+export const badGateway = (detail: string, cause?: unknown) => new ApiError(502, 'bad_gateway', detail, {}, undefined, { cause });
+
+/** 504 gateway_timeout: no response head from the upstream in time. */
+export const gatewayTimeout = (detail: string, cause?: unknown) => new ApiError(504, 'gateway_timeout', detail, {}, undefined, { cause });
+
 /** 503 service_unavailable with Retry-After. */
 export const serviceUnavailable = (detail = 'The database is unavailable. Try again shortly.', retryAfterSeconds = 5, cause?: unknown) =>
   new ApiError(503, 'service_unavailable', detail, { 'Retry-After': String(retryAfterSeconds) }, undefined, { cause });

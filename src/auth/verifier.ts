@@ -16,6 +16,8 @@ import { categorize, invalidToken } from './token-errors.js';
 export interface VerifiedCaller {
   readonly userId: string;
   readonly scopes: readonly string[];
+  /** The verified token's claims (gateway mode sends chosen ones upstream); absent for presence-only schemes. */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Verifies one compact JWT; rejects with a 401 ApiError naming the failed category. */
@@ -116,7 +118,7 @@ export async function createTokenVerifier(config: Config['jwt'], log: Logger, op
     }
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + config.clockTolerance) throw invalidToken('not yet valid');
     if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 255) throw invalidToken('bad claims');
-    const caller: VerifiedCaller = { userId: payload.sub, scopes: scopesOf(payload) };
+    const caller: VerifiedCaller = { userId: payload.sub, scopes: scopesOf(payload), claims: payload };
     if (generation === keySetGeneration) cache.set(token, caller, payload.exp!, now);
     return caller;
   }

@@ -3,6 +3,7 @@
  * maps the contract to TypeScript, so a missing, extra or mistyped handler fails `tsc`.
  */
 import type { components, operations } from '../../generated/api.js';
+import type { UpstreamOperationId } from '../../generated/upstream.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 
@@ -44,6 +45,8 @@ export interface Context {
   readonly log: Logger;
   readonly apiVersion: string;
   readonly documents: PublishedDocuments;
+  /** Gateway mode: each upstream origin and its state (empty when nothing is sent upstream). */
+  readonly upstreams: () => readonly { origin: string; state: 'up' | 'down' | 'open' }[];
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */
@@ -59,5 +62,8 @@ export type Result<O extends OperationId> = {
 /** A hand-written handler for one operation; errors are thrown as ApiError, never returned. */
 export type Handler<O extends OperationId> = (input: Input<O>, ctx: Context) => Promise<Result<O>>;
 
-/** The complete handler map: exactly one handler per operationId. */
-export type Handlers = { readonly [O in OperationId]: Handler<O> };
+/** A handler map with exactly one handler per operationId, except the operations in `Upstream`. */
+export type HandlerMap<Upstream extends OperationId> = { readonly [O in Exclude<OperationId, Upstream>]: Handler<O> };
+
+/** The complete handler map: one handler per operationId the spec does not send upstream (x-specgate-upstream). */
+export type Handlers = HandlerMap<UpstreamOperationId>;

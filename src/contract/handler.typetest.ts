@@ -3,7 +3,7 @@
  * `@ts-expect-error` below must stay an error, or `npm run typecheck` fails
  * ("Unused '@ts-expect-error' directive").
  */
-import type { Handler, Handlers } from './handler.js';
+import type { Handler, HandlerMap, Handlers } from './handler.js';
 import { handlers } from '../handlers/index.js';
 
 const { deleteTask: _omitted, ...withoutDeleteTask } = handlers;
@@ -11,6 +11,11 @@ const { deleteTask: _omitted, ...withoutDeleteTask } = handlers;
 // 1. A missing handler: the map lacks `deleteTask`.
 // @ts-expect-error Property 'deleteTask' is missing
 export const missing = withoutDeleteTask satisfies Handlers;
+
+// 1b. An operation the spec sends upstream needs no handler, and may not have one.
+export const upstreamOmitted = withoutDeleteTask satisfies HandlerMap<'deleteTask'>;
+// @ts-expect-error Object literal may only specify known properties ('deleteTask')
+export const upstreamImplemented = { ...withoutDeleteTask, deleteTask: handlers.deleteTask } satisfies HandlerMap<'deleteTask'>;
 
 // 2. An extra handler for an operationId the spec does not declare.
 // @ts-expect-error Object literal may only specify known properties ('archiveTask')

@@ -13,7 +13,7 @@ describe('assertHandlersMatch', () => {
   it('refuses to start when a handler is missing or extra, naming the operationIds', () => {
     const { deleteTask: _gone, ...rest } = handlers;
     expect(() => assertHandlersMatch(contract, { ...rest, archiveTask: rest.getTask })).toThrow(
-      'Handlers do not match openapi.yaml: no handler for operationId(s): deleteTask; handler(s) for operationId(s) not in the spec: archiveTask',
+      'Handlers do not match openapi.yaml: no handler for operationId(s): deleteTask (write one, mark the operation x-specgate-upstream, or set UPSTREAM_URL); handler(s) for operationId(s) not in the spec: archiveTask',
     );
   });
 });

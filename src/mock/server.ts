@@ -59,6 +59,8 @@ export interface MockDeps {
 export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
   assertOpenApi3(document);
   const contract = contractFrom(withOperationIds(document));
-  const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers });
+  // The mock answers every operation itself: a gateway document's upstreams are not called.
+  const mocking = { ...config, upstream: { ...config.upstream, url: undefined } };
+  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers, ignoreUpstreams: true });
   return { app: mount(stages), contract };
 }

@@ -82,11 +82,13 @@ export function authenticate(contract: Contract, handlers: SecurityHandlers): Re
     }
     if (!isPromise(caller)) {
       state.userId = caller?.userId;
+      state.claims = caller?.claims;
       return next();
     }
     caller.then(
       (verified) => {
         state.userId = verified?.userId;
+        state.claims = verified?.claims;
         next();
       },
       (error: unknown) => next(error),

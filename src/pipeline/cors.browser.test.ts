@@ -139,7 +139,8 @@ describe.skipIf(!chromium.available)('in Chromium', () => {
         for (const c of hit) expect(results[c.name], `${mutant.name}: ${c.name}`).toContainEqual(expect.stringMatching(/^fetch\(\) rejected/));
         expect(results[control.name], `${mutant.name}: control ${control.name}`).toEqual([]);
       }
-    });
+      // One pair of mutant apps per status (13 of them with the gateway's 502 and 504).
+    }, 60_000);
 
     it.each(['route', 'authenticate'])('fails when CORS is mounted after the %s stage', async (stage) => {
       const mutant = corsAfter(stage);

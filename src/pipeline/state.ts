@@ -19,6 +19,8 @@ export interface RequestState {
   /** Path parameters by their spec names, as the route stage matched them. */
   pathParams?: Record<string, string>;
   userId?: string;
+  /** The verified token's claims, when a bearer token authenticated the request. */
+  claims?: Readonly<Record<string, unknown>>;
   /** The body bytes as received (after any Content-Encoding is undone), when one was sent. */
   rawBody?: Buffer;
   /** The parsed body: the JSON value for JSON media types, the bytes for others. */

@@ -162,6 +162,22 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
+      name: '502 bad_gateway when the upstream refuses the connection (gateway mode)',
+      path: 'upstream (refused)',
+      errorType: 'bad_gateway',
+      status: 502,
+      request: call('upstreamDown', 'GET', TASK, auth()),
+      exposed: {},
+    },
+    {
+      name: '504 gateway_timeout when the upstream does not answer in time (gateway mode)',
+      path: 'upstream (timeout)',
+      errorType: 'gateway_timeout',
+      status: 504,
+      request: call('upstreamSlow', 'GET', TASK, auth()),
+      exposed: {},
+    },
+    {
       name: '503 service_unavailable when the database refuses connections',
       path: 'database (refused)',
       errorType: 'service_unavailable',

@@ -16,7 +16,7 @@ import { startTestServer, type TestServer, type TestServerOptions } from './serv
 import { mintToken } from './tokens.js';
 
 /** Which app a request goes to. */
-export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout';
+export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout' | 'upstreamDown' | 'upstreamSlow';
 
 /** The scope the fixture contract requires for getTask. */
 export const FIXTURE_SCOPE = 'tasks:read';
@@ -27,6 +27,8 @@ export const TAKEN_TITLE = 'Already taken';
 export interface WorldResources {
   readonly tokens: { readonly user: string; readonly unscoped: string; readonly limited: string };
   readonly dbs: Readonly<Record<Target, Database>>;
+  /** Upstream base URLs for gateway mode: a port that refuses connections, one that never answers. */
+  readonly upstreams: { readonly refused: string; readonly silent: string };
   close(): Promise<void>;
 }
 
@@ -36,6 +38,17 @@ function fixtureContract(): Contract {
   document.paths['/api/tasks/{taskId}'].get.security = [{ bearerAuth: [FIXTURE_SCOPE] }];
   return contractFrom(document);
 }
+
+/** The Tasks contract with getTask sent upstream (gateway mode). */
+function upstreamContract(upstream: string): Contract {
+  const document = structuredClone(loadContract().document);
+  document.paths['/api/tasks/{taskId}'].get['x-specgate-upstream'] = upstream;
+  return contractFrom(document);
+}
+
+const { getTask: _upstream, ...local } = handlers;
+/** The Tasks handlers without getTask, which the upstream targets forward. */
+const withoutGetTask = local as unknown as Handlers;
 
 /** A fixed-window limit per caller around one handler (a fixture; the product has no limiter). */
 function limitPerCaller(handler: Handler<'listTasks'>, max: number, windowSeconds: number): Handler<'listTasks'> {
@@ -75,7 +88,8 @@ export async function openWorldResources(): Promise<WorldResources> {
       unscoped: await mintToken('user-errors'),
       limited: await mintToken('user-limited'),
     },
-    dbs: { api: fixture.db, broken: fixture.db, fixture: fixture.db, dbDown, dbTimeout },
+    dbs: { api: fixture.db, broken: fixture.db, fixture: fixture.db, dbDown, dbTimeout, upstreamDown: fixture.db, upstreamSlow: fixture.db },
+    upstreams: { refused: `http://${new URL(refused.url).host}`, silent: `http://${new URL(hole.url).host}` },
     async close() {
       await Promise.all([dbDown.close(), dbTimeout.close()]);
       await Promise.all([hole.close(), refused.close(), fixture.drop()]);
@@ -92,6 +106,13 @@ export async function startTarget(
   const db = resources.dbs[target];
   const base = { env: options.env, arrange: options.arrange, parserCors: options.parserCors, host: options.host, db };
   if (target === 'broken') return startTestServer({ ...base, handlers: brokenHandlers });
+  if (target === 'upstreamDown' || target === 'upstreamSlow') {
+    // Gateway mode: getTask goes to an upstream that refuses, or never answers (300 ms timeout);
+    // the breaker never opens here, so every request shows the failure itself.
+    const upstream = target === 'upstreamDown' ? resources.upstreams.refused : resources.upstreams.silent;
+    const env = { UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_BREAKER_FAILURES: '1000', ...options.env };
+    return startTestServer({ ...base, env, contract: upstreamContract(upstream), handlers: withoutGetTask });
+  }
   if (target !== 'fixture') return startTestServer(base);
   const server = await startTestServer({
     ...base,
@@ -109,7 +130,7 @@ export type World = Readonly<Record<Target, TestServer>>;
 
 /** Starts all targets; close them with closeWorld. */
 export async function startWorld(resources: WorldResources, env?: Record<string, string>, host?: TestServerOptions['host']): Promise<World> {
-  const targets: Target[] = ['api', 'broken', 'fixture', 'dbDown', 'dbTimeout'];
+  const targets: Target[] = ['api', 'broken', 'fixture', 'dbDown', 'dbTimeout', 'upstreamDown', 'upstreamSlow'];
   const servers = await Promise.all(targets.map((t) => startTarget(resources, t, { env, host })));
   return Object.fromEntries(targets.map((t, i) => [t, servers[i]!])) as Record<Target, TestServer>;
 }

@@ -1,0 +1,50 @@
+/** Starts a gateway (src/gateway/server.ts) on an ephemeral port, with its log lines kept for the test. */
+import type { AddressInfo } from 'node:net';
+import { createTokenVerifier } from '../auth/verifier.js';
+import { loadConfig } from '../config.js';
+import type { OpenApiDocument } from '../contract/spec.js';
+import { createGatewayApp } from '../gateway/server.js';
+import { createHttpServer } from '../http-server.js';
+import { createLogger } from '../logger.js';
+import type { AnyHandler } from '../pipeline/dispatch.js';
+import { ALLOWED_ORIGIN } from './server.js';
+import { TEST_JWT_SECRET } from './tokens.js';
+
+/** A running test gateway. */
+export interface TestGateway {
+  readonly url: string;
+  /** The JSON log lines written so far. */
+  readonly logs: Record<string, unknown>[];
+  /** fetch against the gateway; sends Origin: ALLOWED_ORIGIN unless the caller sets one. */
+  request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts a gateway for `document`; env entries override the test configuration. */
+export async function startTestGateway(document: OpenApiDocument, env: Record<string, string | undefined> = {}, handlers: Readonly<Record<string, AnyHandler<object>>> = {}): Promise<TestGateway> {
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
+  const logs: Record<string, unknown>[] = [];
+  const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
+  const verifier = await createTokenVerifier(config.jwt, log);
+  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers });
+  const server = createHttpServer(app, config.cors);
+  if (upgrade) server.on('upgrade', upgrade);
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    logs,
+    request(path, { token, headers, ...init } = {}) {
+      const merged = new Headers(headers);
+      if (!merged.has('origin')) merged.set('origin', ALLOWED_ORIGIN);
+      if (token !== undefined) merged.set('authorization', `Bearer ${token}`);
+      return fetch(url + path, { ...init, headers: merged });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await forwarder?.close();
+    },
+  };
+}
