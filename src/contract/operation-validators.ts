@@ -6,8 +6,9 @@
  * schema fails start-up), and larger ones (GitHub's 1,223) compile each operation once, on its
  * first request, to keep start-up within budget (docs/performance.md).
  */
-import type { ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
+import { bounded, stopAtLimit, type BoundedValidator } from './bounded-validator.js';
 import { schemaDocument } from './openapi30.js';
 import type { Contract, OpenApiDocument, OperationInfo } from './spec.js';
 
@@ -16,13 +17,14 @@ export type ParamLocation = 'path' | 'query' | 'header';
 
 /** What the validate stage and the response check need for one operation. */
 export interface OperationValidators {
-  readonly parameters: ValidateFunction;
+  /** Validates `{path, query, header}`, coercing and defaulting in place. */
+  readonly parameters: BoundedValidator;
   /** Lower-cased names of the declared header parameters. */
   readonly headerNames: readonly string[];
   readonly requestBody: {
     readonly required: boolean;
     /** Declared media types, each with a validator when it is JSON. */
-    readonly media: ReadonlyMap<string, ValidateFunction | undefined>;
+    readonly media: ReadonlyMap<string, BoundedValidator | undefined>;
   } | undefined;
   /** Declared responses by status key ('200', '4XX', 'default'); undefined when not checked. */
   readonly responses: ReadonlyMap<string, { json: ValidateFunction | undefined; hasContent: boolean }> | undefined;
@@ -93,8 +95,17 @@ export interface ValidatorSet {
 /** Compiles the validators (all now, or each on first use for large documents). */
 export function compileOperationValidators(contract: Contract, options: { responses: boolean }): ValidatorSet {
   const doc = schemaDocument(contract.document);
-  const coercing = createAjv(doc, { coerce: true });
-  const strict = createAjv(doc, { coerce: false });
+  // Requests: bounded validators (src/contract/bounded-validator.ts), each with a first-error twin
+  // made only if a validation is ever cut short. Responses are ours: every violation is listed.
+  const requests = (coerce: boolean) => {
+    const limited = createAjv(doc, { coerce, process: stopAtLimit });
+    let firstError: Ajv | undefined;
+    return (schema: object) =>
+      bounded(limited.compile(schema), () => (firstError ??= createAjv(doc, { coerce, allErrors: false })).compile(schema));
+  };
+  const parameterValidator = requests(true);
+  const bodyValidator = requests(false);
+  const strict = options.responses ? createAjv(doc, { coerce: false }) : undefined;
   const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
   const compiled = new Map<string, OperationValidators>();
   const compileOne = (op: OperationInfo): OperationValidators => {
@@ -104,15 +115,15 @@ export function compileOperationValidators(contract: Contract, options: { respon
     let requestBody: OperationValidators['requestBody'];
     if (operation.requestBody) {
       const { value: body, pointer } = follow(doc, operation.requestBody, `${where}/requestBody`);
-      const media = new Map<string, ValidateFunction | undefined>();
+      const media = new Map<string, BoundedValidator | undefined>();
       for (const [type, content] of Object.entries<any>(body.content ?? {})) {
         const schemaRef = `${SPEC_ID}#${pointer}/content/${pointerSegment(type)}/schema`;
-        media.set(type.toLowerCase(), isJson(type) && content?.schema ? strict.compile({ $ref: schemaRef }) : undefined);
+        media.set(type.toLowerCase(), isJson(type) && content?.schema ? bodyValidator({ $ref: schemaRef }) : undefined);
       }
       requestBody = { required: body.required === true, media };
     }
     let responses: OperationValidators['responses'];
-    if (options.responses) {
+    if (strict) {
       const map = new Map<string, { json: ValidateFunction | undefined; hasContent: boolean }>();
       for (const [status, raw] of Object.entries<any>(operation.responses ?? {})) {
         const { value, pointer } = follow(doc, raw, `${where}/responses/${status}`);
@@ -124,7 +135,7 @@ export function compileOperationValidators(contract: Contract, options: { respon
       }
       responses = map;
     }
-    return { parameters: coercing.compile(schema), headerNames, requestBody, responses };
+    return { parameters: parameterValidator(schema), headerNames, requestBody, responses };
   };
   const set: ValidatorSet = {
     get(operationId) {

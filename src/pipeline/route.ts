@@ -40,6 +40,7 @@ function toRadixPath(template: string): { path: string; names: string[] } {
 
 /** The operation index: method + path → operation and named path parameters. */
 export interface RouteIndex {
+  /** The operation for a method and path; throws a URIError when the path's percent-encoding does not decode. */
   find(method: string, path: string): { operation: OperationInfo; params: Record<string, string> } | undefined;
   /** The methods the spec declares for a concrete path (upper case), undefined when it declares none. */
   methodsFor(path: string): readonly string[] | undefined;
@@ -47,7 +48,9 @@ export interface RouteIndex {
 
 /** Builds the index once, at start-up. */
 export function routeIndex(contract: Contract): RouteIndex {
-  const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false });
+  // A path whose percent-encoding does not decode (`%ZZ`, `%`, `%ED%A0%80`) is the client's error:
+  // find-my-way then returns onBadUrl's handle (store null), and find throws a URIError (400).
+  const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false, onBadUrl: () => {} });
   const order = new Map(contract.operations.map((op, i) => [op, i]));
   for (const operation of contract.operations) {
     const { path, names } = toRadixPath(operation.path);
@@ -59,10 +62,14 @@ export function routeIndex(contract: Contract): RouteIndex {
     const found = router.find(method as 'GET', path);
     return found && Object.values(found.params as Record<string, string>).every((v) => v !== '') ? found : null;
   };
+  const badUrl = (path: string) => PROBE_METHODS.some((m) => router.find(m as 'GET', path)?.store === null);
   return {
     find(method, path) {
       const found = lookup(method, path);
-      if (!found) return undefined;
+      if (!found || found.store === null) {
+        if (found || (path.includes('%') && badUrl(path))) throw new URIError('malformed percent-encoding in the path');
+        return undefined;
+      }
       const { operation, names } = found.store as Route;
       const params: Record<string, string> = {};
       names.forEach((name, i) => {
@@ -71,7 +78,7 @@ export function routeIndex(contract: Contract): RouteIndex {
       return { operation, params };
     },
     methodsFor(path) {
-      const hits = PROBE_METHODS.map((m) => lookup(m, path)?.store as Route | undefined).filter((r): r is Route => r !== undefined);
+      const hits = PROBE_METHODS.map((m) => lookup(m, path)?.store as Route | null | undefined).filter((r): r is Route => r != null);
       if (hits.length === 0) return undefined;
       return hits.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!).map((r) => r.operation.method.toUpperCase());
     },

@@ -2,12 +2,16 @@
  * Stage 7: reports a deferred body-parsing failure, then validates the request against the
  * operation's validators compiled at start-up (src/contract/operation-validators.ts): parameters
  * coerced to their declared types with defaults, the content type, and the JSON body — every
- * violation, not just the first. The typed input for the handler is built here, from copies:
- * req.params, req.query and req.body are never changed.
+ * violation up to a bound (src/contract/bounded-validator.ts), at most 20 listed. No string may
+ * hold U+0000 (src/pipeline/nul-characters.ts). The typed input for the handler is built here,
+ * from copies: req.params, req.query and req.body are never changed.
  */
 import type { Request, RequestHandler } from 'express';
+import type { ErrorObject } from 'ajv';
+import { CHECK_LIMIT, type Verdict } from '../contract/bounded-validator.js';
 import type { OperationValidators, ValidatorSet } from '../contract/operation-validators.js';
-import { unsupportedMediaType, validationError } from '../errors.js';
+import { unsupportedMediaType, validationError, type ApiError, type ValidationIssue } from '../errors.js';
+import { nulCharacterPaths } from './nul-characters.js';
 import { stateOf } from './state.js';
 import { bodyIssues, parameterIssues } from './validation-issues.js';
 
@@ -24,6 +28,18 @@ function declaredMatch(media: ReadonlyMap<string, unknown>, type: string): strin
   return media.has('*/*') ? '*/*' : undefined;
 }
 
+/** The validation_error for a verdict on `data` and the U+0000 found in it; undefined when both are clean. */
+function violations(
+  verdict: Verdict,
+  data: unknown,
+  issues: (errors: readonly ErrorObject[], nulPaths: readonly string[][]) => ValidationIssue[],
+): ApiError | undefined {
+  const nul = nulCharacterPaths(data, CHECK_LIMIT);
+  if (verdict.valid && nul.length === 0) return undefined;
+  const stopped = (!verdict.valid && verdict.stopped) || nul.length >= CHECK_LIMIT;
+  return validationError(issues(verdict.valid ? [] : verdict.errors, nul), undefined, { stopped });
+}
+
 function validateBody(req: Request, validators: OperationValidators): unknown {
   const declared = validators.requestBody;
   if (!declared) return undefined;
@@ -36,7 +52,8 @@ function validateBody(req: Request, validators: OperationValidators): unknown {
   const validate = declared.media.get(match);
   if (!validate) return req.body;
   const body = req.body;
-  if (!validate(body)) throw validationError(bodyIssues(validate.errors ?? []));
+  const refused = violations(validate(body), body, bodyIssues);
+  if (refused) throw refused;
   return body;
 }
 
@@ -51,7 +68,8 @@ export function validate(validators: ValidatorSet): RequestHandler {
     // Express parses the query string on first read of req.query; a URL without one skips that.
     const query = req.url.includes('?') ? { ...(req.query as Record<string, unknown>) } : {};
     const parameters = { path: { ...state.pathParams }, query, header };
-    if (!compiled.parameters(parameters)) return next(validationError(parameterIssues(compiled.parameters.errors ?? [])));
+    const refused = violations(compiled.parameters(parameters), parameters, parameterIssues);
+    if (refused) return next(refused);
     state.input = { path: parameters.path, query, header, body: validateBody(req, compiled) };
     next();
   };
