@@ -6,9 +6,9 @@
  * schema fails start-up), and larger ones (GitHub's 1,223) compile each operation once, on its
  * first request, to keep start-up within budget (docs/performance.md).
  */
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
-import { bounded, stopAtLimit, type BoundedValidator } from './bounded-validator.js';
+import { boundedCompiler, type BoundedValidator } from './bounded-validator.js';
 import { schemaDocument } from './openapi30.js';
 import type { Contract, OpenApiDocument, OperationInfo } from './spec.js';
 
@@ -95,14 +95,9 @@ export interface ValidatorSet {
 /** Compiles the validators (all now, or each on first use for large documents). */
 export function compileOperationValidators(contract: Contract, options: { responses: boolean }): ValidatorSet {
   const doc = schemaDocument(contract.document);
-  // Requests: bounded validators (src/contract/bounded-validator.ts), each with a first-error twin
-  // made only if a validation is ever cut short. Responses are ours: every violation is listed.
-  const requests = (coerce: boolean) => {
-    const limited = createAjv(doc, { coerce, process: stopAtLimit });
-    let firstError: Ajv | undefined;
-    return (schema: object) =>
-      bounded(limited.compile(schema), () => (firstError ??= createAjv(doc, { coerce, allErrors: false })).compile(schema));
-  };
+  // Requests: bounded validators (src/contract/bounded-validator.ts). Responses are ours: every
+  // violation is listed.
+  const requests = (coerce: boolean) => boundedCompiler((options) => createAjv(doc, { coerce, ...options }));
   const parameterValidator = requests(true);
   const bodyValidator = requests(false);
   const strict = options.responses ? createAjv(doc, { coerce: false }) : undefined;

@@ -34,9 +34,11 @@ function violations(
   data: unknown,
   issues: (errors: readonly ErrorObject[], nulPaths: readonly string[][]) => ValidationIssue[],
 ): ApiError | undefined {
-  const nul = nulCharacterPaths(data, CHECK_LIMIT);
+  const cutShort = !verdict.valid && verdict.stopped;
+  // A report already cut short gains nothing from a second walk over the data.
+  const nul = cutShort ? [] : nulCharacterPaths(data, CHECK_LIMIT);
   if (verdict.valid && nul.length === 0) return undefined;
-  const stopped = (!verdict.valid && verdict.stopped) || nul.length >= CHECK_LIMIT;
+  const stopped = cutShort || nul.length >= CHECK_LIMIT;
   return validationError(issues(verdict.valid ? [] : verdict.errors, nul), undefined, { stopped });
 }
 
