@@ -1,6 +1,7 @@
 /**
  * Compiles every operation's validators from the spec: one for its path, query and header
- * parameters (with type coercion and defaults), one per JSON request media type, and — when
+ * parameters (with type coercion and defaults), one per JSON request media type — both bounded
+ * (src/contract/bounded-validator.ts) — and — when
  * response validation is on — one per declared response. Ajv's code generation costs about 5 ms
  * an operation, so documents up to EAGER_LIMIT operations compile everything at start-up (a bad
  * schema fails start-up), and larger ones (GitHub's 1,223) compile each operation once, on its
