@@ -1,24 +1,23 @@
 /**
- * Stage 7: reports a deferred body-parsing failure, then validates the request against the
+ * Stage 7: reports a deferred body-reading failure, then validates the request against the
  * operation's validators compiled at start-up (src/contract/operation-validators.ts): parameters
  * coerced to their declared types with defaults, the content type, and the JSON body — every
  * violation up to a bound (src/contract/bounded-validator.ts), at most 20 listed. No string may
- * hold U+0000 (src/pipeline/nul-characters.ts). The typed input for the handler is built here,
- * from copies: req.params, req.query and req.body are never changed.
+ * hold U+0000 (src/pipeline/nul-characters.ts). A body sent to an operation that declares none is
+ * refused: the contract says nothing may be sent. The typed input for the handler is built here,
+ * from copies.
  */
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { ErrorObject } from 'ajv';
 import { CHECK_LIMIT, type Verdict } from '../contract/bounded-validator.js';
 import type { OperationValidators, ValidatorSet } from '../contract/operation-validators.js';
 import { unsupportedMediaType, validationError, type ApiError, type ValidationIssue } from '../errors.js';
+import { mediaTypeOf, sendsBody } from './body.js';
 import { nulCharacterPaths } from './nul-characters.js';
-import { stateOf } from './state.js';
+import type { RequestStage } from './stage.js';
+import { stateOf, type RequestState } from './state.js';
 import { bodyIssues, parameterIssues } from './validation-issues.js';
-
-const hasBody = (req: Request) =>
-  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-
-const mediaTypeOf = (req: Request) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
 /** Finds the declared media type a request's Content-Type matches (exact, `type/*`, or `*\/*`). */
 function declaredMatch(media: ReadonlyMap<string, unknown>, type: string): string | undefined {
@@ -42,37 +41,48 @@ function violations(
   return validationError(issues(verdict.valid ? [] : verdict.errors, nul), undefined, { stopped });
 }
 
-function validateBody(req: Request, validators: OperationValidators): unknown {
+const noBodyDeclared = () =>
+  validationError([{ location: 'body', path: '', message: 'this operation takes no request body' }], 'This operation takes no request body; send none.');
+
+function validateBody(req: IncomingMessage, state: RequestState, validators: OperationValidators): unknown {
   const declared = validators.requestBody;
-  if (!declared) return undefined;
-  if (!hasBody(req)) {
+  const sent = sendsBody(req) && (state.rawBody === undefined || state.rawBody.length > 0);
+  if (!declared) {
+    if (sent) throw noBodyDeclared();
+    return undefined;
+  }
+  if (!sent) {
     if (declared.required) throw validationError([{ location: 'body', path: '', message: 'a request body is required' }]);
     return undefined;
   }
   const match = declaredMatch(declared.media, mediaTypeOf(req));
   if (match === undefined) throw unsupportedMediaType([...declared.media.keys()]);
   const validate = declared.media.get(match);
-  if (!validate) return req.body;
-  const body = req.body;
-  const refused = violations(validate(body), body, bodyIssues);
+  const body = state.body;
+  if (body === undefined) {
+    if (validate && declared.required) throw validationError([{ location: 'body', path: '', message: 'a request body is required' }]);
+    return body;
+  }
+  // A JSON media type declared without a schema still holds no U+0000.
+  const refused = violations(validate ? validate(body) : { valid: true }, body, bodyIssues);
   if (refused) throw refused;
   return body;
 }
 
 /** Creates the validate stage over the compiled validators. */
-export function validate(validators: ValidatorSet): RequestHandler {
+export function validate(validators: ValidatorSet): RequestStage {
   return function validateStage(req, res, next) {
     const state = stateOf(res);
     if (state.bodyError !== undefined) return next(state.bodyError);
     const compiled = validators.get(state.operation!.operationId);
     const header: Record<string, unknown> = {};
     for (const name of compiled.headerNames) if (req.headers[name] !== undefined) header[name] = req.headers[name];
-    // Express parses the query string on first read of req.query; a URL without one skips that.
-    const query = req.url.includes('?') ? { ...(req.query as Record<string, unknown>) } : {};
+    // node:querystring is Express 5's own "simple" query parser; a URL without a query skips it.
+    const query: Record<string, unknown> = state.search === undefined ? {} : { ...parseQuery(state.search) };
     const parameters = { path: { ...state.pathParams }, query, header };
     const refused = violations(compiled.parameters(parameters), parameters, parameterIssues);
     if (refused) return next(refused);
-    state.input = { path: parameters.path, query, header, body: validateBody(req, compiled) };
+    state.input = { path: parameters.path, query, header, body: validateBody(req, state, compiled) };
     next();
   };
 }
