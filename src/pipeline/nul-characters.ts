@@ -21,7 +21,7 @@ function segmentsOf(frame: Frame): string[] {
 
 /**
  * The paths (lists of property names and indexes) of the strings, values or keys, that hold
- * U+0000, in document order, at most `limit` of them. Iterative, so any nesting depth is safe.
+ * U+0000, at most `limit` of them (the caller sorts them). Iterative, so any nesting depth is safe.
  */
 export function nulCharacterPaths(root: unknown, limit: number): string[][] {
   const found: string[][] = [];
