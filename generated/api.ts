@@ -233,12 +233,12 @@ export interface components {
             status_code: number;
             error_type: components["schemas"]["ErrorType"];
             request_id: string;
-            /** @description Every violation, for `validation_error`. */
+            /** @description The violations, for `validation_error`; at most 20, and `detail` gives the count when there are more. */
             errors?: components["schemas"]["ValidationIssue"][];
         };
     };
     responses: {
-        /** @description The body is not JSON (`invalid_json`), or parameters or body break the schema (`validation_error`, with every violation in `errors`). */
+        /** @description The body is not JSON (`invalid_json`), or parameters or body break the schema (`validation_error`, with the violations in `errors`, at most 20). No string may contain U+0000. */
         BadRequest: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];

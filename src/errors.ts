@@ -44,9 +44,19 @@ export class ApiError extends Error {
   }
 }
 
-/** 400 validation_error listing every violation. */
-export const validationError = (errors: readonly ValidationIssue[], detail = 'The request does not match the API contract.') =>
-  new ApiError(400, 'validation_error', detail, {}, errors);
+/** The most violations one validation_error lists; its `detail` then gives the count. */
+export const MAX_LISTED_ISSUES = 20;
+
+/**
+ * 400 validation_error listing the violations, at most MAX_LISTED_ISSUES of them (in the order
+ * given); `stopped` says validation gave up after these, so there may be more.
+ */
+export function validationError(errors: readonly ValidationIssue[], detail = 'The request does not match the API contract.', { stopped = false } = {}): ApiError {
+  if (errors.length <= MAX_LISTED_ISSUES && !stopped) return new ApiError(400, 'validation_error', detail, {}, errors);
+  const count = stopped ? `at least ${errors.length} problems (checking stopped there)` : `${errors.length} problems`;
+  const listed = errors.length > MAX_LISTED_ISSUES ? `the first ${MAX_LISTED_ISSUES} are listed` : 'all found are listed';
+  return new ApiError(400, 'validation_error', `${detail.replace(/\.$/, '')}: ${count}; ${listed}.`, {}, errors.slice(0, MAX_LISTED_ISSUES));
+}
 
 /** 400 invalid_json: the body could not be parsed. */
 export const invalidJson = () => new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');

@@ -19,7 +19,13 @@ export function specgateExpress(stages: readonly Stage[]): RequestHandler {
   const run = compose(stages.flatMap((stage) => stage.handlers));
   return function specgateMiddleware(req: Request, res: Response, next: NextFunction) {
     const { path } = splitTarget(req.url);
-    if (routes.find(req.method, path) === undefined && routes.methodsFor(path) === undefined) return next();
+    let declared: boolean;
+    try {
+      declared = routes.find(req.method, path) !== undefined || routes.methodsFor(path) !== undefined;
+    } catch {
+      declared = false; // a path that does not decode is no path of the contract
+    }
+    if (!declared) return next();
     run(req, res, (error) => unanswered(res, error));
   };
 }

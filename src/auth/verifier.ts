@@ -41,6 +41,18 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 /** Header parameters that point at or carry a key: a token never brings its own key. */
 const KEY_POINTERS = ['jku', 'jwk', 'x5u', 'x5c'];
 
+/** A lone UTF-16 surrogate: not well-formed Unicode, stored by every driver as U+FFFD. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether a `sub` can be the caller's id, stored and compared exactly: a non-blank string of at
+ * most 255 code units, without U+0000 (no Postgres text holds it) and well-formed (lone surrogates
+ * would become U+FFFD, so "v\ud800" and "v\udfff" would share one owner). jose already refuses
+ * payload bytes that are not UTF-8.
+ */
+const isSubject = (sub: unknown): sub is string =>
+  typeof sub === 'string' && sub.trim() !== '' && sub.length <= 255 && !sub.includes('\u0000') && !LONE_SURROGATE.test(sub);
+
 interface KeySource {
   readonly key: KeyObject | JWTVerifyGetKey;
   readonly algorithms: readonly string[];
@@ -117,7 +129,7 @@ export async function createTokenVerifier(config: Config['jwt'], log: Logger, op
       throw invalidToken(categorize(error));
     }
     if (typeof payload.iat === 'number' && payload.iat > now / 1000 + config.clockTolerance) throw invalidToken('not yet valid');
-    if (typeof payload.sub !== 'string' || payload.sub.trim() === '' || payload.sub.length > 255) throw invalidToken('bad claims');
+    if (!isSubject(payload.sub)) throw invalidToken('bad claims');
     const caller: VerifiedCaller = { userId: payload.sub, scopes: scopesOf(payload), claims: payload };
     if (generation === keySetGeneration) cache.set(token, caller, payload.exp!, now);
     return caller;

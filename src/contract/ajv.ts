@@ -6,6 +6,7 @@
  */
 import { Ajv, type Options } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { stopAtLimit } from './bounded-validator.js';
 import addFormatsModule from 'ajv-formats';
 import type { OpenApiDocument } from './spec.js';
 
@@ -15,6 +16,8 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 export const SPEC_ID = 'spec';
 
 const INT32 = 2 ** 31;
+/** `uuid` is the canonical 8-4-4-4-12 hex form only: ajv-formats also accepts a `urn:uuid:` prefix, which Postgres refuses. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `new RegExp(pattern, 'u')`, or without `u` when only that makes it valid (`{…}` braces in real specs). */
 const lenientRegExp = Object.assign(
@@ -32,15 +35,23 @@ const lenientRegExp = Object.assign(
 /** Whether the document's schemas are JSON Schema 2020-12 (OpenAPI 3.1 and later). */
 export const isOpenApi31 = (document: OpenApiDocument) => /^3\.([1-9]|\d\d)/.test(String(document.openapi ?? ''));
 
+/** How an Ajv behaves beyond the OpenAPI settings. */
+export interface AjvOptions {
+  /** Collect every violation (true, the default) or stop at the first (false). */
+  readonly allErrors?: boolean;
+  /** Stop after CHECK_LIMIT violations (src/contract/bounded-validator.ts): request validation. */
+  readonly bounded?: boolean;
+}
+
 /** An Ajv with the OpenAPI formats and settings, without any document registered. */
-export function bareAjv(openApi31: boolean): Ajv {
+export function bareAjv(openApi31: boolean, options: AjvOptions = {}): Ajv {
   const settings: Options = {
-    allErrors: true,
+    allErrors: options.allErrors ?? true,
     strict: false,
     validateSchema: false,
     logger: false,
     inlineRefs: false,
-    code: { regExp: lenientRegExp },
+    code: { regExp: lenientRegExp, ...(options.bounded ? { process: stopAtLimit } : {}) },
     // No coercion and no defaults: parameter text is converted by src/contract/parameter-text.ts,
     // so one instance validates parameters and bodies, and bodies are never changed.
     useDefaults: false,
@@ -48,6 +59,7 @@ export function bareAjv(openApi31: boolean): Ajv {
   };
   const ajv = openApi31 ? new Ajv2020(settings) : new Ajv(settings);
   addFormats(ajv);
+  ajv.addFormat('uuid', UUID);
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   for (const name of ['float', 'double', 'byte', 'binary', 'password']) ajv.addFormat(name, true);
@@ -56,12 +68,11 @@ export function bareAjv(openApi31: boolean): Ajv {
 
 /**
  * Creates an Ajv with `document` (already the schema copy) registered as `spec`. Throws when Ajv
- * refuses the document (a reused `$id`). Nothing is coerced; `options` is accepted for callers
- * written when coercion was an option, and only `coerce: false` is meaningful.
+ * refuses the document (a reused `$id`). Nothing is coerced (`coerce: false` is accepted for
+ * callers written when coercion was an option).
  */
-export function createAjv(document: OpenApiDocument, options: { coerce: false } = { coerce: false }): Ajv {
-  void options;
-  const ajv = bareAjv(isOpenApi31(document));
+export function createAjv(document: OpenApiDocument, options: AjvOptions & { coerce?: false } = {}): Ajv {
+  const ajv = bareAjv(isOpenApi31(document), options);
   ajv.addSchema(document, SPEC_ID);
   return ajv;
 }

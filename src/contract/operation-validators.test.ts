@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { compileOperationValidators, EAGER_LIMIT, type SkippedCheck } from './operation-validators.js';
+import type { BoundedValidator } from './bounded-validator.js';
+
+/** A bounded validator as a boolean validator with `errors`, as Ajv's are. */
+function legacy(validate: BoundedValidator) {
+  const check = Object.assign((data: unknown) => {
+    const verdict = validate(data);
+    check.errors = verdict.valid ? null : verdict.errors;
+    return verdict.valid;
+  }, { errors: null as readonly unknown[] | null });
+  return check;
+}
 import { contractFrom, type OpenApiDocument } from './spec.js';
 
 /** A document of n operations whose query parameter `q` has the given schema. */
@@ -48,8 +59,8 @@ describe('compileOperationValidators', () => {
     });
     const set = compileOperationValidators(contract, { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
     expect(skipped).toEqual([{ operationId: 'list', location: '/paths/~1r/get/parameters/0/schema', reason: expect.stringMatching(/Invalid regular expression/) }]);
-    expect(set.get('list').parameters(params({ bad: '((', limit: '2' }))).toBe(true);
-    expect(set.get('list').parameters(params({ limit: 'two' }))).toBe(false);
+    expect(legacy(set.get('list').parameters)(params({ bad: '((', limit: '2' }))).toBe(true);
+    expect(legacy(set.get('list').parameters)(params({ limit: 'two' }))).toBe(false);
   });
 
   it('defers compilation to first use above EAGER_LIMIT operations when not strict', () => {
@@ -62,19 +73,19 @@ describe('compileOperationValidators', () => {
 
   it('retries a pattern that is valid JavaScript only without the u flag', () => {
     const set = compileOperationValidators(docWith(1, { type: 'string', pattern: '^{[0-9]{2}}$' }, '3.0.3'), { responses: false });
-    expect(set.get('op0').parameters(params({ q: '{12}' }))).toBe(true);
-    expect(set.get('op0').parameters(params({ q: '12' }))).toBe(false);
+    expect(legacy(set.get('op0').parameters)(params({ q: '{12}' }))).toBe(true);
+    expect(legacy(set.get('op0').parameters)(params({ q: '12' }))).toBe(false);
   });
 
   it('coerces and defaults parameters into the data it validates', () => {
     const set = compileOperationValidators(docWith(1, { type: 'integer', default: 7 }), { responses: false });
     const data = params({});
-    expect(set.get('op0').parameters(data)).toBe(true);
+    expect(set.get('op0').parameters(data)).toEqual({ valid: true });
     expect(data.query).toEqual({ q: 7 });
   });
 
   it('accepts only decimal integer text for an integer parameter', () => {
-    const validate = compileOperationValidators(docWith(1, { type: 'integer' }), { responses: false }).get('op0').parameters;
+    const validate = legacy(compileOperationValidators(docWith(1, { type: 'integer' }), { responses: false }).get('op0').parameters);
     for (const good of ['0', '12', '-3']) expect(validate(params({ q: good })), good).toBe(true);
     for (const bad of ['+1', '0x10', ' ', '', '\n', '1e3', '1.5', '01', 'Infinity']) {
       expect(validate(params({ q: bad })), JSON.stringify(bad)).toBe(false);
@@ -83,10 +94,10 @@ describe('compileOperationValidators', () => {
   });
 
   it('accepts only the JSON number grammar for a number parameter, also inside arrays', () => {
-    const number = compileOperationValidators(docWith(1, { type: 'number' }), { responses: false }).get('op0').parameters;
+    const number = legacy(compileOperationValidators(docWith(1, { type: 'number' }), { responses: false }).get('op0').parameters);
     for (const good of ['0', '-1.5', '2e10', '3E-2']) expect(number(params({ q: good })), good).toBe(true);
     for (const bad of ['.5', '1.', '+2', 'NaN', '0x1', ' 1']) expect(number(params({ q: bad })), bad).toBe(false);
-    const list = compileOperationValidators(docWith(1, { type: 'array', items: { type: 'integer' } }), { responses: false }).get('op0').parameters;
+    const list = legacy(compileOperationValidators(docWith(1, { type: 'array', items: { type: 'integer' } }), { responses: false }).get('op0').parameters);
     const data = params({ q: '5' });
     expect(list(data)).toBe(true);
     expect(data.query).toEqual({ q: [5] });
@@ -95,7 +106,7 @@ describe('compileOperationValidators', () => {
   });
 
   it('tells a single value from a list for oneOf: [string, array]', () => {
-    const validate = compileOperationValidators(docWith(1, { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }), { responses: false }).get('op0').parameters;
+    const validate = legacy(compileOperationValidators(docWith(1, { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }), { responses: false }).get('op0').parameters);
     expect(validate(params({ q: 'one' }))).toBe(true);
     expect(validate(params({ q: ['one', 'two'] }))).toBe(true);
   });
@@ -116,7 +127,7 @@ describe('references in published documents', () => {
         },
       }),
     );
-    const validate = compileOperationValidators(contract, { responses: false }).get('deleteKey').parameters;
+    const validate = legacy(compileOperationValidators(contract, { responses: false }).get('deleteKey').parameters);
     expect(validate({ path: { key_id: '4' }, query: {}, header: {} })).toBe(true);
     expect(validate({ path: { key_id: 'x' }, query: {}, header: {} })).toBe(false);
   });
@@ -129,7 +140,7 @@ describe('references in published documents', () => {
         components: { schemas: { A: thing, B: { ...thing, example: { $id: 'same' } } } },
       }),
     );
-    const body = compileOperationValidators(contract, { responses: false }).get('t').requestBody!.media.get('application/json')!;
+    const body = legacy(compileOperationValidators(contract, { responses: false }).get('t').requestBody!.media.get('application/json')!);
     expect(body({ n: 1 })).toBe(true);
     expect(body({ n: 'x' })).toBe(false);
   });
@@ -144,8 +155,8 @@ describe('references in published documents', () => {
     const set = compileOperationValidators(contractFrom(doc), { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
     expect(skipped).toHaveLength(1);
     expect(skipped[0]!.reason).toMatch(/dup/);
-    expect(set.get('t').requestBody!.media.get('application/json')!(1)).toBe(true);
-    expect(set.get('t').requestBody!.media.get('application/json')!('x')).toBe(false);
+    expect(legacy(set.get('t').requestBody!.media.get('application/json')!)(1)).toBe(true);
+    expect(legacy(set.get('t').requestBody!.media.get('application/json')!)('x')).toBe(false);
   });
 
   it('skips an unresolvable $ref with a warning naming the operation and the location', () => {

@@ -10,6 +10,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from './ajv.js';
+import { bounded, mayDiscardErrors, unthrowing, type BoundedValidator } from './bounded-validator.js';
 import { schemaRegistry, type SchemaRegistry } from './schema-registry.js';
 import { scalarOf, isArraySchema, withParameterText, type ParameterRule } from './parameter-text.js';
 import { pointerTarget, type Contract, type OpenApiDocument, type OperationInfo } from './spec.js';
@@ -19,13 +20,14 @@ export type ParamLocation = 'path' | 'query' | 'header';
 
 /** What the validate stage and the response check need for one operation. */
 export interface OperationValidators {
-  readonly parameters: ValidateFunction;
+  /** Validates `{path, query, header}`, converting parameter text and filling defaults in place; bounded. */
+  readonly parameters: BoundedValidator;
   /** Lower-cased names of the declared header parameters. */
   readonly headerNames: readonly string[];
   readonly requestBody: {
     readonly required: boolean;
     /** Declared media types, each with a validator when it is JSON. */
-    readonly media: ReadonlyMap<string, ValidateFunction | undefined>;
+    readonly media: ReadonlyMap<string, BoundedValidator | undefined>;
   } | undefined;
   /** Declared responses by status key ('200', '4XX', 'default'); undefined when not checked. */
   readonly responses: ReadonlyMap<string, { json: ValidateFunction | undefined; hasContent: boolean }> | undefined;
@@ -161,7 +163,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
       if (strict) throw new Error(`The document's schemas cannot be registered: ${reasonOf(error)}`);
       // Every check then fails to compile and is skipped, each with its warning.
       options.onSkip?.({ operationId: '(document)', location: '/', reason: reasonOf(error) });
-      registry = { ajv: createAjv({ openapi: contract.document.openapi }), document: contract.document };
+      registry = { ajv: createAjv({ openapi: contract.document.openapi }, { bounded: true }), document: contract.document };
       return registry;
     }
     if (registry.droppedIds !== undefined) {
@@ -181,6 +183,19 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   };
   const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
   const compiled = new Map<string, OperationValidators>();
+  // A request body's validation cut short at CHECK_LIMIT is decided again by a first-error
+  // validator, but only in documents where a branch can discard errors (made when first needed).
+  let firstErrorAjv: ReturnType<typeof createAjv> | undefined;
+  let discards: boolean | undefined;
+  const recheck = (ref: string) => () => {
+    discards ??= mayDiscardErrors(JSON.stringify(registered().document));
+    if (!discards) return undefined;
+    try {
+      return (firstErrorAjv ??= createAjv(registered().document, { allErrors: false })).compile({ $ref: ref });
+    } catch {
+      return undefined;
+    }
+  };
 
   const compileParameters = (op: OperationInfo) => {
     const { ajv, document: doc } = registered();
@@ -214,7 +229,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     } catch {
       // A parameter whose items cannot be followed keeps Ajv's checks only.
     }
-    return { parameters: withParameterText(validate, rules), headerNames: params.filter((p) => p.location === 'header').map((p) => p.name) };
+    return { parameters: bounded(withParameterText(validate, rules)), headerNames: params.filter((p) => p.location === 'header').map((p) => p.name) };
   };
 
   const compileOne = (op: OperationInfo): OperationValidators => {
@@ -226,10 +241,11 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     if (operation.requestBody) {
       try {
         const { value: body, pointer } = follow(doc, operation.requestBody, `${where}/requestBody`);
-        const media = new Map<string, ValidateFunction | undefined>();
+        const media = new Map<string, BoundedValidator | undefined>();
         for (const [type, content] of Object.entries<any>(body.content ?? {})) {
           const location = `${pointer}/content/${pointerSegment(type)}/schema`;
-          media.set(type.toLowerCase(), isJson(type) && content?.schema ? compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined);
+          const ref = `${SPEC_ID}#${location}`;
+          media.set(type.toLowerCase(), isJson(type) && content?.schema ? bounded(compile(op.operationId, location, () => ajv.compile({ $ref: ref })), recheck(ref)) : undefined);
         }
         requestBody = { required: body.required === true, media };
       } catch (error) {
@@ -244,7 +260,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
           const { value, pointer } = follow(doc, raw, `${where}/responses/${status}`);
           const jsonType = Object.keys(value.content ?? {}).find(isJson);
           const location = jsonType ? `${pointer}/content/${pointerSegment(jsonType)}/schema` : '';
-          const json = jsonType && value.content[jsonType].schema ? compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` })) : undefined;
+          const json = jsonType && value.content[jsonType].schema ? unthrowing(compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` }))) : undefined;
           map.set(status.toUpperCase(), { json, hasContent: Object.keys(value.content ?? {}).length > 0 });
         } catch (error) {
           skip(op.operationId, `${where}/responses/${status}`, error);

@@ -27,10 +27,10 @@ export function schemaRegistry(document: OpenApiDocument): SchemaRegistry {
   if (registry) return registry;
   try {
     const copy = schemaDocument(document, { forAjv: true });
-    registry = { ajv: createAjv(copy), document: copy };
+    registry = { ajv: createAjv(copy, { bounded: true }), document: copy };
   } catch (error) {
     const copy = schemaDocument(document, { forAjv: true, dropIds: true });
-    registry = { ajv: createAjv(copy), document: copy, droppedIds: (error instanceof Error ? error.message : String(error)).split('\n')[0] };
+    registry = { ajv: createAjv(copy, { bounded: true }), document: copy, droppedIds: (error instanceof Error ? error.message : String(error)).split('\n')[0] };
   }
   registries.set(document, registry);
   return registry;

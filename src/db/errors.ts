@@ -56,6 +56,11 @@ export function translateDbError(error: unknown): ApiError | undefined {
   if (code === '23503' || code === '23514' || code === '22001' || code === '23502') {
     return validationError([{ location: 'body', path: '', message: 'violates a data constraint' }]);
   }
+  // Class 22 (data exception: a malformed or out-of-range value, U+0000 in text) is the client's
+  // value: validation should have refused it, and this is the second line of defence.
+  if (code.length === 5 && code.startsWith('22')) {
+    return new ApiError(400, 'validation_error', 'A value in the request is malformed or out of range.', {}, undefined, { cause: error });
+  }
   if (code === '57014') return serviceUnavailable('The database did not answer in time. Try again shortly.', 2, error);
   if (isConnectionError(error)) return databaseUnreachable(error);
   return undefined;

@@ -6,6 +6,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import { SPEC_ID } from '../contract/ajv.js';
+import { unthrowing } from '../contract/bounded-validator.js';
 import { schemaRegistry } from '../contract/schema-registry.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 
@@ -18,7 +19,7 @@ export function matchesSchemaAt(document: OpenApiDocument, pointer: string, valu
   let validate = byPointer.get(pointer);
   if (validate === undefined) {
     try {
-      validate = schemaRegistry(document).ajv.compile({ $ref: `${SPEC_ID}#${pointer}` });
+      validate = unthrowing(schemaRegistry(document).ajv.compile({ $ref: `${SPEC_ID}#${pointer}` }));
     } catch {
       validate = null;
     }

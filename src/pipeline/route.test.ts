@@ -52,6 +52,6 @@ describe('routeIndex', () => {
     );
     expect(tree.find('GET', '/a/static/b')).toMatchObject({ operation: { operationId: 'templated' }, params: { x: 'static' } });
     expect(tree.find('GET', '/a/static/c')?.operation.operationId).toBe('literal');
-    expect(tree.find('GET', '/a/%E0%A4%A/b')).toBeUndefined();
+    expect(() => tree.find('GET', '/a/%E0%A4%A/b')).toThrow(URIError);
   });
 });

@@ -23,6 +23,7 @@ type PathEntry = Map<string, Route>;
 
 /** The operation index: method + path → operation and named path parameters. */
 export interface RouteIndex {
+  /** The operation for a method and path; throws a URIError when the path's percent-encoding does not decode. */
   find(method: string, path: string): { operation: OperationInfo; params: Record<string, string> } | undefined;
   /** The methods the spec declares for a concrete path (upper case), undefined when it declares none. */
   methodsFor(path: string): readonly string[] | undefined;
@@ -45,7 +46,11 @@ export function routeIndex(contract: Contract): RouteIndex {
     find(method, path) {
       const found = trie.match(path);
       const route = found?.value.get(method) ?? (method === 'HEAD' ? found?.value.get('GET') : undefined);
-      if (!found || !route) return undefined;
+      if (!found || !route) {
+        // A path whose percent-encoding does not decode (`%ZZ`, `%`, `%ED%A0%80`) is the client's error (400).
+        if (!found && path.includes('%')) decodeURIComponent(path);
+        return undefined;
+      }
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => {
         params[name] = found.params[i] ?? '';

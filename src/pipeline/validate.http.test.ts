@@ -42,9 +42,11 @@ describe('parameters', () => {
 });
 
 describe('paths', () => {
-  it('answers 404 for a trailing slash and for a malformed percent-encoding', async () => {
+  it('answers 404 for a trailing slash and 400 for a malformed percent-encoding', async () => {
     expect((await server.request('/api/tasks/', { token })).status).toBe(404);
-    expect((await server.request('/api/tasks/%zz', { token })).status).toBe(404);
+    const res = await server.request('/api/tasks/%zz', { token });
+    expect(res.status).toBe(400);
+    expect(await errorsOf(res)).toEqual([{ location: 'path', path: '', message: 'is not a valid URL encoding' }]);
   });
 });
 

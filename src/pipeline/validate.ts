@@ -2,14 +2,19 @@
  * Stage 7: reports a deferred body-reading failure, then validates the request against the
  * operation's validators compiled at start-up (src/contract/operation-validators.ts): parameters
  * coerced to their declared types with defaults, the content type, and the JSON body — every
- * violation, not just the first. A body sent to an operation that declares none is refused: the
- * contract says nothing may be sent. The typed input for the handler is built here, from copies.
+ * violation up to a bound (src/contract/bounded-validator.ts), at most 20 listed. No string may
+ * hold U+0000 (src/pipeline/nul-characters.ts). A body sent to an operation that declares none is
+ * refused: the contract says nothing may be sent. The typed input for the handler is built here,
+ * from copies.
  */
 import type { IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import type { ErrorObject } from 'ajv';
+import { CHECK_LIMIT, type Verdict } from '../contract/bounded-validator.js';
 import type { OperationValidators, ValidatorSet } from '../contract/operation-validators.js';
-import { unsupportedMediaType, validationError } from '../errors.js';
+import { unsupportedMediaType, validationError, type ApiError, type ValidationIssue } from '../errors.js';
 import { mediaTypeOf, sendsBody } from './body.js';
+import { nulCharacterPaths } from './nul-characters.js';
 import type { RequestStage } from './stage.js';
 import { stateOf, type RequestState } from './state.js';
 import { bodyIssues, parameterIssues } from './validation-issues.js';
@@ -20,6 +25,20 @@ function declaredMatch(media: ReadonlyMap<string, unknown>, type: string): strin
   const wildcard = `${type.split('/')[0]}/*`;
   if (media.has(wildcard)) return wildcard;
   return media.has('*/*') ? '*/*' : undefined;
+}
+
+/** The validation_error for a verdict on `data` and the U+0000 found in it; undefined when both are clean. */
+function violations(
+  verdict: Verdict,
+  data: unknown,
+  issues: (errors: readonly ErrorObject[], nulPaths: readonly string[][]) => ValidationIssue[],
+): ApiError | undefined {
+  const cutShort = !verdict.valid && verdict.stopped;
+  // A report already cut short gains nothing from a second walk over the data.
+  const nul = cutShort ? [] : nulCharacterPaths(data, CHECK_LIMIT);
+  if (verdict.valid && nul.length === 0) return undefined;
+  const stopped = cutShort || nul.length >= CHECK_LIMIT;
+  return validationError(issues(verdict.valid ? [] : verdict.errors, nul), undefined, { stopped });
 }
 
 const noBodyDeclared = () =>
@@ -40,9 +59,13 @@ function validateBody(req: IncomingMessage, state: RequestState, validators: Ope
   if (match === undefined) throw unsupportedMediaType([...declared.media.keys()]);
   const validate = declared.media.get(match);
   const body = state.body;
-  if (!validate) return body;
-  if (body === undefined && declared.required) throw validationError([{ location: 'body', path: '', message: 'a request body is required' }]);
-  if (body !== undefined && !validate(body)) throw validationError(bodyIssues(validate.errors ?? []));
+  if (body === undefined) {
+    if (validate && declared.required) throw validationError([{ location: 'body', path: '', message: 'a request body is required' }]);
+    return body;
+  }
+  // A JSON media type declared without a schema still holds no U+0000.
+  const refused = violations(validate ? validate(body) : { valid: true }, body, bodyIssues);
+  if (refused) throw refused;
   return body;
 }
 
@@ -57,7 +80,8 @@ export function validate(validators: ValidatorSet): RequestStage {
     // node:querystring is Express 5's own "simple" query parser; a URL without a query skips it.
     const query: Record<string, unknown> = state.search === undefined ? {} : { ...parseQuery(state.search) };
     const parameters = { path: { ...state.pathParams }, query, header };
-    if (!compiled.parameters(parameters)) return next(validationError(parameterIssues(compiled.parameters.errors ?? [])));
+    const refused = violations(compiled.parameters(parameters), parameters, parameterIssues);
+    if (refused) return next(refused);
     state.input = { path: parameters.path, query, header, body: validateBody(req, state, compiled) };
     next();
   };

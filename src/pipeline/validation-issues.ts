@@ -1,6 +1,8 @@
 /** Turns Ajv errors into the Error schema's ValidationIssue list, sorted for stable output. */
 import type { ErrorObject } from 'ajv';
+import { pointerSegment } from '../contract/ajv.js';
 import type { ValidationIssue } from '../errors.js';
+import { NUL_MESSAGE } from './nul-characters.js';
 
 const LOCATION_ORDER: Record<ValidationIssue['location'], number> = { path: 0, query: 1, header: 2, body: 3 };
 
@@ -17,10 +19,13 @@ function pointerOf(error: ErrorObject): string {
   return extra === undefined ? error.instancePath : `${error.instancePath}/${extra}`;
 }
 
-/** Issues for parameter errors: data was `{path, query, header}`, so the first segment is the location. */
-export function parameterIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
-  return sortIssues(
-    errors.map((error) => {
+/**
+ * Issues for parameter errors and for the paths of parameters holding U+0000: data was
+ * `{path, query, header}`, so the first segment is the location.
+ */
+export function parameterIssues(errors: readonly ErrorObject[], nulPaths: readonly string[][] = []): ValidationIssue[] {
+  return sortIssues([
+    ...errors.map((error) => {
       const [, location = 'query', ...rest] = pointerOf(error).split('/');
       const unknown = error.keyword === 'additionalProperties' && location === 'query';
       return {
@@ -29,12 +34,16 @@ export function parameterIssues(errors: readonly ErrorObject[]): ValidationIssue
         message: unknown ? 'is not a declared query parameter' : messageOf(error),
       };
     }),
-  );
+    ...nulPaths.map(([location = 'query', ...rest]) => ({ location: location as ValidationIssue['location'], path: rest.join('/'), message: NUL_MESSAGE })),
+  ]);
 }
 
-/** Issues for body errors: the path is a JSON pointer into the body. */
-export function bodyIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
-  return sortIssues(errors.map((error) => ({ location: 'body' as const, path: pointerOf(error), message: messageOf(error) })));
+/** Issues for body errors and for the paths of body strings holding U+0000; paths are JSON pointers. */
+export function bodyIssues(errors: readonly ErrorObject[], nulPaths: readonly string[][] = []): ValidationIssue[] {
+  return sortIssues([
+    ...errors.map((error) => ({ location: 'body' as const, path: pointerOf(error), message: messageOf(error) })),
+    ...nulPaths.map((segments) => ({ location: 'body' as const, path: segments.map((s) => `/${pointerSegment(s)}`).join(''), message: NUL_MESSAGE })),
+  ]);
 }
 
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
