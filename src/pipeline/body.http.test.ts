@@ -127,3 +127,12 @@ describe('operations without a request body', () => {
     expect(del.status).toBe(204);
   });
 });
+
+describe('deep nesting', () => {
+  it('checks a deeply nested body with an escape for lone surrogates without running out of stack', async () => {
+    const depth = 100_000;
+    const res = await post(`{"title":"\\u00e9","description":null,"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    const { status, body } = await uniform(res);
+    expect({ status, error_type: body.error_type }).toEqual({ status: 400, error_type: 'validation_error' });
+  });
+});

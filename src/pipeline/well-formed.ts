@@ -7,11 +7,21 @@
 /** Whether a string is well-formed UTF-16 (no lone surrogate). */
 export const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** Whether any string (or object key) in a parsed JSON value holds a lone surrogate. */
+/** Whether any string (or object key) in a parsed JSON value holds a lone surrogate; iterative, so any depth is safe. */
 export function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return !isWellFormed(value);
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
-  for (const [key, item] of Object.entries(value)) if (!isWellFormed(key) || hasLoneSurrogate(item)) return true;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'string') {
+      if (!isWellFormed(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const element of item) pending.push(element);
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        if (!isWellFormed(key)) return true;
+        pending.push(element);
+      }
+    }
+  }
   return false;
 }
