@@ -3,10 +3,10 @@
  * result against the contract outside production, and writes it as the media type the spec
  * declares for that status. The only code that writes a successful response.
  */
-import type { RequestHandler } from 'express';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
+import type { RequestStage } from './stage.js';
 import { stateOf, type RequestState } from './state.js';
 
 /** What any handler returns (the typed `Result<Op>` of src/contract/handler.ts is one of these). */
@@ -43,7 +43,7 @@ function contentType(declared: string | undefined): string {
 }
 
 /** Creates the dispatch stage over a handler map keyed by operationId. */
-export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, ctx: C): RequestHandler {
+export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
   return async function dispatchStage(_req, res) {
     const state = stateOf(res);
@@ -53,14 +53,13 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
-    // JSON goes out through res.end rather than res.json: Node sets Content-Length from the string.
+    // Node sets Content-Length from the string res.end is given.
     const payload = result.body === undefined || !isJson(declared) ? result.body : JSON.stringify(result.body);
     res.statusCode = result.status;
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
     if (payload === undefined) return void res.end();
     res.setHeader('Content-Type', contentType(declared));
     // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
-    if (typeof payload === 'string' || Buffer.isBuffer(payload)) return void res.end(payload);
-    res.send(payload);
+    res.end(typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
   };
 }
