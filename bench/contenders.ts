@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { compiled } from './compile.js';
 
 /** One server under test. */
 export interface Contender {
@@ -10,6 +11,8 @@ export interface Contender {
   readonly script: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The compiled bench to run the script from (bench/compile.ts); the default build by default. */
+  readonly build?: string;
   /** Measured in full runs only (left out of `--quick`). */
   readonly fullOnly?: boolean;
 }
@@ -31,9 +34,9 @@ export const SERVER_CPU = '0';
 /** The CPU the runner and its load generator run on. */
 export const LOAD_CPU = '1';
 
-/** Starts a contender and resolves once it prints `ready <port>`. */
+/** Starts a contender from the compiled bench (bench/compile.ts) and resolves once it prints `ready <port>`. */
 export function start(contender: Contender, timeoutMs = 120_000): Promise<Running> {
-  const node = [process.execPath, '--import', 'tsx', contender.script, ...(contender.args ?? [])];
+  const node = [process.execPath, compiled(contender.script, contender.build), ...(contender.args ?? [])];
   const [cmd, ...args] = HAS_TASKSET ? ['taskset', '-c', SERVER_CPU, ...node] : node;
   const started = performance.now();
   const child = spawn(cmd!, args, { env: { ...process.env, ...contender.env }, stdio: ['ignore', 'pipe', 'inherit'] });

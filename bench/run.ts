@@ -10,6 +10,7 @@ import { measure, median, type Measurement, type Workload } from './load.js';
 import { writeReport, type Baseline, type ContenderResult } from './report.js';
 import { runScaling } from './scaling.js';
 import { runStartup } from './startup.js';
+import { compileBench } from './compile.js';
 import { execFileSync } from 'node:child_process';
 
 const quick = process.argv.includes('--quick');
@@ -59,6 +60,8 @@ async function main() {
   pinSelf();
   // The start-up cases run the compiled build.
   execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  // Every contender runs compiled, under plain node (bench/compile.ts says why).
+  await compileBench();
   const token = await benchToken();
   const running: Running[] = [];
   for (const contender of contenders) {
