@@ -50,7 +50,7 @@ function bucketOf(url: string): string | undefined {
   return file;
 }
 
-function attribute(profile: Profile, fromUs: number, toUs: number): Map<string, number> {
+function attribute(profile: Profile, fromUs: number, toUs: number, label: string): Map<string, number> {
   const parent = new Map<number, number>();
   const byId = new Map<number, Node>();
   for (const n of profile.nodes) {
@@ -86,7 +86,7 @@ function attribute(profile: Profile, fromUs: number, toUs: number): Map<string, 
     counts.set(b, (counts.get(b) ?? 0) + 1);
     if (DETAIL) {
       const f = byId.get(profile.samples[i]!)!.callFrame;
-      const key = `${b} ← ${f.functionName || '(anonymous)'} ${f.url.replace(ROOT, '').replace(/^.*node_modules\//, '')}`;
+      const key = `${label} ${b} ← ${f.functionName || '(anonymous)'} ${f.url.replace(ROOT, '').replace(/^.*node_modules\//, '')}`;
       detail.set(key, (detail.get(key) ?? 0) + 1);
     }
   }
@@ -122,7 +122,7 @@ async function profileServer(script: string, args: string[], token: string) {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   rmSync(dir, { recursive: true, force: true });
-  return windows.map((w) => ({ ...w, counts: attribute(profile, w.from, w.to) }));
+  return windows.map((w) => ({ ...w, counts: attribute(profile, w.from, w.to, `${script.split('/').pop()} ${w.workload.split(' ')[0]}`) }));
 }
 
 pinSelf();
@@ -142,4 +142,4 @@ for (const [i, workload] of WORKLOADS.entries()) {
     process.stdout.write('\n');
   }
 }
-if (DETAIL) for (const [k, n] of [...detail.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)) process.stdout.write(`${n} ${k}\n`);
+if (DETAIL) for (const [k, n] of [...detail.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)) process.stdout.write(`${n} ${k}\n`);
