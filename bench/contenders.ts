@@ -68,13 +68,14 @@ export function peakRssMiB(running: Running): number {
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** CPU time (user + system) a process has used so far, in microseconds, from /proc/<pid>/stat (NaN elsewhere). */
-export function cpuMicros(pid: number | undefined): number {
+/** CPU time (user + system; with `children`, also of its waited-for children) a process has used so far, in µs, from /proc/<pid>/stat (NaN elsewhere). */
+export function cpuMicros(pid: number | undefined, children = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1e6;
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
   } catch {
     return Number.NaN;
   }
