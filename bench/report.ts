@@ -217,7 +217,7 @@ and GitHub's REST description (npm package \`@octokit/openapi\`, not committed) 
 \`GET /orgs/{org}/organization-fine-grained-permissions\`, each answered from the document's examples.
 Start-up is measured in the server from spec load (for the mock, reading the file) to listening; "to first
 answer" adds the first request's round trip; "from process start" adds Node's start and module loading
-(the bench servers run compiled, bench/compile.ts; the start-up of `npm start` and of the mock
+(the bench servers run compiled, bench/compile.ts; the start-up of \`npm start\` and of the mock
 as shipped is in the table above).
 Documents of up to 300 operations compile every validator at start-up, larger ones each operation's on
 its first request (src/contract/operation-validators.ts).
