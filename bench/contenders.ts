@@ -1,7 +1,8 @@
 /** The servers the benchmark compares, and how to start each one pinned to its own CPU. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { compiled } from './compile.js';
 
 /** One server under test. */
 export interface Contender {
@@ -10,6 +11,10 @@ export interface Contender {
   readonly script: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The compiled bench to run the script from (bench/compile.ts); the default build by default. */
+  readonly build?: string;
+  /** Measured in full runs only (left out of `--quick`). */
+  readonly fullOnly?: boolean;
 }
 
 /** A started contender. */
@@ -29,9 +34,9 @@ export const SERVER_CPU = '0';
 /** The CPU the runner and its load generator run on. */
 export const LOAD_CPU = '1';
 
-/** Starts a contender and resolves once it prints `ready <port>`. */
+/** Starts a contender from the compiled bench (bench/compile.ts) and resolves once it prints `ready <port>`. */
 export function start(contender: Contender, timeoutMs = 120_000): Promise<Running> {
-  const node = [process.execPath, '--import', 'tsx', contender.script, ...(contender.args ?? [])];
+  const node = [process.execPath, compiled(contender.script, contender.build), ...(contender.args ?? [])];
   const [cmd, ...args] = HAS_TASKSET ? ['taskset', '-c', SERVER_CPU, ...node] : node;
   const started = performance.now();
   const child = spawn(cmd!, args, { env: { ...process.env, ...contender.env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -56,6 +61,21 @@ export function peakRssMiB(running: Running): number {
   try {
     const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${running.child.pid}/status`, 'utf8'))?.[1];
     return kb ? Number(kb) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU time (user + system; with `children`, also of its waited-for children) a process has used so far, in µs, from /proc/<pid>/stat (NaN elsewhere). */
+export function cpuMicros(pid: number | undefined, children = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks / CLOCK_TICKS_PER_SECOND) * 1e6;
   } catch {
     return Number.NaN;
   }

@@ -8,6 +8,8 @@ export type Workload = 'GET /api/tasks/{taskId}' | 'POST /api/tasks';
 /** What one measurement found. */
 export interface Measurement {
   readonly rps: number;
+  /** Requests answered during the run. */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
   readonly non2xx: number;
@@ -35,6 +37,7 @@ export async function measure(
   });
   return {
     rps: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,

@@ -4,11 +4,14 @@
  * bare node:http and bare Express. Writes bench/results.json and docs/performance.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { pinSelf, peakRssMiB, start, stop, type Contender, type Running } from './contenders.js';
+import { cpuMicros, pinSelf, peakRssMiB, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, CREATE_BODY } from './fixtures.js';
 import { measure, median, type Measurement, type Workload } from './load.js';
 import { writeReport, type Baseline, type ContenderResult } from './report.js';
 import { runScaling } from './scaling.js';
+import { runStartup } from './startup.js';
+import { compileBench } from './compile.js';
+import { execFileSync } from 'node:child_process';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
@@ -17,14 +20,18 @@ const CONNECTIONS = 50;
 const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const contenders: Contender[] = [
+const allContenders: Contender[] = [
   { name: 'node-http', label: '(a) bare node:http', script: 'bench/servers/bare-http.ts' },
   { name: 'express', label: '(b) bare Express 5 + cors + json', script: 'bench/servers/bare-express.ts' },
-  { name: 'specgate', label: '(c) specgate, in-memory handler, production', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'production' } },
-  { name: 'specgate-dev', label: '(c′) specgate, in-memory handler, response validation on', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'development' } },
-  { name: 'specgate-pglite', label: '(d) specgate on PGlite, production', script: 'bench/servers/specgate.ts', args: ['pglite'], env: { NODE_ENV: 'production' } },
+  { name: 'specgate', label: '(c) specgate standalone (node:http host), in-memory handler, production', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'production' } },
+  { name: 'specgate-dev', label: '(c′) specgate standalone, in-memory handler, response validation on', script: 'bench/servers/specgate.ts', args: ['memory'], env: { NODE_ENV: 'development' }, fullOnly: true },
+  { name: 'specgate-express', label: '(e) specgate in an Express 5 app (specgateExpress), in-memory handler, production', script: 'bench/servers/specgate.ts', args: ['memory', 'express'], env: { NODE_ENV: 'production' } },
+  { name: 'fastify-glue', label: '(f) Fastify 5 + fastify-openapi-glue + @fastify/cors, jose with a verified-token cache', script: 'bench/servers/fastify-glue.ts' },
+  { name: 'fastify-glue-nocache', label: '(f′) Fastify 5 + fastify-openapi-glue + @fastify/cors, jose verifying every request', script: 'bench/servers/fastify-glue.ts', args: ['no-cache'], fullOnly: true },
+  { name: 'specgate-pglite', label: '(d) specgate on PGlite, production', script: 'bench/servers/specgate.ts', args: ['pglite'], env: { NODE_ENV: 'production' }, fullOnly: true },
   { name: 'specgate-pg', label: '(d) specgate on PostgreSQL, production', script: 'bench/servers/specgate.ts', args: ['pg'], env: { NODE_ENV: 'production', TEST_DATABASE_URL: PG_URL } },
 ];
+const contenders = allContenders.filter((c) => !(quick && c.fullOnly));
 
 async function taskIdOn(running: Running, token: string): Promise<string> {
   const res = await fetch(`${running.url}/api/tasks`, {
@@ -51,6 +58,10 @@ function loadBaseline(): Baseline | undefined {
 
 async function main() {
   pinSelf();
+  // The start-up cases run the compiled build.
+  execFileSync(process.execPath, ['scripts/ensure-build.mjs'], { stdio: 'inherit' });
+  // Every contender runs compiled, under plain node (bench/compile.ts says why).
+  await compileBench();
   const token = await benchToken();
   const running: Running[] = [];
   for (const contender of contenders) {
@@ -63,17 +74,19 @@ async function main() {
   const taskIds = new Map<string, string>();
   for (const r of running) taskIds.set(r.contender.name, await taskIdOn(r, token));
 
-  const samples = new Map<string, Measurement[]>();
+  const samples = new Map<string, (Measurement & { cpuUs: number })[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const workload of WORKLOADS) {
       for (const r of running) {
         const taskId = taskIds.get(r.contender.name)!;
         await measure(r.url, workload, { seconds: 1, connections: CONNECTIONS, token, taskId }); // warm-up
+        const cpuBefore = cpuMicros(r.child.pid);
         const m = await measure(r.url, workload, { seconds: SECONDS, connections: CONNECTIONS, token, taskId });
+        const cpuUs = m.requests > 0 ? (cpuMicros(r.child.pid) - cpuBefore) / m.requests : Number.NaN;
         if (m.non2xx > 0 || m.errors > 0) throw new Error(`${r.contender.name} ${workload}: ${m.non2xx} non-2xx, ${m.errors} errors`);
         const key = `${r.contender.name}|${workload}`;
-        samples.set(key, [...(samples.get(key) ?? []), m]);
-        process.stdout.write(`round ${round} ${workload.padEnd(24)} ${r.contender.name.padEnd(16)} ${Math.round(m.rps)} req/s p99 ${m.p99} ms\n`);
+        samples.set(key, [...(samples.get(key) ?? []), { ...m, cpuUs }]);
+        process.stdout.write(`round ${round} ${workload.padEnd(24)} ${r.contender.name.padEnd(20)} ${Math.round(m.rps)} req/s p99 ${m.p99} ms ${cpuUs.toFixed(1)} CPU µs/req\n`);
       }
     }
   }
@@ -86,16 +99,17 @@ async function main() {
     workloads: Object.fromEntries(
       WORKLOADS.map((w) => {
         const list = samples.get(`${r.contender.name}|${w}`) ?? [];
-        return [w, { rps: median(list.map((m) => m.rps)), p50: median(list.map((m) => m.p50)), p99: median(list.map((m) => m.p99)) }];
+        return [w, { rps: median(list.map((m) => m.rps)), p50: median(list.map((m) => m.p50)), p99: median(list.map((m) => m.p99)), cpuUs: median(list.map((m) => m.cpuUs)) }];
       }),
     ),
   }));
   for (const r of running) await stop(r);
 
   const scaling = await runScaling({ quick, token });
+  const startup = await runStartup({ runs: quick ? 1 : 5, databaseUrl: PG_URL, only: quick ? ['npm-start'] : undefined });
   const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version };
-  writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling }, null, 2)}\n`);
-  if (!quick) writeReport({ meta, results, scaling }, loadBaseline());
+  writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling, startup }, null, 2)}\n`);
+  if (!quick) writeReport({ meta, results, scaling, startup }, loadBaseline());
   process.stdout.write(quick ? 'bench --quick: the harness works (no report written).\n' : 'wrote docs/performance.md\n');
 }
 

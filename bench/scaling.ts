@@ -4,7 +4,7 @@
  * peak RSS, and throughput to the first and the last declared operation.
  */
 import { existsSync } from 'node:fs';
-import { peakRssMiB, start, stop, type Contender } from './contenders.js';
+import { cpuMicros, peakRssMiB, start, stop, type Contender } from './contenders.js';
 import { measure } from './load.js';
 import { syntheticPath } from './synthetic-spec.js';
 
@@ -25,6 +25,9 @@ export interface ScalingResult {
   readonly peakRssMiB: number;
   readonly firstRps: number;
   readonly lastRps: number;
+  /** Server CPU µs per request to the first and the last operation (robust to machine noise). */
+  readonly firstCpuUs?: number;
+  readonly lastCpuUs?: number;
 }
 
 /** A spec to scale over: how to start its server and the paths of its first and last operation. */
@@ -63,15 +66,17 @@ async function scale(c: Case, options: { seconds: number; token: string }): Prom
     if (first.status !== 200) throw new Error(`${c.contender.name}: first request answered ${first.status}`);
     const roundTrip = performance.now() - t0;
     const startupMs = running.serverStartupMs ?? running.startupMs;
-    const rps = async (path: string) => {
-      const load = { connections: 50, token: options.token, taskId: '', path };
-      await measure(running.url, 'GET /api/tasks/{taskId}', { ...load, seconds: 1 });
-      const m = await measure(running.url, 'GET /api/tasks/{taskId}', { ...load, seconds: options.seconds });
+    const load = async (path: string) => {
+      const load_ = { connections: 50, token: options.token, taskId: '', path };
+      await measure(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: 1 });
+      const cpu0 = cpuMicros(running.child.pid);
+      const m = await measure(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: options.seconds });
       if (m.non2xx > 0 || m.errors > 0) throw new Error(`${c.contender.name} ${path}: ${m.non2xx} non-2xx, ${m.errors} errors`);
-      return m.rps;
+      return { rps: m.rps, cpuUs: m.requests > 0 ? (cpuMicros(running.child.pid) - cpu0) / m.requests : Number.NaN };
     };
-    const firstRps = await rps(c.firstPath);
-    const lastRps = await rps(c.lastPath);
+    const firstLoad = await load(c.firstPath);
+    const lastLoad = await load(c.lastPath);
+    const [firstRps, lastRps] = [firstLoad.rps, lastLoad.rps];
     const result = {
       spec: c.spec,
       operations: c.operations,
@@ -81,8 +86,10 @@ async function scale(c: Case, options: { seconds: number; token: string }): Prom
       peakRssMiB: peakRssMiB(running),
       firstRps,
       lastRps,
+      firstCpuUs: firstLoad.cpuUs,
+      lastCpuUs: lastLoad.cpuUs,
     };
-    process.stdout.write(`scaling ${c.contender.name}: start ${Math.round(startupMs)} ms, first ${Math.round(firstRps)} req/s, last ${Math.round(lastRps)} req/s\n`);
+    process.stdout.write(`scaling ${c.contender.name}: start ${Math.round(startupMs)} ms, first ${Math.round(firstRps)} req/s ${firstLoad.cpuUs.toFixed(1)} µs, last ${Math.round(lastRps)} req/s ${lastLoad.cpuUs.toFixed(1)} µs\n`);
     return result;
   } finally {
     await stop(running);

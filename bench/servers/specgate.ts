@@ -1,9 +1,13 @@
 /**
  * Contenders (c) and (d): the full specgate pipeline — CORS, routing, JWT, validation (requests,
  * and responses unless NODE_ENV=production), error formatter — with the in-memory handler
- * (`memory`) or the real Tasks handlers on a database (`pglite`, `pg` with DATABASE_URL).
+ * (`memory`) or the real Tasks handlers on a database (`pglite`, `pg` with DATABASE_URL), on the
+ * standalone node:http host, or (`argv[3] === 'express'`) inside an Express 5 app through
+ * specgateExpress, beside a route of the app's own.
  */
-import { createApp } from '../../src/app.js';
+import express from 'express';
+import { specgateExpress } from '../../src/adapters/express.js';
+import { mount, tasksPipeline } from '../../src/app.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
@@ -39,5 +43,6 @@ const log = createLogger('silent');
 const verifier = await createTokenVerifier(config.jwt, log);
 // Start-up is measured from spec load to listening; the database and the key sources are ready.
 const started = performance.now();
-const app = createApp({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
+const stages = tasksPipeline({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
+const app = process.argv[3] === 'express' ? express().disable('x-powered-by').disable('etag').use(specgateExpress(stages)).get('/own', (_req, res) => void res.json({ own: true })) : mount(stages);
 const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

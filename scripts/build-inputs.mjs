@@ -1,0 +1,50 @@
+// What `npm run build` compiles and copies into dist/, and a digest of it, shared by the build and
+// by the `prestart` check that rebuilds only when dist/ no longer matches the sources.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const ROOT = new URL('..', import.meta.url).pathname;
+/** Where the compiled build goes (gitignored). */
+export const DIST = join(ROOT, 'dist');
+/** The file in dist/ holding the digest of the inputs it was built from. */
+export const STAMP = join(DIST, '.build-digest');
+
+// Tests, type-level tests, the test helpers and the frontend client (src/client) never run in the server.
+const NOT_BUILT = /(\.test\.ts|\.typetest\.ts|\.typecheck\.ts|\.d\.ts)$/;
+const NOT_BUILT_DIRS = new Set(['src/testing', 'src/client']);
+
+function walk(dir) {
+  const abs = join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { withFileTypes: true }).flatMap((entry) => {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return NOT_BUILT_DIRS.has(rel) ? [] : walk(rel);
+    return [rel];
+  });
+}
+
+/** TypeScript sources compiled to dist/ (same relative paths, .js). */
+export function sources() {
+  return [...walk('src'), ...walk('generated')].filter((f) => f.endsWith('.ts') && !NOT_BUILT.test(f)).sort();
+}
+
+/** Files the compiled code reads at run time, copied to the same relative path under dist/ so `new URL('…', import.meta.url)` resolves there. */
+export function assets() {
+  return ['openapi.yaml', 'docs/api.html', ...walk('src/db/migrations').filter((f) => f.endsWith('.sql'))].sort();
+}
+
+/** A digest of every input (names and contents) and of the build scripts themselves. */
+export function inputsDigest() {
+  const hash = createHash('sha256');
+  for (const file of [...sources(), ...assets(), 'scripts/build.mjs', 'scripts/build-inputs.mjs', 'package.json']) {
+    hash.update(`${file}\0`);
+    hash.update(readFileSync(join(ROOT, file)));
+  }
+  return hash.digest('hex');
+}
+
+/** Whether the sources are present at all (a deployment may ship dist/ without src/). */
+export const haveSources = () => existsSync(join(ROOT, 'src/main.ts'));
+
