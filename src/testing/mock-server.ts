@@ -11,6 +11,8 @@ import { TEST_JWT_SECRET } from './tokens.js';
 
 /** A running mock: `request` sends from the allowed origin; `warnings` are the start-up and later warn lines. */
 export interface TestMock {
+  /** Where the mock listens (http://127.0.0.1:port). */
+  readonly url: string;
   request(path: string, init?: RequestInit): Promise<Response>;
   readonly warnings: readonly string[];
   close(): Promise<void>;
@@ -25,6 +27,7 @@ export async function startMock(document: OpenApiDocument, options: { strict?: b
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    url,
     request: (path, init = {}) => fetch(url + path, { ...init, headers: { origin: ALLOWED_ORIGIN, ...(init.headers as Record<string, string>) } }),
     get warnings() {
       return lines.filter((l) => l.level === 40).map((l) => String(l.msg));

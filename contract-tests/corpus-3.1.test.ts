@@ -1,0 +1,4 @@
+import { oasExamples } from '../src/testing/corpus.js';
+import { runnerCorpusSuite } from './testing/corpus.js';
+
+runnerCorpusSuite('the contract runner on the mock of @readme/oas-examples 3.1', oasExamples('3.1'));
