@@ -87,8 +87,9 @@ export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
   negative_data_rejection: (_s, c, x) =>
     c.negative && x.status < 400 ? `invalid request (${c.negative}) was accepted with ${x.status}` : undefined,
 
+  // 412: a valid conditional request whose precondition does not hold says nothing about its data.
   positive_data_acceptance: (_s, c, x) =>
-    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409].includes(x.status)
+    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412].includes(x.status)
       ? `valid request was rejected with ${x.status}${typeof (x.json as { detail?: unknown })?.detail === 'string' ? `: ${(x.json as { detail: string }).detail}` : ''}`
       : undefined,
 

@@ -14,9 +14,16 @@ const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 const ONLY_GENERIC = new Set<CheckName>(CHECK_NAMES.filter((n) => !['not_a_server_error', 'cors_on_every_response', 'uniform_error_body'].includes(n)));
 const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
 
+/**
+ * Conditional request headers (RFC 9110 §13.1) are left out of chains: a random entity tag would
+ * turn the chain's reads into 304s and its writes into 412s and hide what the chain checks.
+ */
+const CONDITIONAL = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range']);
+
 function sampleCase(op: Operation, ctx: PhaseContext, label: string, path: Record<string, string> = {}): RequestCase {
   const [c] = fc.sample(positiveCases(op), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${label}`) });
-  return { ...c!, path: { ...c!.path, ...path } };
+  const headers = Object.fromEntries(Object.entries(c!.headers).filter(([name]) => !CONDITIONAL.has(name.toLowerCase())));
+  return { ...c!, headers, path: { ...c!.path, ...path } };
 }
 
 /** Secured operations must refuse a request without credentials and one with a malformed token. */

@@ -104,15 +104,28 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read one of the caller's tasks */
+        /**
+         * Read one of the caller's tasks
+         * @description Sends a strong `ETag`. With `If-None-Match` naming the current `ETag`, the answer is
+         *     `304 Not Modified` without a body (RFC 9110 §13.1.2).
+         */
         get: operations["getTask"];
         put?: never;
         post?: never;
-        /** Delete one of the caller's tasks */
+        /**
+         * Delete one of the caller's tasks
+         * @description With `If-Match`, the task is deleted only if its current `ETag` is one of those named (or `*`); otherwise `412 precondition_failed`.
+         */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        /** Change the title, description or completion of one of the caller's tasks */
+        /**
+         * Change the title, description or completion of one of the caller's tasks
+         * @description With `If-Match`, the change is made only if the task's current `ETag` is one of those
+         *     named (or `*`); otherwise `412 precondition_failed` and nothing changes. The check and the
+         *     write are one atomic step, so two editors sending the `ETag` they read cannot overwrite
+         *     each other's change.
+         */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -164,7 +177,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";
@@ -239,6 +252,33 @@ export interface components {
                  *       "detail": "Task not found.",
                  *       "status_code": 404,
                  *       "error_type": "not_found",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The task's current `ETag` matches `If-None-Match`; the copy the client has is current. No body. */
+        NotModified: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `If-Match` names no current `ETag` of the task: someone changed it since it was read. Nothing was changed; read it again. */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The task has changed since it was read (If-Match does not match its current ETag).",
+                 *       "status_code": 412,
+                 *       "error_type": "precondition_failed",
                  *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
                  *     }
                  */
@@ -361,11 +401,26 @@ export interface components {
          * @example WyIyMDI2LTExLTIwVDA5OjE1OjAwLjAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjMWUtOWE2Zi0yZDVlN2I4YzlhMDEiXQ
          */
         Cursor: string;
+        /**
+         * @description `*` or a comma list of entity tags (weak comparison); when one matches the current `ETag`, the answer is `304` without a body.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        IfNoneMatch: string;
+        /**
+         * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        IfMatch: string;
     };
     requestBodies: never;
     headers: {
         /** @description The request's id, echoed from the request when sane, otherwise made here. Logged with every line about the request. */
         "X-Request-ID": string;
+        /**
+         * @description A strong entity tag of the task as sent (RFC 9110 §8.8.3); send it back in `If-None-Match` or `If-Match`.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
         /** @description Seconds to wait before trying again. */
@@ -623,7 +678,13 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (weak comparison); when one matches the current `ETag`, the answer is `304` without a body.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -639,6 +700,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -655,6 +717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
@@ -666,7 +729,13 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -689,6 +758,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -697,7 +767,13 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -722,6 +798,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -741,6 +818,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeadersTooLarge"];

@@ -11,6 +11,7 @@ import { loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';
 import { createTestDatabase } from '../../src/testing/database.js';
 import { handlers } from '../../src/handlers/index.js';
+import { etagOf } from '../../src/http/conditional.js';
 import { createLogger } from '../../src/logger.js';
 import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask, UNUSED_DATABASE_URL } from '../fixtures.js';
 import { announce } from './announce.js';
@@ -27,7 +28,10 @@ process.once('SIGTERM', () => void drop().finally(() => process.exit(0)));
 
 const inMemory: Handlers = {
   ...handlers,
-  getTask: async (input) => ({ status: 200, body: storedTask(input.path.taskId) }),
+  getTask: async (input) => {
+    const task = storedTask(input.path.taskId);
+    return { status: 200, body: task, headers: { ETag: etagOf(task) } };
+  },
   createTask: async (input) => {
     const task = createdTask(input.body);
     return { status: 201, body: task, headers: { Location: `/api/tasks/${task.id}` } };

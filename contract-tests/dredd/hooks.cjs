@@ -2,7 +2,8 @@
  * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
  * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
  * - fixtures: path parameters come from a task created by an earlier POST;
- * - declared error statuses are triggered on purpose (400, 401, 404, 413, 415, 431); the ones a healthy
+ * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 431), and a 304 by
+ *   sending the task's current ETag in If-None-Match; the ones a healthy
  *   server cannot be made to answer (500, 503) stay skipped, and say so;
  * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
  *   gives none and would otherwise only compare keys with the example).
@@ -55,6 +56,11 @@ const TRIGGERS = {
   404: (t) => {
     setUri(t, t.request.uri.replace(fixture.taskId, randomUUID()));
   },
+  // On a task of its own: the DELETE 204 before it has removed the fixture.
+  412: async (t) => {
+    setUri(t, t.request.uri.replace(fixture.taskId, await createTask(t, 'dredd precondition')));
+    t.request.headers['If-Match'] = '"stale"';
+  },
   413: (t) => {
     t.request.body = JSON.stringify({ title: 'x', description: 'x'.repeat(1024 * 1024) });
   },
@@ -85,10 +91,32 @@ hooks.beforeAll(async (transactions, done) => {
   }
 });
 
+/** Creates a task for the dredd caller and returns its id. */
+async function createTask(t, title) {
+  const res = await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN },
+    body: JSON.stringify({ title }),
+  });
+  if (res.status !== 201) throw new Error(`POST /api/tasks answered ${res.status}`);
+  return (await res.json()).id;
+}
+
+/** The fixture task's current ETag, for the 304 transaction's If-None-Match. */
+async function currentEtag(t) {
+  const res = await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks/${fixture.taskId}`, {
+    headers: { authorization: `Bearer ${fixture.token}`, origin: ORIGIN },
+  });
+  return res.headers.get('etag');
+}
+
 hooks.beforeEach((t, done) => {
   const op = operationOf(t);
   const status = Number(t.expected.statusCode);
   t.request.headers.Origin = ORIGIN;
+  // Preconditions are sent only where a transaction is about them, never from the examples.
+  delete t.request.headers['If-Match'];
+  delete t.request.headers['If-None-Match'];
   setUri(t, t.request.uri.replace(EXAMPLE_TASK_ID, fixture.taskId));
   const secured = (op.security ?? spec.security ?? []).length > 0;
   if (secured) t.request.headers.Authorization = `Bearer ${fixture.token}`;
@@ -100,8 +128,20 @@ hooks.beforeEach((t, done) => {
       return done();
     }
     t.skip = false;
-    trigger(t);
+    return void Promise.resolve(trigger(t)).then(() => expectDeclared(t, op, status, done), done);
   }
+  if (status === 304) {
+    delete t.expected.body;
+    return void currentEtag(t).then((etag) => {
+      t.request.headers['If-None-Match'] = etag;
+      done();
+    }, done);
+  }
+  expectDeclared(t, op, status, done);
+});
+
+/** Makes dredd check the body against the declared response's real schema. */
+function expectDeclared(t, op, status, done) {
   const response = deref(op.responses[String(status)]);
   const [mediaType, media] = Object.entries(response?.content ?? {})[0] ?? [];
   // The server always names the charset of what it sends; the spec names the media type.
@@ -110,7 +150,7 @@ hooks.beforeEach((t, done) => {
   // JSON is checked by its schema; the HTML/YAML examples are illustrations, not the exact text.
   delete t.expected.body;
   done();
-});
+}
 
 // The DELETE transactions run last for their path; the 204 removes the fixture, so the 404 after
 // it needs nothing more, and the 204 itself needs the fixture to still exist.

@@ -22,10 +22,15 @@ type ReturnStatus<O extends OperationId> = {
 type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends 'X-Request-ID' ? never : K]: H[K] };
 type ResponseHeaders<R> = R extends { headers: infer H } ? NamedHeaders<H> : Record<string, never>;
 
+/** Header parameters under their lower-cased names, as Node (and the validate stage) keys them. */
+type LowerKeys<T> = { [K in keyof T as K extends string ? Lowercase<K> : K]: T[K] };
+
 /** What a handler receives: validated, typed parameters and body, and the verified caller. */
 export interface Input<O extends OperationId> {
   readonly path: Defined<Params<O>['path']>;
   readonly query: Defined<Params<O>['query']>;
+  /** The declared header parameters that were sent (`if-match`, `idempotency-key` …). */
+  readonly header: LowerKeys<Defined<Params<O>['header']>>;
   readonly body: JsonContent<NonNullable<operations[O]['requestBody']>>;
   /** The verified token's `sub`, or undefined on a public operation. */
   readonly userId: string | undefined;

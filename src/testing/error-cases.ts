@@ -3,7 +3,7 @@
  * HTTP tests (Node fetch) and the browser tests (fetch() in a page on another origin).
  */
 import type { ErrorType } from '../errors.js';
-import { TAKEN_TITLE, type Target, type WorldResources } from './error-world.js';
+import { FIXTURE_TASK, TAKEN_TITLE, type Target, type WorldResources } from './error-world.js';
 
 const TASK = '/api/tasks/3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
 
@@ -103,6 +103,14 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       errorType: 'conflict',
       status: 409,
       request: call('fixture', 'POST', '/api/tasks', { ...auth(), ...json }, JSON.stringify({ title: TAKEN_TITLE })),
+      exposed: {},
+    },
+    {
+      name: '412 precondition_failed for a stale If-Match',
+      path: 'handler (conditional write)',
+      errorType: 'precondition_failed',
+      status: 412,
+      request: call('api', 'PATCH', `/api/tasks/${FIXTURE_TASK}`, { ...auth(), ...json, 'if-match': '"stale"' }, JSON.stringify({ is_completed: true })),
       exposed: {},
     },
     {

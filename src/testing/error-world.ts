@@ -20,6 +20,8 @@ export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout';
 
 /** The scope the fixture contract requires for getTask. */
 export const FIXTURE_SCOPE = 'tasks:read';
+/** A task the fixture database holds for the test user, so a stale If-Match on it is refused (412). */
+export const FIXTURE_TASK = '6a0b3c2d-1e4f-4a5b-8c7d-9e0f1a2b3c4d';
 /** A title the fixture database already holds for the test user, so creating it again conflicts. */
 export const TAKEN_TITLE = 'Already taken';
 
@@ -65,6 +67,7 @@ export async function openWorldResources(): Promise<WorldResources> {
   const fixture: TestDatabase = await createTestDatabase();
   await fixture.db.query('CREATE UNIQUE INDEX tasks_unique_title ON tasks (user_id, title)');
   await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), $1, $2)', ['user-errors', TAKEN_TITLE]);
+  await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES ($1, $2, $3)', [FIXTURE_TASK, 'user-errors', 'Edited elsewhere']);
   const refused: Outage = await refusedPort();
   const hole: Outage = await blackHole();
   const dbDown = openPg({ url: refused.url, connectTimeoutMs: 2000 });
