@@ -83,7 +83,13 @@ export interface paths {
         /** List the caller's tasks, newest first */
         get: operations["listTasks"];
         put?: never;
-        /** Create a task for the caller */
+        /**
+         * Create a task for the caller
+         * @description Limited to 60 requests a minute per caller, shared by every instance of the API when it
+         *     runs with Redis: the whole budget can be spent at once, then one more request is admitted
+         *     every second. Every answer says where the caller stands in `RateLimit-Policy` and
+         *     `RateLimit`; over the limit the answer is `429 rate_limited` with `Retry-After`.
+         */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -138,6 +144,11 @@ export interface components {
             status: "ok" | "degraded";
             /** @enum {string} */
             database: "up" | "down";
+            /**
+             * @description The shared rate-limit store, when `REDIS_URL` is set. While it is down the API serves on (limits fail open) and `status` stays `ok`, unless `RATE_LIMIT_FAILURE=closed`.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
             /** @description The API version (`info.version` of this document). */
             version: string;
         };
@@ -303,6 +314,27 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The caller is over the operation's rate limit; `Retry-After` says when the next request is admitted. */
+        TooManyRequests: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "Too many requests. Try again in 1 s.",
+                 *       "status_code": 429,
+                 *       "error_type": "rate_limited",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /**
          * @description The request's headers (a huge cookie or token, say) total more than 32 KiB. Answered before
          *     anything else is checked, with the CORS headers an allowed Origin gets.
@@ -360,7 +392,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The database is unreachable or timed out; try again after `Retry-After` seconds. */
+        /** @description The database is unreachable or timed out, or (with `RATE_LIMIT_FAILURE=closed`, on a rate-limited operation) the shared rate-limit store is; `detail` says which. Try again after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -423,6 +455,18 @@ export interface components {
         ETag: string;
         /** @description The URL of the created resource. */
         Location: string;
+        /**
+         * @description The operation's rate-limit policy (draft-ietf-httpapi-ratelimit-headers-08): its name, `q`
+         *     requests per `w` seconds. Absent while the shared store is down and limits fail open.
+         * @example "createTask";q=60;w=60
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description Where the caller stands under that policy: `r` requests left right now and `t` seconds until
+         *     the whole budget is available again. Absent while the shared store is down and limits fail open.
+         * @example "createTask";r=59;t=1
+         */
+        RateLimit: string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
         /** @description The Bearer challenge (RFC 6750) saying why the credentials were refused. */
@@ -650,6 +694,8 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     Location: components["headers"]["Location"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -670,6 +716,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -16,6 +16,10 @@ import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
+import { memoryStore } from './limits/memory-store.js';
+import { ratePolicies } from './limits/policy.js';
+import { rateLimit, type RateLimiter } from './limits/stage.js';
+import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
 import { chain } from './pipeline/chain.js';
@@ -39,6 +43,8 @@ export interface PipelineDeps<C extends object> {
   readonly context: C;
   /** Validate responses against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Where rate-limit budgets live (Redis when REDIS_URL is set, made by main.ts); this pipeline's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 /** One named stage of the pipeline: the middleware it mounts, in order. */
@@ -53,6 +59,13 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   assertHandlersMatch(contract, handlers);
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });
+  const policies = ratePolicies(contract);
+  const limiter: RateLimiter = {
+    policies: config.limits.enabled ? policies : new Map(),
+    store: deps.rateLimitStore ?? memoryStore(),
+    failClosed: config.limits.failClosed,
+    trustProxy: config.limits.trustProxy,
+  };
   const stage = (name: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
@@ -60,7 +73,9 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
     stage('route', route(routes)),
+    stage('rate-limit (by ip)', rateLimit(limiter, 'ip')),
     stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
+    stage('rate-limit (by caller)', rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
     stage('dispatch', dispatch(handlers, validators, context)),
     stage('format-error', formatError(log)),
@@ -104,12 +119,14 @@ export interface AppDeps {
   readonly handlers?: Handlers;
   /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
   readonly documents?: PublishedDocuments;
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Stage[] {
-  const context = { db, apiVersion: contract.version, documents };
-  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context });
+export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore }: AppDeps): Stage[] {
+  const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
+  const context = { db, apiVersion: contract.version, documents, limits };
+  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context, rateLimitStore: limits.store });
 }
 
 /** Builds the Tasks API. */

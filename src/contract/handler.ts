@@ -4,6 +4,7 @@
  */
 import type { components, operations } from '../../generated/api.js';
 import type { Database } from '../db/database.js';
+import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 
 /** Every operationId declared in openapi.yaml. */
@@ -19,7 +20,9 @@ type Responses<O extends OperationId> = operations[O]['responses'];
 type ReturnStatus<O extends OperationId> = {
   [S in keyof Responses<O>]: JsonContent<Responses<O>[S]> extends components['schemas']['Error'] ? never : S;
 }[keyof Responses<O>];
-type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends 'X-Request-ID' ? never : K]: H[K] };
+/** Response headers the stages set, never the handler: the request id and the rate-limit fields. */
+type StageHeaders = 'X-Request-ID' | 'RateLimit' | 'RateLimit-Policy';
+type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends StageHeaders ? never : K]: H[K] };
 type ResponseHeaders<R> = R extends { headers: infer H } ? NamedHeaders<H> : Record<string, never>;
 
 /** Header parameters under their lower-cased names, as Node (and the validate stage) keys them. */
@@ -49,6 +52,8 @@ export interface Context {
   readonly log: Logger;
   readonly apiVersion: string;
   readonly documents: PublishedDocuments;
+  /** Where rate-limit budgets live, and whether its outage stops limited operations (RATE_LIMIT_FAILURE). */
+  readonly limits: { readonly store: RateLimitStore; readonly failClosed: boolean };
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */

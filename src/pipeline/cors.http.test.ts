@@ -97,7 +97,7 @@ describe('an actual request', () => {
     expect(corsHeaders(res)).toEqual({
       'access-control-allow-origin': ALLOWED_ORIGIN,
       'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'X-Request-ID, Retry-After, WWW-Authenticate, Location, ETag, Allow',
+      'access-control-expose-headers': 'X-Request-ID, Retry-After, WWW-Authenticate, Location, RateLimit-Policy, RateLimit, ETag, Allow',
       vary: 'Origin',
     });
   });

@@ -146,12 +146,12 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
-      name: '429 rate_limited from a limiter around the handler',
-      path: 'dispatch (limiter)',
+      name: '429 rate_limited from the rate-limit stage',
+      path: 'rate-limit (by caller)',
       errorType: 'rate_limited',
       status: 429,
       request: call('fixture', 'GET', '/api/tasks', auth(tokens.limited)),
-      exposed: { 'Retry-After': /^\d+$/ },
+      exposed: { 'Retry-After': /^\d+$/, 'RateLimit-Policy': /^"listTasks";q=1;w=3600$/, RateLimit: /^"listTasks";r=0;t=\d+$/ },
     },
     {
       name: '500 internal_error for an exception in a handler (last resort)',

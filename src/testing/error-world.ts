@@ -1,14 +1,13 @@
 /**
  * The apps that together produce every error_type through real mechanisms: the Tasks API itself,
- * one whose handler throws, a fixture with scopes, a unique index and a small rate limiter, and
+ * one whose handler throws, a fixture with scopes, a unique index and a tiny rate limit, and
  * two whose database is down (connection refused, connect timeout).
  */
 import type { Stage } from '../app.js';
-import type { Handler, Handlers } from '../contract/handler.js';
+import type { Handlers } from '../contract/handler.js';
 import { contractFrom, loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { openPg } from '../db/pg.js';
-import { rateLimited } from '../errors.js';
 import { handlers } from '../handlers/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { blackHole, refusedPort, type Outage } from './outage.js';
@@ -32,24 +31,17 @@ export interface WorldResources {
   close(): Promise<void>;
 }
 
-/** The Tasks contract with a scope on getTask, so a token without it is refused (403). */
+/**
+ * The Tasks contract with a scope on getTask, so a token without it is refused (403), and a rate
+ * limit of one request an hour per caller on listTasks, so the second one is refused (429).
+ */
 function fixtureContract(): Contract {
   const document = structuredClone(loadContract().document);
   document.paths['/api/tasks/{taskId}'].get.security = [{ bearerAuth: [FIXTURE_SCOPE] }];
+  const list = document.paths['/api/tasks'].get;
+  list['x-specgate-rate-limit'] = { requests: 1, per: 3600, by: 'caller' };
+  list.responses['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return contractFrom(document);
-}
-
-/** A fixed-window limit per caller around one handler (a fixture; the product has no limiter). */
-function limitPerCaller(handler: Handler<'listTasks'>, max: number, windowSeconds: number): Handler<'listTasks'> {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  return async (input, ctx) => {
-    const now = Date.now();
-    let window = windows.get(input.userId ?? '');
-    if (!window || window.resetAt <= now) windows.set(input.userId ?? '', (window = { count: 0, resetAt: now + windowSeconds * 1000 }));
-    window.count += 1;
-    if (window.count > max) throw rateLimited(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
-    return handler(input, ctx);
-  };
 }
 
 const brokenHandlers: Handlers = {
@@ -99,7 +91,6 @@ export async function startTarget(
   const server = await startTestServer({
     ...base,
     contract: fixtureContract(),
-    handlers: { ...handlers, listTasks: limitPerCaller(handlers.listTasks, 1, 3600) },
   });
   // The limited caller spends its one request now; every later one is over the limit.
   const first = await server.request('/api/tasks', { token: resources.tokens.limited });
