@@ -3,14 +3,17 @@
  * default). Keys whose budget is full again are swept once a minute, so memory follows the
  * callers active within the longest window.
  */
-import { gcra, intervalsOf } from './gcra.js';
+import { gcra, intervalsOf, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import type { RateLimitStore } from './store.js';
 
 const SWEEP_MS = 60_000;
 
+/** The in-memory store, which always answers synchronously. */
+export type MemoryStore = RateLimitStore & { take(key: string, policy: RatePolicy): Decision };
+
 /** Creates the in-memory store; `now` is injectable for tests of the arithmetic. */
-export function memoryStore(now: () => number = Date.now): RateLimitStore {
+export function memoryStore(now: () => number = Date.now): MemoryStore {
   const tats = new Map<string, number>();
   const sweep = setInterval(() => {
     const t = now();
