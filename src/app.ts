@@ -2,16 +2,18 @@
  * The whole request pipeline, one line per stage, in the order every request takes.
  * `pipeline` serves any contract with any handler map (the Tasks API, the mock server) and
  * returns the stages as a named list, so the order is written once and tests can build variants;
- * `createApp` is the Tasks API on it. Everything is built here, before the first request: a bad
+ * `createApp` is the Tasks API on it, as a node:http listener (`mount`); src/adapters/express.ts
+ * serves the same stages inside an Express app. Everything is built here, before the first request: a bad
  * spec, a schema Ajv cannot compile or a missing handler fails now.
  */
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { RequestListener } from 'node:http';
 import { securityHandlersFor } from './auth/schemes.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import { compileOperationValidators } from './contract/operation-validators.js';
+import { compileSerializers } from './contract/serializers.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
@@ -22,14 +24,16 @@ import { rateLimit, type RateLimiter } from './limits/stage.js';
 import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
-import { chain } from './pipeline/chain.js';
+import { compose } from './pipeline/compose.js';
 import { jsonBody } from './pipeline/body.js';
 import { corsPolicy } from './pipeline/cors.js';
 import { dispatch, type AnyHandler } from './pipeline/dispatch.js';
 import { formatError } from './pipeline/format-error.js';
 import { headLimit } from './pipeline/head-limit.js';
 import { requestId } from './pipeline/request-id.js';
-import { route, routeIndex } from './pipeline/route.js';
+import { route, routeIndex, type RouteIndex } from './pipeline/route.js';
+import type { StageFunction } from './pipeline/stage.js';
+import { unanswered } from './pipeline/unanswered.js';
 import { validate } from './pipeline/validate.js';
 
 /** What any pipeline is built from: a contract, one handler per operationId, and their context. */
@@ -47,10 +51,12 @@ export interface PipelineDeps<C extends object> {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** One named stage of the pipeline: the middleware it mounts, in order. */
+/** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
 export interface Stage {
   readonly name: string;
-  readonly handlers: readonly (RequestHandler | ErrorRequestHandler)[];
+  readonly handlers: readonly StageFunction[];
+  /** The route stage's index: which paths and methods the contract declares (the Express adapter asks it). */
+  readonly routes?: RouteIndex;
 }
 
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
@@ -59,6 +65,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   assertHandlersMatch(contract, handlers);
   const routes = routeIndex(contract);
   const validators = compileOperationValidators(contract, { responses: validateResponses });
+  const serializers = compileSerializers(contract);
   const policies = ratePolicies(contract);
   const limiter: RateLimiter = {
     policies: config.limits.enabled ? policies : new Map(),
@@ -66,47 +73,28 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     failClosed: config.limits.failClosed,
     trustProxy: config.limits.trustProxy,
   };
-  const stage = (name: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): Stage => ({ name, handlers });
+  const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
     stage('cors', corsPolicy(config.cors, contract, routes)),
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
-    stage('route', route(routes)),
+    { ...stage('route', route(routes)), routes },
     stage('rate-limit (by ip)', rateLimit(limiter, 'ip')),
     stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
     stage('rate-limit (by caller)', rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
-    stage('dispatch', dispatch(handlers, validators, context)),
+    stage('dispatch', dispatch(handlers, validators, serializers, context)),
     stage('format-error', formatError(log)),
   ];
 }
 
-const isErrorHandler = (handler: RequestHandler | ErrorRequestHandler) => handler.length === 4;
-
-/**
- * Mounts a pipeline on a new Express app: each run of request stages becomes one Express layer
- * (src/pipeline/chain.ts), each error handler its own.
- */
-export function mount(stages: readonly Stage[]): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.disable('etag');
-  let run: RequestHandler[] = [];
-  const flush = () => {
-    if (run.length > 0) app.use(chain(run));
-    run = [];
+/** The pipeline as one node:http request listener: the standalone server's whole request handling. */
+export function mount(stages: readonly Stage[]): RequestListener {
+  const run = compose(stages.flatMap((stage) => stage.handlers));
+  return function specgate(req, res) {
+    run(req, res, (error) => unanswered(res, error));
   };
-  for (const handler of stages.flatMap((stage) => stage.handlers)) {
-    if (!isErrorHandler(handler)) {
-      run.push(handler as RequestHandler);
-      continue;
-    }
-    flush();
-    app.use(handler as ErrorRequestHandler);
-  }
-  flush();
-  return app;
 }
 
 /** What the Tasks API is built from. */
@@ -129,7 +117,7 @@ export function tasksPipeline({ config, contract, db, log, verifier, handlers = 
   return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context, rateLimitStore: limits.store });
 }
 
-/** Builds the Tasks API. */
-export function createApp(deps: AppDeps): Express {
+/** Builds the Tasks API as a node:http request listener. */
+export function createApp(deps: AppDeps): RequestListener {
   return mount(tasksPipeline(deps));
 }

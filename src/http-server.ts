@@ -1,14 +1,14 @@
 /**
- * The node:http server the app runs in. Node's parser accepts request heads up to 64 KiB, twice
+ * The node:http server the app runs in: the pipeline's listener (src/app.ts `mount`) is its only
+ * request handler, with no framework between them. Node's parser accepts request heads up to 64 KiB, twice
  * the limit the head-limit stage enforces, so a head over 32 KiB still reaches the pipeline and
  * gets the uniform 431 with CORS. What Node's parser itself refuses (a head over 64 KiB, a request
  * that is not HTTP) is answered here in the uniform Error body too, with the CORS headers of the
  * request's Origin when it is allowed and can be read from what arrived.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Express } from 'express';
 import type { Config } from './config.js';
 import { ApiError, headersTooLarge } from './errors.js';
 import { originCheck } from './pipeline/cors.js';
@@ -50,8 +50,8 @@ export function parserErrorResponse(error: ApiError, origin: string | undefined,
 /** Whether a response can still be written on the socket: nothing of another response is under way. */
 const canAnswer = (socket: Socket) => socket.writable && !(socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent;
 
-/** Wraps the app in an HTTP server (not yet listening); `cors` decides who may read a parser error. */
-export function createHttpServer(app: Express, cors?: Config['cors']): Server {
+/** Wraps the app (a node:http listener: mount(stages)) in an HTTP server, not yet listening; `cors` decides who may read a parser error. */
+export function createHttpServer(app: RequestListener, cors?: Config['cors']): Server {
   const server = createServer({ maxHeaderSize: PARSER_HEAD_LIMIT }, app);
   const isAllowed = cors ? originCheck(cors) : () => false;
   server.on('clientError', (error: ParserError, socket: Socket) => {

@@ -4,6 +4,7 @@
  * (`memory`) or the real Tasks handlers on a database (`pglite`, `pg` with DATABASE_URL).
  */
 import { createApp } from '../../src/app.js';
+import { createHttpServer } from '../../src/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
@@ -43,4 +44,4 @@ const verifier = await createTokenVerifier(config.jwt, log);
 // Start-up is measured from spec load to listening; the database and the key sources are ready.
 const started = performance.now();
 const app = createApp({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
-const server = app.listen(0, '127.0.0.1', () => announce(server, performance.now() - started));
+const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

@@ -3,6 +3,7 @@
  * in-memory handler; prints `ready <port> <ms from spec load to listening>`.
  */
 import { createApp } from '../../src/app.js';
+import { createHttpServer } from '../../src/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
 import { loadConfig } from '../../src/config.js';
 import type { Handlers } from '../../src/contract/handler.js';
@@ -24,4 +25,4 @@ const contract = contractFrom(syntheticSpec(n));
 const answer = async (input: { path: Record<string, string> }) => ({ status: 200, body: { id: input.path.itemId, name: 'item' } });
 const handlers = Object.fromEntries(contract.operations.map((op) => [op.operationId, answer])) as unknown as Handlers;
 const app = createApp({ config, contract, db, log, verifier, handlers });
-const server = app.listen(0, '127.0.0.1', () => announce(server, performance.now() - started));
+const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

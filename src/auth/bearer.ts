@@ -2,7 +2,7 @@
  * The security handler for `http`/`bearer` schemes (components.securitySchemes.bearerAuth):
  * reads `Authorization: Bearer <jwt>` and verifies it.
  */
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { authenticationError } from '../errors.js';
 import type { TokenVerifier, VerifiedCaller } from './verifier.js';
 
@@ -10,7 +10,7 @@ import type { TokenVerifier, VerifiedCaller } from './verifier.js';
  * A security handler: establishes the caller for one scheme or throws (or rejects with) a 401/403
  * ApiError. It may answer without a promise when it needs no I/O, as a cached token does.
  */
-export type SecurityHandler = (req: Request, scopes: readonly string[]) => VerifiedCaller | Promise<VerifiedCaller>;
+export type SecurityHandler = (req: IncomingMessage, scopes: readonly string[]) => VerifiedCaller | Promise<VerifiedCaller>;
 
 /** Creates the bearer-token security handler; a token in the verified-token cache is answered at once. */
 export function bearerAuth(verify: TokenVerifier): SecurityHandler {

@@ -10,7 +10,9 @@ import type { RateLimitStore } from './store.js';
 const SWEEP_MS = 60_000;
 
 /** The in-memory store, which always answers synchronously. */
-export type MemoryStore = RateLimitStore & { take(key: string, policy: RatePolicy): Decision };
+export interface MemoryStore extends RateLimitStore {
+  take(key: string, policy: RatePolicy): Decision;
+}
 
 /** Creates the in-memory store; `now` is injectable for tests of the arithmetic. */
 export function memoryStore(now: () => number = Date.now): MemoryStore {

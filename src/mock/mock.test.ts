@@ -1,3 +1,4 @@
+import { createHttpServer } from '../http-server.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +25,7 @@ async function serve(document: OpenApiDocument): Promise<(path: string, init?: R
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
   const log = createLogger('silent');
   const { app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log) });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

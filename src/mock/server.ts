@@ -4,7 +4,7 @@
  * src/mock/responses.ts, so a frontend can start before its backend exists. Requests are
  * validated; responses are not: they are made from the document's own examples and schemas.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
@@ -46,7 +46,7 @@ export interface MockDeps {
 }
 
 /** Builds the mock app for a parsed document. */
-export function createMockApp({ config, document, log, verifier }: MockDeps): { app: Express; contract: Contract } {
+export function createMockApp({ config, document, log, verifier }: MockDeps): { app: RequestListener; contract: Contract } {
   const contract = contractFrom(withOperationIds(document));
   const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract), context: {}, validateResponses: false });
   return { app: mount(stages), contract };

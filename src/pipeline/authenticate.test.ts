@@ -4,7 +4,8 @@
  * names must all be in the token (403 insufficient_scope), and an unregistered scheme refuses start-up.
  */
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import { mount } from '../app.js';
+import type { RequestStage } from './stage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerAuth, type SecurityHandler } from '../auth/bearer.js';
 import { createTokenVerifier } from '../auth/verifier.js';
@@ -40,7 +41,7 @@ const contract = contractFrom({
 });
 
 const apiKey: SecurityHandler = async (req) => {
-  if (req.get('x-api-key') !== 'key-1') throw authenticationError('API key required.', 'ApiKey');
+  if (req.headers['x-api-key'] !== 'key-1') throw authenticationError('API key required.', 'ApiKey');
   return { userId: 'service-1', scopes: [] };
 };
 
@@ -49,12 +50,17 @@ let close: () => void;
 beforeAll(async () => {
   const log = createLogger('silent');
   const verifier = await createTokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET }).jwt, log);
-  const app = express();
-  app.use(requestId(log));
-  app.use(route(routeIndex(contract)));
-  app.use(authenticate(contract, { bearerAuth: bearerAuth(verifier), apiKey }));
-  app.use((_req, res) => void res.json({ caller: stateOf(res).userId ?? null }));
-  app.use(formatError(log));
+  const answer: RequestStage = (_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ caller: stateOf(res).userId ?? null }));
+  };
+  const app = mount([
+    { name: 'request-id', handlers: [requestId(log)] },
+    { name: 'route', handlers: [route(routeIndex(contract))] },
+    { name: 'authenticate', handlers: [authenticate(contract, { bearerAuth: bearerAuth(verifier), apiKey })] },
+    { name: 'answer', handlers: [answer] },
+    { name: 'format-error', handlers: [formatError(log)] },
+  ]);
   const server = createHttpServer(app).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

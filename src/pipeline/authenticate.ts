@@ -4,11 +4,12 @@
  * public. Scopes the requirement names must all be in the token (403 otherwise). A caller whose
  * every scheme answers without a promise (a cached token) passes without one.
  */
-import type { Request, RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { SecurityHandler } from '../auth/bearer.js';
 import type { VerifiedCaller } from '../auth/verifier.js';
 import type { Contract } from '../contract/spec.js';
 import { ApiError } from '../errors.js';
+import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 
 /** Security handlers by securitySchemes name. */
@@ -39,7 +40,7 @@ function withScopes(verified: VerifiedCaller, scopes: readonly string[]): Verifi
 }
 
 /** Every scheme of one requirement (AND), from scheme `at` on; the caller is the first scheme's. */
-function satisfy(requirement: Requirement, req: Request, at = 0, caller?: VerifiedCaller): Maybe<VerifiedCaller | undefined> {
+function satisfy(requirement: Requirement, req: IncomingMessage, at = 0, caller?: VerifiedCaller): Maybe<VerifiedCaller | undefined> {
   for (let i = at; i < requirement.length; i++) {
     const [handler, scopes] = requirement[i]!;
     const verified = handler(req, scopes);
@@ -51,7 +52,7 @@ function satisfy(requirement: Requirement, req: Request, at = 0, caller?: Verifi
 }
 
 /** The first requirement (OR) the request satisfies, from requirement `at` on; else the first failure. */
-function firstSatisfied(requirements: readonly Requirement[], req: Request, at: number, firstFailure?: unknown): Maybe<VerifiedCaller | undefined> {
+function firstSatisfied(requirements: readonly Requirement[], req: IncomingMessage, at: number, firstFailure?: unknown): Maybe<VerifiedCaller | undefined> {
   if (at >= requirements.length) throw firstFailure;
   let result: Maybe<VerifiedCaller | undefined>;
   try {
@@ -64,7 +65,7 @@ function firstSatisfied(requirements: readonly Requirement[], req: Request, at: 
 }
 
 /** Creates the authenticate stage. */
-export function authenticate(contract: Contract, handlers: SecurityHandlers): RequestHandler {
+export function authenticate(contract: Contract, handlers: SecurityHandlers): RequestStage {
   assertSchemesCovered(contract, handlers);
   const plans = new Map(
     contract.operations.map((op) => [op, op.security.map((req): Requirement => Object.entries(req).map(([scheme, scopes]) => [handlers[scheme]!, scopes]))]),

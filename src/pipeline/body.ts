@@ -1,20 +1,155 @@
 /**
- * Stage 4: parses JSON bodies up to the limit. A parse failure is not answered here: it is kept
- * and reported after authentication, so an unauthenticated caller gets 401 whatever its body.
+ * Stage 4: reads the request body, up to the limit, as the bytes that were sent: Content-Encoding
+ * gzip, deflate and br are undone (the limit counts the decoded bytes, so a compression bomb stops
+ * at 1 MB), a JSON media type is decoded as strict UTF-8 and parsed as any JSON value (the schema
+ * decides what is allowed), and text that only JSON's escapes can carry — lone UTF-16 surrogates —
+ * is refused rather than silently rewritten. A failure is not answered here: it is kept and
+ * reported after authentication, so an unauthenticated caller gets 401 whatever its body.
  */
-import express, { type RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { ApiError, invalidJson, payloadTooLarge, validationError } from '../errors.js';
+import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
+import { hasLoneSurrogate } from './well-formed.js';
 
 /** The body size limit, as the Error detail and the spec describe it. */
 export const BODY_LIMIT = '1 MB';
+/** The body size limit in bytes (decoded). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
+const DECODERS: Readonly<Record<string, () => Transform>> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** Whether the request says it carries a body (a length above zero, or a chunked transfer). */
+export const sendsBody = (req: IncomingMessage) =>
+  req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
+
+/** The media type of a request's Content-Type, lower case, without parameters. */
+export const mediaTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+const unsupportedEncoding = (encoding: string) =>
+  new ApiError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip, deflate or br.`);
+const badEncoding = (encoding: string) =>
+  validationError([{ location: 'body', path: '', message: `is not valid ${encoding} data` }], `The request body is not valid ${encoding} data, as its Content-Encoding says.`);
+const badCharset = (charset: string) =>
+  new ApiError(415, 'unsupported_media_type', `JSON bodies must be UTF-8 (got charset "${charset}").`);
+const notUtf8 = () => validationError([{ location: 'body', path: '', message: 'is not valid UTF-8' }], 'The request body is not valid UTF-8.');
+const loneSurrogate = () =>
+  validationError([{ location: 'body', path: '', message: 'contains a lone UTF-16 surrogate (\\uD800-\\uDFFF escape without its pair)' }], 'The request body is not well-formed Unicode.');
+const incomplete = () => validationError([{ location: 'body', path: '', message: 'the body was incomplete' }]);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The charset parameter of a Content-Type, lower case, or undefined. */
+function charsetOf(req: IncomingMessage): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.headers['content-type'] ?? '');
+  return match?.[1]?.toLowerCase();
+}
+
+/** Decodes and parses a JSON body; throws the ApiError the client will see. */
+export function parseJsonBody(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw notUtf8();
+  }
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidJson();
+  }
+  if (text.includes('\\u') && hasLoneSurrogate(value)) throw loneSurrogate();
+  return value;
+}
+
+/** Reads the body's bytes, undoing Content-Encoding; rejects with the ApiError the client will see. */
+function readBody(req: IncomingMessage, res: ServerResponse, encoding: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]!();
+    const source = decoder ? req.pipe(decoder) : req;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (error: ApiError) => {
+      if (settled) return;
+      settled = true;
+      // The rest of the body is not read: the answer closes the connection instead.
+      res.setHeader('Connection', 'close');
+      if (decoder) req.unpipe(decoder);
+      decoder?.destroy();
+      req.pause();
+      reject(error);
+    };
+    source.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) return fail(payloadTooLarge(BODY_LIMIT));
+      chunks.push(chunk);
+    });
+    source.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    source.once('error', () => fail(decoder ? badEncoding(encoding) : incomplete()));
+    req.once('aborted', () => fail(incomplete()));
+  });
+}
+
+/** The body as handlers and validators see it: a JSON value for JSON media types, else the bytes. */
+function bodyValue(req: IncomingMessage, raw: Buffer): unknown {
+  if (!JSON_TYPE.test(mediaTypeOf(req))) return raw.length === 0 ? undefined : raw;
+  const charset = charsetOf(req);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw badCharset(charset);
+  return parseJsonBody(raw);
+}
 
 /** Creates the body stage. */
-export function jsonBody(): RequestHandler {
-  const parse = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+export function jsonBody(): RequestStage {
   return function bodyStage(req, res, next) {
-    parse(req, res, (error?: unknown) => {
-      if (error) stateOf(res).bodyError = error;
-      next();
-    });
+    if (!sendsBody(req)) return next();
+    const state = stateOf(res);
+    // Another parser (an Express app's express.json()) already read the stream: use its result.
+    if (req.readableEnded) {
+      state.body = (req as IncomingMessage & { body?: unknown }).body;
+      return next();
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const declaredLength = Number(req.headers['content-length']);
+    const failure =
+      encoding !== 'identity' && !(encoding in DECODERS)
+        ? unsupportedEncoding(encoding)
+        : encoding === 'identity' && declaredLength > BODY_LIMIT_BYTES
+          ? payloadTooLarge(BODY_LIMIT)
+          : undefined;
+    if (failure) {
+      res.setHeader('Connection', 'close');
+      state.bodyError = failure;
+      return next();
+    }
+    readBody(req, res, encoding).then(
+      (raw) => {
+        state.rawBody = raw;
+        try {
+          state.body = bodyValue(req, raw);
+        } catch (error) {
+          state.bodyError = error;
+        }
+        next();
+      },
+      (error: unknown) => {
+        state.bodyError = error;
+        next();
+      },
+    );
   };
 }

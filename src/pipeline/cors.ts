@@ -5,11 +5,12 @@
  * Preflights are answered here for every path, declared or not, so that the browser goes on to
  * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
-import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ERROR_HEADERS } from '../errors.js';
 import type { RouteIndex } from './route.js';
+import type { RequestStage } from './stage.js';
+import { stateOf } from './state.js';
 
 /** The policy parts that come from the contract rather than configuration. */
 export interface ContractCors {
@@ -69,7 +70,7 @@ export function originCheck(policy: Config['cors']): (origin: string | undefined
 }
 
 /** Creates the CORS stage; preflight methods come from the same route index the route stage uses. */
-export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestHandler {
+export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestStage {
   const derived = contractCors(contract);
   const isAllowed = originCheck(policy);
   const allowHeaders = derived.allowedHeaders.join(', ');
@@ -93,7 +94,7 @@ export function corsPolicy(policy: Config['cors'], contract: Contract, routes: R
       return next();
     }
     if (allowed) {
-      res.setHeader('Access-Control-Allow-Methods', preflightMethods(routes.methodsFor(req.path), requested));
+      res.setHeader('Access-Control-Allow-Methods', preflightMethods(routes.methodsFor(stateOf(res).path), requested));
       res.setHeader('Access-Control-Allow-Headers', allowHeaders);
       res.setHeader('Access-Control-Max-Age', maxAge);
     }

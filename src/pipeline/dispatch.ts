@@ -1,12 +1,14 @@
 /**
  * Stage 8: calls the operation's handler with the validated input and the context, checks the
  * result against the contract outside production, and writes it as the media type the spec
- * declares for that status. The only code that writes a successful response.
+ * declares for that status, JSON through the serializer compiled from that response's schema
+ * (src/contract/serializers.ts). The only code that writes a successful response.
  */
-import type { RequestHandler } from 'express';
 import type { ValidatorSet } from '../contract/operation-validators.js';
+import type { SerializerSet } from '../contract/serializers.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
+import type { RequestStage } from './stage.js';
 import { stateOf, type RequestState } from './state.js';
 
 /** What any handler returns (the typed `Result<Op>` of src/contract/handler.ts is one of these). */
@@ -43,7 +45,7 @@ function contentType(declared: string | undefined): string {
 }
 
 /** Creates the dispatch stage over a handler map keyed by operationId. */
-export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, ctx: C): RequestHandler {
+export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, serializers: SerializerSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
   return async function dispatchStage(_req, res) {
     const state = stateOf(res);
@@ -53,14 +55,13 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
-    // JSON goes out through res.end rather than res.json: Node sets Content-Length from the string.
-    const payload = result.body === undefined || !isJson(declared) ? result.body : JSON.stringify(result.body);
+    // Node sets Content-Length from the string res.end is given.
+    const payload = result.body === undefined || !isJson(declared) ? result.body : serializers.get(operation.operationId, result.status)(result.body);
     res.statusCode = result.status;
     for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
     if (payload === undefined) return void res.end();
     res.setHeader('Content-Type', contentType(declared));
     // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
-    if (typeof payload === 'string' || Buffer.isBuffer(payload)) return void res.end(payload);
-    res.send(payload);
+    res.end(typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
   };
 }

@@ -3,11 +3,12 @@
  * (components.schemas.Error) as application/json. CORS headers set by the cors stage stay on
  * the response; a 5xx's cause is logged with the request id, never sent.
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeError } from '../log-safe.js';
 import { toApiError } from './translate-error.js';
+import type { ErrorStage } from './stage.js';
 import { stateOf } from './state.js';
 
 /** The uniform Error body (components.schemas.Error) for an ApiError. */
@@ -21,9 +22,9 @@ export function errorBody(error: ApiError, requestId: string) {
   };
 }
 
-function send(res: Response, error: ApiError, requestId: string) {
+function send(res: ServerResponse, error: ApiError, requestId: string) {
   const body = errorBody(error, requestId);
-  res.status(error.status);
+  res.statusCode = error.status;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
@@ -31,8 +32,8 @@ function send(res: Response, error: ApiError, requestId: string) {
 }
 
 /** Creates the error formatter. */
-export function formatError(fallbackLog: Logger): ErrorRequestHandler {
-  return function formatErrorStage(thrown, _req, res, _next) {
+export function formatError(fallbackLog: Logger): ErrorStage {
+  return function formatErrorStage(thrown: unknown, _req, res, _next) {
     const state = stateOf(res);
     const log = state?.log ?? fallbackLog;
     const error = toApiError(thrown, state?.operation?.requestContentTypes);

@@ -4,8 +4,8 @@
  * (src/http-server.ts), so this stage, not Node's bare 431, answers every head a browser sends
  * short of 64 KiB.
  */
-import type { RequestHandler } from 'express';
 import { headersTooLarge } from '../errors.js';
+import type { RequestStage } from './stage.js';
 
 /** The largest request head answered normally, in bytes (request line and headers). */
 export const MAX_HEAD_BYTES = 32 * 1024;
@@ -21,8 +21,8 @@ export function headBytes(method: string, url: string, rawHeaders: readonly stri
 }
 
 /** Creates the head-limit stage. */
-export function headLimit(): RequestHandler {
+export function headLimit(): RequestStage {
   return function headLimitStage(req, _res, next) {
-    next(headBytes(req.method, req.url, req.rawHeaders) > MAX_HEAD_BYTES ? headersTooLarge(HEAD_LIMIT) : undefined);
+    next(headBytes(req.method ?? '', req.url ?? '', req.rawHeaders) > MAX_HEAD_BYTES ? headersTooLarge(HEAD_LIMIT) : undefined);
   };
 }

@@ -5,10 +5,10 @@
  * header lists the declared methods. See docs/performance.md for why this is not openapi-backend's
  * linear router.
  */
-import type { RequestHandler } from 'express';
 import FindMyWay from 'find-my-way';
 import type { Contract, OperationInfo } from '../contract/spec.js';
 import { methodNotAllowed, notFound } from '../errors.js';
+import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 
 interface Route {
@@ -79,16 +79,17 @@ export function routeIndex(contract: Contract): RouteIndex {
 }
 
 /** Creates the route stage over an index. */
-export function route(index: RouteIndex): RequestHandler {
+export function route(index: RouteIndex): RequestStage {
   return function routeStage(req, res, next) {
-    const found = index.find(req.method, req.path);
+    const state = stateOf(res);
+    const method = req.method ?? 'GET';
+    const found = index.find(method, state.path);
     if (found) {
-      const state = stateOf(res);
       state.operation = found.operation;
       state.pathParams = found.params;
       return next();
     }
-    const declared = index.methodsFor(req.path);
-    next(declared ? methodNotAllowed(req.method, [...declared, 'OPTIONS']) : notFound());
+    const declared = index.methodsFor(state.path);
+    next(declared ? methodNotAllowed(method, [...declared, 'OPTIONS']) : notFound());
   };
 }

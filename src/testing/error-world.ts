@@ -11,7 +11,7 @@ import { openPg } from '../db/pg.js';
 import { handlers } from '../handlers/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { blackHole, refusedPort, type Outage } from './outage.js';
-import { startTestServer, type TestServer } from './server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 import { mintToken } from './tokens.js';
 
 /** Which app a request goes to. */
@@ -82,10 +82,10 @@ export async function openWorldResources(): Promise<WorldResources> {
 export async function startTarget(
   resources: WorldResources,
   target: Target,
-  options: { env?: Record<string, string>; arrange?: (stages: Stage[]) => Stage[]; parserCors?: boolean } = {},
+  options: { env?: Record<string, string>; arrange?: (stages: Stage[]) => Stage[]; parserCors?: boolean; host?: TestServerOptions['host'] } = {},
 ): Promise<TestServer> {
   const db = resources.dbs[target];
-  const base = { env: options.env, arrange: options.arrange, parserCors: options.parserCors, db };
+  const base = { env: options.env, arrange: options.arrange, parserCors: options.parserCors, host: options.host, db };
   if (target === 'broken') return startTestServer({ ...base, handlers: brokenHandlers });
   if (target !== 'fixture') return startTestServer(base);
   const server = await startTestServer({
@@ -102,9 +102,9 @@ export async function startTarget(
 export type World = Readonly<Record<Target, TestServer>>;
 
 /** Starts all targets; close them with closeWorld. */
-export async function startWorld(resources: WorldResources, env?: Record<string, string>): Promise<World> {
+export async function startWorld(resources: WorldResources, env?: Record<string, string>, host?: TestServerOptions['host']): Promise<World> {
   const targets: Target[] = ['api', 'broken', 'fixture', 'dbDown', 'dbTimeout'];
-  const servers = await Promise.all(targets.map((t) => startTarget(resources, t, { env })));
+  const servers = await Promise.all(targets.map((t) => startTarget(resources, t, { env, host })));
   return Object.fromEntries(targets.map((t, i) => [t, servers[i]!])) as Record<Target, TestServer>;
 }
 

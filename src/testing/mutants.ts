@@ -3,8 +3,8 @@
  * way real apps do (an error answered without the headers, CORS mounted after a stage that fails).
  * They only rearrange the stage list that createApp mounts; product code has no test branches.
  */
-import type { ErrorRequestHandler } from 'express';
 import type { Stage } from '../app.js';
+import type { ErrorStage } from '../pipeline/stage.js';
 import { toApiError } from '../pipeline/translate-error.js';
 
 /** A named way to break one error path. */
@@ -26,7 +26,7 @@ function indexOf(stages: readonly Stage[], name: string): number {
 
 /** Errors of this status reach the formatter with every Access-Control-* header removed. */
 export function stripCorsFor(status: number): Mutant {
-  const strip: ErrorRequestHandler = function stripCorsStage(error, _req, res, next) {
+  const strip: ErrorStage = function stripCorsStage(error, _req, res, next) {
     if (toApiError(error).status === status) {
       for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
     }

@@ -2,8 +2,11 @@
  * Starts the real app on an ephemeral port over a real test database, and gives tests a small
  * HTTP client that sends the allowed test Origin by default.
  */
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import type { DestinationStream } from 'pino';
+import { specgateExpress } from '../adapters/express.js';
 import { mount, tasksPipeline, type Stage } from '../app.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config.js';
@@ -49,6 +52,20 @@ export interface TestServerOptions {
   readonly parserCors?: boolean;
   /** Where log lines go (with LOG_LEVEL in env); silent by default. */
   readonly logTo?: DestinationStream;
+  /** `express`: the pipeline runs inside an Express app (specgateExpress) beside a route of the app's own. */
+  readonly host?: 'node' | 'express';
+}
+
+/** The path of the Express host app's own route (host: 'express'), outside the contract. */
+export const EXPRESS_OWN_PATH = '/express-own';
+
+/** An Express 5 app with a JSON route of its own, specgate mounted, and Express's own 404 for the rest. */
+function expressHost(stages: readonly Stage[]): RequestListener {
+  const app = express();
+  app.get(EXPRESS_OWN_PATH, (_req, res) => void res.json({ served_by: 'express' }));
+  app.use(specgateExpress(stages));
+  app.post(EXPRESS_OWN_PATH, express.json(), (req, res) => void res.status(201).json({ echo: req.body }));
+  return app as unknown as RequestListener;
 }
 
 /** Starts the app; env entries override the test configuration. */
@@ -61,7 +78,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
   const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
-  const app = mount(options.arrange ? options.arrange(stages) : stages);
+  const arranged = options.arrange ? options.arrange(stages) : stages;
+  const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
   const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

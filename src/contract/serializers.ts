@@ -1,0 +1,77 @@
+/**
+ * Response serializers compiled from the contract (fast-json-stringify), once at start-up: for a
+ * JSON response whose schema fixes every property (each object `additionalProperties: false`),
+ * writing by the schema is faster than JSON.stringify and cannot drop data a valid body holds.
+ * Open schemas, combinators and documents over the eager-compile limit keep JSON.stringify.
+ * Outside production the body is validated against the same schema before it is written
+ * (src/contract/response-check.ts), so a serializer never meets a body the contract refuses unseen.
+ */
+import fastJson from 'fast-json-stringify';
+import { schemaDocument } from './openapi30.js';
+import { resolveRef, type Contract, type OpenApiDocument } from './spec.js';
+
+/** Writes a response body as JSON text. */
+export type Serialize = (body: unknown) => string;
+
+/** The serializer for each operation's declared statuses. */
+export interface SerializerSet {
+  /** The serializer for a status the operation declares (exact, `2XX`, `default`), JSON.stringify otherwise. */
+  get(operationId: string, status: number): Serialize;
+}
+
+/** Documents with more operations than this keep JSON.stringify (as their validators compile lazily). */
+const EAGER_LIMIT = 300;
+const SPEC_ID = 'specgate-serializers';
+const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
+
+/** Whether writing by this schema keeps every value a valid body can hold. */
+function isClosed(doc: OpenApiDocument, schema: any, seen = new Set<unknown>()): boolean {
+  const resolved = resolveRef(doc, schema);
+  if (resolved === undefined || resolved === null || typeof resolved !== 'object') return false;
+  if (seen.has(resolved)) return true;
+  seen.add(resolved);
+  if (['anyOf', 'oneOf', 'allOf', 'not', 'if', 'patternProperties', '$dynamicRef'].some((k) => k in resolved)) return false;
+  const types: string[] = Array.isArray(resolved.type) ? resolved.type : typeof resolved.type === 'string' ? [resolved.type] : [];
+  if (types.length === 0) return false;
+  if (types.includes('object')) {
+    if (resolved.additionalProperties !== false || typeof resolved.properties !== 'object') return false;
+    if (!Object.values(resolved.properties).every((p) => isClosed(doc, p, seen))) return false;
+  }
+  if (types.includes('array') && !isClosed(doc, resolved.items, seen)) return false;
+  return true;
+}
+
+/** The schema of a response's JSON content, when there is one. */
+function jsonSchemaOf(doc: OpenApiDocument, response: unknown): unknown {
+  const content = resolveRef(doc, response)?.content ?? {};
+  const type = Object.keys(content).find(isJson);
+  return type === undefined ? undefined : content[type]?.schema;
+}
+
+/** Compiles the serializers of every operation (none for documents over the eager limit). */
+export function compileSerializers(contract: Contract): SerializerSet {
+  const byOperation = new Map<string, ReadonlyMap<string, Serialize>>();
+  if (contract.operations.length <= EAGER_LIMIT) {
+    const doc = schemaDocument(contract.document);
+    const external = { [SPEC_ID]: { $id: SPEC_ID, components: doc.components ?? {} } };
+    for (const op of contract.operations) {
+      const statuses = new Map<string, Serialize>();
+      for (const [status, response] of Object.entries<unknown>(doc.paths[op.path][op.method].responses ?? {})) {
+        const schema = jsonSchemaOf(doc, response);
+        if (schema === undefined || !isClosed(doc, schema)) continue;
+        // References inside point at the document's components, served to the compiler by $id.
+        const rooted = JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`));
+        statuses.set(status.toUpperCase(), fastJson(rooted, { schema: external as never }) as Serialize);
+      }
+      byOperation.set(op.operationId, statuses);
+    }
+  }
+  return {
+    get(operationId, status) {
+      const statuses = byOperation.get(operationId);
+      if (!statuses || statuses.size === 0) return JSON.stringify;
+      const key = String(status);
+      return statuses.get(key) ?? statuses.get(`${key[0]}XX`) ?? statuses.get('DEFAULT') ?? JSON.stringify;
+    },
+  };
+}
