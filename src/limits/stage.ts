@@ -43,7 +43,7 @@ export function rateLimit(limiter: RateLimiter, by: LimitBy) {
     next(serviceUnavailable('The rate-limit store is unavailable. Try again shortly.', STORE_DOWN_RETRY_AFTER, error.cause));
   };
   return function rateLimitStage(req: IncomingMessage, res: ServerResponse, next: Next): void {
-    const state = stateOf(res as Parameters<typeof stateOf>[0]);
+    const state = stateOf(res);
     const entry = mine.get(state.operation!.operationId);
     if (!entry) return next();
     const { policy, field } = entry;
