@@ -89,6 +89,9 @@ export interface paths {
          *     runs with Redis: the whole budget can be spent at once, then one more request is admitted
          *     every second. Every answer says where the caller stands in `RateLimit-Policy` and
          *     `RateLimit`; over the limit the answer is `429 rate_limited` with `Retry-After`.
+         *
+         *     With an `Idempotency-Key`, a retry is safe: the task is created once, and a retry with the
+         *     same key and body gets the first answer again, with `Idempotent-Replayed: true`.
          */
         post: operations["createTask"];
         delete?: never;
@@ -188,7 +191,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";
@@ -290,6 +293,42 @@ export interface components {
                  *       "detail": "The task has changed since it was read (If-Match does not match its current ETag).",
                  *       "status_code": 412,
                  *       "error_type": "precondition_failed",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A request with this `Idempotency-Key` is still being processed; retry once it has answered. */
+        IdempotencyConflict: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "A request with this Idempotency-Key is still in progress. Retry once it has answered.",
+                 *       "status_code": 409,
+                 *       "error_type": "conflict",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description This `Idempotency-Key` was already used with a different body; use a new key for a different request. */
+        IdempotencyKeyReused: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "This Idempotency-Key was already used with a different request body.",
+                 *       "status_code": 422,
+                 *       "error_type": "idempotency_key_reused",
                  *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
                  *     }
                  */
@@ -434,6 +473,13 @@ export interface components {
          */
         Cursor: string;
         /**
+         * @description A key the client makes up for one intended creation (a UUID, say), quoted as
+         *     draft-ietf-httpapi-idempotency-key-header writes it or bare. Keys belong to the caller and are
+         *     kept 24 hours; send the same key with the same body to retry safely.
+         * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+         */
+        IdempotencyKey: string;
+        /**
          * @description `*` or a comma list of entity tags (weak comparison); when one matches the current `ETag`, the answer is `304` without a body.
          * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
          */
@@ -453,6 +499,8 @@ export interface components {
          * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
          */
         ETag: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
+        "Idempotent-Replayed": "true";
         /** @description The URL of the created resource. */
         Location: string;
         /**
@@ -673,7 +721,15 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up for one intended creation (a UUID, say), quoted as
+                 *     draft-ietf-httpapi-idempotency-key-header writes it or bare. Keys belong to the caller and are
+                 *     kept 24 hours; send the same key with the same body to retry safely.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -696,6 +752,7 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -714,8 +771,10 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];

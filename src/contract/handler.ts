@@ -22,7 +22,11 @@ type ReturnStatus<O extends OperationId> = {
 }[keyof Responses<O>];
 /** Response headers the stages set, never the handler: the request id and the rate-limit fields. */
 type StageHeaders = 'X-Request-ID' | 'RateLimit' | 'RateLimit-Policy';
-type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends StageHeaders ? never : K]: H[K] };
+/** Declared response headers a handler sends only sometimes. */
+type OccasionalHeaders = 'Idempotent-Replayed';
+type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends StageHeaders | OccasionalHeaders ? never : K]: H[K] } & {
+  [K in keyof H as K extends OccasionalHeaders ? K : never]?: H[K];
+};
 type ResponseHeaders<R> = R extends { headers: infer H } ? NamedHeaders<H> : Record<string, never>;
 
 /** Header parameters under their lower-cased names, as Node (and the validate stage) keys them. */

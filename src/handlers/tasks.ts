@@ -1,6 +1,8 @@
 /** Handlers for the `tasks` tag of openapi.yaml: the caller's own tasks, nobody else's. */
 import type { Handler } from '../contract/handler.js';
 import { deleteTask as removeTask, findTask, insertTask, listTasks as selectTasks, updateTask as changeTask, type Task } from '../db/tasks.js';
+import type { Queryable } from '../db/database.js';
+import { idempotent } from '../db/idempotency.js';
 import { notFound, preconditionFailed } from '../errors.js';
 import { etagOf, matchHolds, noneMatchHits } from '../http/conditional.js';
 import { callerOf } from './caller.js';
@@ -27,13 +29,16 @@ export const listTasks: Handler<'listTasks'> = async (input, { db }) => {
   return { status: 200, body: { items, next_cursor } };
 };
 
-/** POST /api/tasks: 201 with the task and its Location. */
+/** POST /api/tasks: 201 with the task and its Location; with an Idempotency-Key, created once per key. */
 export const createTask: Handler<'createTask'> = async (input, { db }) => {
-  const task = await insertTask(db, callerOf(input), {
-    title: input.body.title,
-    description: input.body.description ?? null,
-  });
-  return { status: 201, body: task, headers: { Location: `/api/tasks/${task.id}` } };
+  const userId = callerOf(input);
+  const create = async (q: Queryable) => {
+    const task = await insertTask(q, userId, { title: input.body.title, description: input.body.description ?? null });
+    return { status: 201 as const, body: task, headers: { Location: `/api/tasks/${task.id}` } };
+  };
+  const key = input.header['idempotency-key'];
+  if (key === undefined) return create(db);
+  return idempotent(db, { userId, operation: 'createTask', key, body: input.body }, create);
 };
 
 /** GET /api/tasks/{taskId}: the task and its ETag, or 304 when If-None-Match names that ETag. */

@@ -3,7 +3,7 @@
  * HTTP tests (Node fetch) and the browser tests (fetch() in a page on another origin).
  */
 import type { ErrorType } from '../errors.js';
-import { FIXTURE_TASK, TAKEN_TITLE, type Target, type WorldResources } from './error-world.js';
+import { FIXTURE_TASK, TAKEN_TITLE, USED_KEY, type Target, type WorldResources } from './error-world.js';
 
 const TASK = '/api/tasks/3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
 
@@ -143,6 +143,14 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       errorType: 'headers_too_large',
       status: 431,
       request: call('api', 'GET', '/api/tasks', { authorization: `Bearer ${'a'.repeat(70_000)}` }),
+      exposed: {},
+    },
+    {
+      name: '422 idempotency_key_reused for a key sent before with another body',
+      path: 'handler (idempotency)',
+      errorType: 'idempotency_key_reused',
+      status: 422,
+      request: call('api', 'POST', '/api/tasks', { ...auth(), ...json, 'idempotency-key': USED_KEY }, JSON.stringify({ title: 'not the first body' })),
       exposed: {},
     },
     {

@@ -21,6 +21,8 @@ export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout';
 export const FIXTURE_SCOPE = 'tasks:read';
 /** A task the fixture database holds for the test user, so a stale If-Match on it is refused (412). */
 export const FIXTURE_TASK = '6a0b3c2d-1e4f-4a5b-8c7d-9e0f1a2b3c4d';
+/** An Idempotency-Key the test user already used with another body, so sending it again is refused (422). */
+export const USED_KEY = 'used-with-another-body';
 /** A title the fixture database already holds for the test user, so creating it again conflicts. */
 export const TAKEN_TITLE = 'Already taken';
 
@@ -60,6 +62,10 @@ export async function openWorldResources(): Promise<WorldResources> {
   await fixture.db.query('CREATE UNIQUE INDEX tasks_unique_title ON tasks (user_id, title)');
   await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), $1, $2)', ['user-errors', TAKEN_TITLE]);
   await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES ($1, $2, $3)', [FIXTURE_TASK, 'user-errors', 'Edited elsewhere']);
+  await fixture.db.query(
+    `INSERT INTO idempotency_keys (user_id, operation, key, fingerprint, status, headers, expires_at) VALUES ($1, 'createTask', $2, 'another body', 201, '{}', now() + interval '1 day')`,
+    ['user-errors', USED_KEY],
+  );
   const refused: Outage = await refusedPort();
   const hole: Outage = await blackHole();
   const dbDown = openPg({ url: refused.url, connectTimeoutMs: 2000 });
