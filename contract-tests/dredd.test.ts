@@ -31,7 +31,7 @@ afterAll(async () => {
 describe('dredd with the project hooks', () => {
   it('passes every success and every triggerable declared error, skipping 500/503 on purpose', async () => {
     const { code, out } = await dredd(server.url);
-    expect(out).toContain('complete: 42 passing, 0 failing, 0 errors, 15 skipped, 57 total');
+    expect(out).toContain('complete: 43 passing, 0 failing, 0 errors, 17 skipped, 60 total');
     expect(out).toMatch(/pass: GET \(431\) \/health/);
     expect(out).toMatch(/pass: POST \(413\) \/api\/tasks/);
     expect(out).toMatch(/pass: DELETE \(404\) \/api\/tasks\/[0-9a-f-]{36}/);

@@ -16,9 +16,10 @@ const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
 
 /**
  * Conditional request headers (RFC 9110 §13.1) are left out of chains: a random entity tag would
- * turn the chain's reads into 304s and its writes into 412s and hide what the chain checks.
+ * turn the chain's reads into 304s and its writes into 412s and hide what the chain checks. So is
+ * Idempotency-Key: a generated key used twice replays a resource an earlier chain has deleted.
  */
-const CONDITIONAL = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range']);
+const CONDITIONAL = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'idempotency-key']);
 
 function sampleCase(op: Operation, ctx: PhaseContext, label: string, path: Record<string, string> = {}): RequestCase {
   const [c] = fc.sample(positiveCases(op), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${label}`) });

@@ -2,7 +2,7 @@
  * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
  * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
  * - fixtures: path parameters come from a task created by an earlier POST;
- * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 431), and a 304 by
+ * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 422, 431), and a 304 by
  *   sending the task's current ETag in If-None-Match; the ones a healthy
  *   server cannot be made to answer (500, 503) stay skipped, and say so;
  * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
@@ -61,6 +61,16 @@ const TRIGGERS = {
     setUri(t, t.request.uri.replace(fixture.taskId, await createTask(t, 'dredd precondition')));
     t.request.headers['If-Match'] = '"stale"';
   },
+  // The key is first used with another body, so this transaction's body reuses it.
+  422: async (t) => {
+    const key = `dredd-${randomUUID()}`;
+    await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN, 'idempotency-key': key },
+      body: JSON.stringify({ title: 'dredd first body' }),
+    });
+    t.request.headers['Idempotency-Key'] = key;
+  },
   413: (t) => {
     t.request.body = JSON.stringify({ title: 'x', description: 'x'.repeat(1024 * 1024) });
   },
@@ -117,6 +127,9 @@ hooks.beforeEach((t, done) => {
   // Preconditions are sent only where a transaction is about them, never from the examples.
   delete t.request.headers['If-Match'];
   delete t.request.headers['If-None-Match'];
+  delete t.request.headers['Idempotency-Key'];
+  // Sent only sometimes, as the spec says: on a replay; while limits are on and Redis answers.
+  for (const name of ['Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy']) delete t.expected.headers[name];
   setUri(t, t.request.uri.replace(EXAMPLE_TASK_ID, fixture.taskId));
   const secured = (op.security ?? spec.security ?? []).length > 0;
   if (secured) t.request.headers.Authorization = `Bearer ${fixture.token}`;
