@@ -1,14 +1,17 @@
 /**
  * The checks every response goes through (Schemathesis' catalogue, names kept, plus ours:
- * cors_on_every_response and uniform_error_body). Each returns a failure message or undefined.
+ * transport_error, cors_on_every_response, uniform_error_body, and operation_tested for the run).
+ * Each returns a failure message or undefined; after a transport error only transport_error runs.
  */
 import type { RequestCase } from './cases.js';
 import type { Exchange } from './http.js';
 import type { ContractSpec, DeclaredResponse, Schema } from './spec.js';
+import { UNIFORM_ERROR } from './uniform-error.js';
 import { violations } from './validator.js';
 
 /** Every check name the runner can report. */
 export const CHECK_NAMES = [
+  'transport_error',
   'not_a_server_error',
   'status_code_conformance',
   'content_type_conformance',
@@ -24,6 +27,7 @@ export const CHECK_NAMES = [
   'ignored_auth',
   'cors_on_every_response',
   'uniform_error_body',
+  'operation_tested',
 ] as const;
 
 const withIdempotencyKey = (c: RequestCase) => Object.keys(c.headers).some((name) => name.toLowerCase() === 'idempotency-key');
@@ -53,6 +57,8 @@ const coerceHeader = (schema: Schema | undefined, raw: string): unknown =>
 
 /** The checks applied to every response, by name. */
 export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
+  transport_error: (_s, _c, x) => (x.status === 0 ? `no response: ${x.transportError ?? 'the connection failed'}` : undefined),
+
   not_a_server_error: (_s, _c, x) => (x.status >= 500 ? `server error ${x.status}` : undefined),
 
   status_code_conformance: (_s, c, x) =>
@@ -102,12 +108,14 @@ export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
     return allowed === origin ? undefined : `Access-Control-Allow-Origin is ${allowed === null ? 'missing' : `"${allowed}"`} for the allowed Origin ${origin}`;
   },
 
-  uniform_error_body: (spec, _c, x) => {
+  uniform_error_body: (_s, _c, x) => {
     if (x.status < 400) return undefined;
     if (mediaType(x) !== 'application/json') return `error response is "${mediaType(x)}", not application/json`;
+    // A HEAD answer has the headers of the GET one and no body (RFC 9110).
+    if (x.request.method === 'HEAD') return x.text === '' ? undefined : 'a HEAD error response has a body';
     const body = x.json as Record<string, unknown> | undefined;
     if (body === undefined) return 'error response has no JSON body';
-    const problems = spec.errorSchema ? violations(spec.errorSchema, body) : [];
+    const problems = violations(UNIFORM_ERROR, body);
     if (body.status_code !== x.status) problems.push(`status_code ${String(body.status_code)} differs from the status ${x.status}`);
     const requestId = x.headers.get('x-request-id');
     if (requestId !== null && body.request_id !== requestId) problems.push('request_id differs from the X-Request-ID header');

@@ -4,7 +4,9 @@
  * Every draw is confirmed invalid by Ajv, so a "negative" request really is one.
  */
 import fc from 'fast-check';
-import { valueArbitrary } from './schema-arbitrary.js';
+import { cappedFilter } from './draw.js';
+import { SchemaRegistry } from './registry.js';
+import { flattened, valueArbitrary } from './schema-arbitrary.js';
 import type { Schema } from './spec.js';
 import { isValid } from './validator.js';
 
@@ -18,49 +20,86 @@ const SAMPLES: Record<string, unknown> = {
   object: { unexpected: 1 },
 };
 
-function mutations(schema: Schema, depth: number): fc.Arbitrary<unknown>[] {
+function mutations(raw: Schema, depth: number): fc.Arbitrary<unknown>[] {
+  const schema = flattened(raw);
   const out: fc.Arbitrary<unknown>[] = [fc.constantFrom(...Object.values(SAMPLES))];
   if (typeof schema.minLength === 'number' && schema.minLength > 0) out.push(fc.constant(''));
-  if (typeof schema.maxLength === 'number') out.push(fc.constant('x'.repeat(schema.maxLength + 1)));
+  if (typeof schema.maxLength === 'number' && schema.maxLength < 10_000) out.push(fc.constant('x'.repeat(schema.maxLength + 1)));
   if (typeof schema.pattern === 'string') out.push(fc.constantFrom(' ', '\t\n', '!!'));
   if (typeof schema.format === 'string') out.push(fc.constantFrom('not-a-' + schema.format, '0'));
-  if (typeof schema.minimum === 'number') out.push(fc.integer({ min: schema.minimum - 1000, max: schema.minimum - 1 }));
-  if (typeof schema.maximum === 'number') out.push(fc.integer({ min: schema.maximum + 1, max: schema.maximum + 1000 }));
+  if (typeof schema.minimum === 'number') out.push(fc.constantFrom(schema.minimum - 1, schema.minimum - 1000));
+  if (typeof schema.maximum === 'number') out.push(fc.constantFrom(schema.maximum + 1, schema.maximum + 1000));
   if (Array.isArray(schema.enum)) out.push(fc.constant('not-one-of-the-enum'));
-  const properties: Record<string, Schema> = schema.properties ?? {};
-  const required: string[] = schema.required ?? [];
+  const properties: Record<string, Schema> = schema.properties && typeof schema.properties === 'object' ? schema.properties : {};
+  const required: string[] = Array.isArray(schema.required) ? schema.required : [];
   if (Object.keys(properties).length > 0 && depth < 3) {
-    const valid = valueArbitrary(schema) as fc.Arbitrary<Record<string, unknown>>;
+    // A nullable object may draw null: only objects are mutated property by property.
+    const valid = (valueArbitrary(raw) as fc.Arbitrary<unknown>).map((o) => (o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : {}));
     if (required.length > 0) {
       out.push(fc.tuple(valid, fc.constantFrom(...required)).map(([o, k]) => Object.fromEntries(Object.entries(o).filter(([key]) => key !== k))));
     }
     if (schema.additionalProperties === false) out.push(valid.map((o) => ({ ...o, unexpected_field: 'x' })));
     if (typeof schema.minProperties === 'number' && schema.minProperties > 0) out.push(fc.constant({}));
-    for (const [key, sub] of Object.entries(properties)) {
+    for (const [key, sub] of Object.entries(properties).slice(0, 30)) {
       out.push(fc.tuple(valid, fc.oneof(...mutations(sub, depth + 1))).map(([o, bad]) => ({ ...o, [key]: bad })));
     }
   }
   return out;
 }
 
+const where = (schema: Schema) => () => SchemaRegistry.of(schema)?.pointerOf(schema) ?? '(schema)';
+
 /** An arbitrary of values that break `schema`; undefined when the schema accepts every value tried. */
 export function invalidValueArbitrary(schema: Schema): fc.Arbitrary<unknown> | undefined {
-  const raw = fc.oneof(...mutations(schema, 0));
-  if (!fc.sample(raw, { numRuns: 50, seed: 1 }).some((value) => !isValid(schema, value))) return undefined;
-  return raw.filter((value) => !isValid(schema, value));
+  try {
+    const raw = fc.oneof(...mutations(schema, 0));
+    if (!fc.sample(raw, { numRuns: 50, seed: 1 }).some((value) => !isValid(schema, value))) return undefined;
+    return cappedFilter(raw, (value) => !isValid(schema, value), where(schema));
+  } catch {
+    // A schema that cannot be drawn from or compiled has no negative cases (the positive phase says why).
+    return undefined;
+  }
 }
 
-/** How a parameter's string travels and is read back: numbers and booleans are coerced, as validators do. */
-export function coerceParameter(schema: Schema, raw: string): unknown {
-  const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type];
+const typesOf = (schema: Schema): string[] => (Array.isArray(schema.type) ? schema.type : [schema.type]);
+
+function coerceScalar(schema: Schema, raw: string): unknown {
+  const types = typesOf(schema);
   if ((types.includes('integer') || types.includes('number')) && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
   if (types.includes('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
+  if (types.includes('null') && raw === '') return null;
   return raw;
 }
 
+/** How a parameter's text travels and is read back: numbers and booleans are coerced and arrays split, as validators do. */
+export function coerceParameter(raw: Schema, value: string | readonly string[]): unknown {
+  const schema = flattened(raw);
+  if (typesOf(schema).includes('array')) {
+    const items = flattened(schema.items ?? {});
+    const parts = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
+    return parts.map((part) => coerceScalar(items, part));
+  }
+  const text = typeof value === 'string' ? value : value.join(',');
+  if (typesOf(schema).includes('object') && schema.properties && typeof schema.properties === 'object') {
+    // simple/form style without explode: k1,v1,k2,v2
+    const parts = text === '' ? [] : text.split(',');
+    if (parts.length % 2 === 0) {
+      const entries: [string, unknown][] = [];
+      for (let i = 0; i < parts.length; i += 2) entries.push([parts[i]!, coerceScalar(flattened(schema.properties[parts[i]!] ?? {}), parts[i + 1]!)]);
+      return Object.fromEntries(entries);
+    }
+  }
+  return coerceScalar(schema, text);
+}
+
 /** An arbitrary of parameter strings that break `schema` once read back; none when every string is valid. */
-export function invalidParameterArbitrary(schema: Schema): fc.Arbitrary<string> | undefined {
-  const candidates = ['', ' ', 'not-valid', '-1', '0', '1.5', '99999999999', 'true', 'maybe', 'x'.repeat((schema.maxLength ?? 300) + 1)];
-  const invalid = candidates.filter((raw) => !isValid(schema, coerceParameter(schema, raw)));
-  return invalid.length > 0 ? fc.constantFrom(...invalid) : undefined;
+export function invalidParameterArbitrary(schema: Schema, inPath = false): fc.Arbitrary<string> | undefined {
+  try {
+    const maxLength = flattened(schema).maxLength;
+    const candidates = ['', ' ', 'not-valid', '-1', '0', '1.5', '99999999999', 'true', 'maybe', 'x'.repeat((typeof maxLength === 'number' && maxLength < 10_000 ? maxLength : 300) + 1)];
+    const invalid = candidates.filter((raw) => !(inPath && raw.trim() === '') && !isValid(schema, coerceParameter(schema, raw)));
+    return invalid.length > 0 ? fc.constantFrom(...invalid) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,12 +1,16 @@
 /**
  * The property-based phase: for one operation, fast-check draws positive or negative requests
  * (seeded), sends each and runs the response checks. A failure is shrunk to the smallest request
- * that still fails, recorded, and the search goes on for the checks not yet broken.
+ * that still fails, recorded, and the search goes on for the checks not yet broken. The phase
+ * ends at its own deadline, inside draws too; a schema no request can be drawn from ends it with
+ * that schema's location.
  */
 import fc from 'fast-check';
 import { negativeCases, positiveCases, type RequestCase } from './cases.js';
 import type { CheckName } from './checks.js';
+import { BudgetSpent, drawDeadline } from './draw.js';
 import { requestFor, send, type Target } from './http.js';
+import { SchemaProblem } from './registry.js';
 import type { Report } from './report.js';
 import type { Operation } from './spec.js';
 
@@ -16,7 +20,7 @@ export interface PhaseContext {
   readonly report: Report;
   readonly seed: number;
   readonly maxExamples: number;
-  /** Date.now() after which no new phase starts and running ones stop. */
+  /** Date.now() after which no new request starts (the phase's, or the stage's, slice of the budget). */
   readonly deadline: number;
 }
 
@@ -25,6 +29,8 @@ export interface PhaseOutcome {
   readonly examples: number;
   readonly failures: number;
   readonly skipped?: string;
+  /** Set when no request at all could be drawn: the schema location and reason. */
+  readonly blocked?: string;
 }
 
 const MAX_ROUNDS = 4;
@@ -36,33 +42,49 @@ export function phaseSeed(seed: number, label: string): number {
   return hash;
 }
 
+/** Milliseconds one request may take, never past the deadline by more than a second's grace. */
+export const requestTimeout = (ctx: PhaseContext) => Math.max(1_000, Math.min(ctx.target.requestTimeoutMs ?? 10_000, ctx.deadline - Date.now() + 1_000));
+
 /** Runs the positive or negative phase for one operation. */
 export async function propertyPhase(op: Operation, mode: 'positive' | 'negative', ctx: PhaseContext): Promise<PhaseOutcome> {
-  const arbitrary = mode === 'positive' ? positiveCases(op) : negativeCases(op);
-  if (!arbitrary) return { examples: 0, failures: 0, skipped: 'nothing to break' };
-  const skip = new Set<CheckName>();
   let examples = 0;
   let failures = 0;
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const remaining = ctx.deadline - Date.now();
-    if (remaining <= 0) return { examples, failures, skipped: 'time budget spent' };
-    const property = fc.asyncProperty(arbitrary, async (c: RequestCase) => {
-      examples += 1;
-      const x = await send(requestFor(ctx.target, c));
-      return ctx.report.evaluate(c, x, skip).length === 0;
-    });
-    const result = await fc.check(property, {
-      seed: phaseSeed(ctx.seed, `${op.operationId}:${mode}:${round}`),
-      numRuns: ctx.maxExamples,
-      plugins: [fc.interruptAfterTimeLimit(remaining)],
-    });
-    if (!result.failed || !result.counterexample) break;
-    const [smallest] = result.counterexample as [RequestCase];
-    const x = await send(requestFor(ctx.target, smallest));
-    const found = ctx.report.evaluate(smallest, x, skip);
-    if (found.length === 0) break;
-    failures += ctx.report.record(found).length;
-    for (const f of found) skip.add(f.check);
+  drawDeadline(ctx.deadline);
+  try {
+    const arbitrary = mode === 'positive' ? positiveCases(op, ctx.deadline) : negativeCases(op, ctx.deadline);
+    if (!arbitrary) return { examples: 0, failures: 0, skipped: 'nothing to break' };
+    const skip = new Set<CheckName>();
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const remaining = ctx.deadline - Date.now();
+      if (remaining <= 0) return { examples, failures, skipped: 'time slice spent' };
+      const property = fc.asyncProperty(arbitrary, async (c: RequestCase) => {
+        examples += 1;
+        ctx.report.countTested(c);
+        const x = await send(requestFor(ctx.target, c), requestTimeout(ctx));
+        return ctx.report.evaluate(c, x, skip).length === 0;
+      });
+      const result = await fc.check(property, {
+        seed: phaseSeed(ctx.seed, `${op.operationId}:${mode}:${round}`),
+        numRuns: ctx.maxExamples,
+        plugins: [fc.interruptAfterTimeLimit(remaining)],
+        endOnFailure: Date.now() >= ctx.deadline,
+      });
+      if (!result.failed || !result.counterexample) break;
+      const [smallest] = result.counterexample as [RequestCase];
+      const x = await send(requestFor(ctx.target, smallest), requestTimeout(ctx));
+      const found = ctx.report.evaluate(smallest, x, skip);
+      if (found.length === 0) break;
+      failures += ctx.report.record(found).length;
+      for (const f of found) skip.add(f.check);
+    }
+    return { examples, failures };
+  } catch (error) {
+    if (error instanceof BudgetSpent) return { examples, failures, skipped: 'time slice spent' };
+    if (error instanceof SchemaProblem) {
+      return examples > 0 ? { examples, failures, skipped: `draws stopped at ${error.message}` } : { examples, failures, blocked: error.message };
+    }
+    throw error;
+  } finally {
+    drawDeadline(Number.POSITIVE_INFINITY);
   }
-  return { examples, failures };
 }

@@ -34,10 +34,12 @@ async function brokenUrl(breakage: Breakage): Promise<string> {
 }
 
 describe('contract tests against the real app', () => {
-  it('pass every check', async () => {
+  it('pass every check, on every declared operation', async () => {
     const report = await run(server.url);
     expect(report.failures).toEqual([]);
-    expect(report.requests).toBeGreaterThan(150);
+    expect(report.errors).toEqual([]);
+    expect(report.counts()).toMatchObject({ operations: spec.operations.length, tested: spec.operations.length, skipped: 0, failed: 0 });
+    expect(report.requests).toBeGreaterThan(15 * spec.operations.length);
   });
 });
 
@@ -75,6 +77,7 @@ describe('npm run contract', () => {
     const { code, stdout } = await cli(['--base-url', server.url, '--jwt-secret', TEST_JWT_SECRET, '--seed', '3', '--max-examples', '5']);
     expect(stdout).toContain('seed 3');
     expect(stdout).toMatch(/✓ createTask positive: \d+ requests/);
+    expect(stdout).toContain(`All checks passed: ${spec.operations.length} operations: ${spec.operations.length} tested, 0 skipped, 0 failed`);
     expect(stdout).toContain('PASSED (reproduce this run with --seed 3)');
     expect(code).toBe(0);
   });
@@ -86,5 +89,10 @@ describe('npm run contract', () => {
     expect(stdout).toMatch(/reproduce: curl -i '[^']+\/api\/tasks\/[0-9a-f-]{36}' -H 'origin: http:\/\/localhost:3000'(?: -H '[^']*')* -H "authorization: Bearer \$TOKEN"/);
     expect(stdout).not.toContain(token);
     expect(code).toBe(1);
+  });
+
+  it('exits 2 on arguments it cannot use', async () => {
+    const { code } = await cli(['--base-url', server.url, '--undeclared-errors', 'maybe']);
+    expect(code).toBe(2);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Reads an OpenAPI 3.x document (file or URL) and turns it into the facts the contract tests
- * need per operation: parameters, request body, declared responses, security and links, with
- * every internal `$ref` resolved.
+ * need per operation: parameters, request body, declared responses, security and links. `$ref`s
+ * are followed where they are met (path items, parameters, bodies, responses, headers), never
+ * expanded through the whole document; schemas keep theirs and are read through the registry.
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { SchemaProblem, SchemaRegistry } from './registry.js';
 
-/** A JSON Schema as the document writes it (after $ref resolution). */
+/** A JSON Schema as the (normalised) document writes it; `$ref`s inside are followed on use. */
 export type Schema = Record<string, any>;
 
 /** One declared parameter. */
@@ -16,6 +18,8 @@ export interface Parameter {
   readonly required: boolean;
   readonly schema: Schema;
   readonly examples: readonly unknown[];
+  /** OpenAPI `explode` (form style: true unless the parameter says otherwise). */
+  readonly explode: boolean;
 }
 
 /** One declared response: its content types (with schemas) and headers. */
@@ -23,6 +27,16 @@ export interface DeclaredResponse {
   readonly content: Readonly<Record<string, Schema | undefined>>;
   readonly headers: Readonly<Record<string, { required: boolean; schema: Schema | undefined }>>;
   readonly links: Readonly<Record<string, { operationId: string; parameters: Record<string, string> }>>;
+}
+
+/** One security scheme an operation can be called with, and how its credential travels. */
+export interface SchemeUse {
+  readonly name: string;
+  readonly kind: 'bearer' | 'basic' | 'apiKey' | 'unsupported';
+  /** For apiKey: where the key goes and under which name. */
+  readonly in?: 'header' | 'query' | 'cookie';
+  readonly parameter?: string;
+  readonly scopes: readonly string[];
 }
 
 /** One operation of the document. */
@@ -35,94 +49,144 @@ export interface Operation {
   readonly responses: Readonly<Record<string, DeclaredResponse>>;
   /** Whether the operation needs credentials (a non-empty security requirement list without `{}`). */
   readonly secured: boolean;
+  /** The security alternatives (OR), each a list of schemes that must all be satisfied (AND). */
+  readonly security: readonly (readonly SchemeUse[])[];
+  /** Why no request can be built for this operation at all (location: reason), if so. */
+  readonly unusable?: string;
 }
 
 /** The document and its operations. */
 export interface ContractSpec {
   readonly document: Record<string, any>;
+  readonly registry: SchemaRegistry;
   readonly operations: readonly Operation[];
   /** Declared methods (upper case) per path template. */
   readonly methodsByPath: ReadonlyMap<string, readonly string[]>;
-  /** The Error schema, when components.schemas.Error exists. */
-  readonly errorSchema: Schema | undefined;
+  /** Every scope the document's security requirements name (what a minted token is given by default). */
+  readonly scopes: readonly string[];
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** Media types whose bodies the runner sends as JSON. */
+const sendsJson = (type: string) => /json/i.test(type) || type === '*/*' || type === 'application/*';
 
-/** Replaces every internal $ref by its target (cycles are left as $ref). */
-export function dereference(document: Record<string, any>): Record<string, any> {
-  const lookup = (ref: string) =>
-    ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce<any>((o, k) => o?.[k], document);
-  const walk = (value: unknown, seen: readonly string[]): unknown => {
-    if (Array.isArray(value)) return value.map((v) => walk(v, seen));
-    if (!value || typeof value !== 'object') return value;
-    const ref = (value as { $ref?: unknown }).$ref;
-    if (typeof ref === 'string' && ref.startsWith('#/')) {
-      if (seen.includes(ref)) return value;
-      return walk(lookup(ref), [...seen, ref]);
-    }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, seen)]));
-  };
-  return walk(document, []) as Record<string, any>;
-}
-
-const examplesOf = (item: Record<string, any>): unknown[] => [
+const examplesOf = (item: Record<string, any>, registry: SchemaRegistry): unknown[] => [
   ...(item.example !== undefined ? [item.example] : []),
-  ...Object.values<any>(item.examples ?? {}).map((e) => e?.value).filter((v) => v !== undefined),
+  ...Object.values<any>(item.examples ?? {}).map((e) => safely(() => registry.resolve(e), undefined)?.value).filter((v) => v !== undefined),
 ];
 
-function responseOf(raw: Record<string, any>): DeclaredResponse {
-  const content = Object.fromEntries(Object.entries<any>(raw.content ?? {}).map(([type, media]) => [type, media?.schema]));
+function safely<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+function responseOf(raw: Record<string, any>, registry: SchemaRegistry): DeclaredResponse {
+  const r = safely(() => registry.resolve(raw), {} as Record<string, any>) ?? {};
+  const content = Object.fromEntries(Object.entries<any>(r.content ?? {}).map(([type, media]) => [type, media?.schema]));
   const headers = Object.fromEntries(
-    Object.entries<any>(raw.headers ?? {}).map(([name, h]) => [name, { required: h?.required === true, schema: h?.schema }]),
+    Object.entries<any>(r.headers ?? {}).map(([name, raw]) => {
+      const h = safely(() => registry.resolve(raw), undefined);
+      return [name, { required: h?.required === true, schema: h?.schema }];
+    }),
   );
   const links = Object.fromEntries(
-    Object.entries<any>(raw.links ?? {})
+    Object.entries<any>(r.links ?? {})
+      .map(([name, l]) => [name, safely(() => registry.resolve(l), undefined)] as const)
       .filter(([, l]) => typeof l?.operationId === 'string')
       .map(([name, l]) => [name, { operationId: l.operationId, parameters: l.parameters ?? {} }]),
   );
   return { content, headers, links };
 }
 
+function schemeUse(document: Record<string, any>, registry: SchemaRegistry, name: string, scopes: unknown): SchemeUse {
+  const scheme = safely(() => registry.resolve(document.components?.securitySchemes?.[name]), undefined);
+  const list = Array.isArray(scopes) ? scopes.map(String) : [];
+  const type = String(scheme?.type ?? '');
+  const httpScheme = String(scheme?.scheme ?? '').toLowerCase();
+  if (type === 'oauth2' || type === 'openIdConnect' || (type === 'http' && httpScheme === 'bearer')) return { name, kind: 'bearer', scopes: list };
+  if (type === 'http' && httpScheme === 'basic') return { name, kind: 'basic', scopes: list };
+  if (type === 'apiKey' && ['header', 'query', 'cookie'].includes(scheme?.in) && typeof scheme?.name === 'string') {
+    return { name, kind: 'apiKey', in: scheme.in, parameter: scheme.name, scopes: list };
+  }
+  return { name, kind: 'unsupported', scopes: list };
+}
+
 /** Builds the operation list from a parsed document. */
 export function contractSpecFrom(raw: Record<string, any>): ContractSpec {
-  const document = dereference(raw);
+  const registry = new SchemaRegistry(raw);
+  const document = registry.document;
   const operations: Operation[] = [];
   const methodsByPath = new Map<string, string[]>();
-  for (const [path, item] of Object.entries<Record<string, any>>(document.paths ?? {})) {
+  const scopes = new Set<string>();
+  for (const [path, rawItem] of Object.entries<Record<string, any>>(document.paths ?? {})) {
+    const item = safely(() => registry.resolve(rawItem), undefined);
+    if (!item || typeof item !== 'object') continue;
     for (const method of METHODS) {
       const op = item[method];
-      if (!op) continue;
-      methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method.toUpperCase()]);
+      if (!op || typeof op !== 'object') continue;
+      const upper = method.toUpperCase();
+      methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), upper]);
+      const problems: string[] = [];
       const byKey = new Map<string, Record<string, any>>();
-      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])]) byKey.set(`${p.in}:${p.name}`, p);
-      const parameters: Parameter[] = [...byKey.values()].map((p) => ({
-        name: p.name,
-        in: p.in,
-        required: p.in === 'path' || p.required === true,
-        schema: p.schema ?? {},
-        examples: [...examplesOf(p), ...(p.schema?.example !== undefined ? [p.schema.example] : [])],
-      }));
-      const [contentType, media] = Object.entries<any>(op.requestBody?.content ?? {}).find(([t]) => /json/.test(t)) ?? [];
+      for (const rawParam of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
+        try {
+          const p = registry.resolve(rawParam);
+          if (p && typeof p.name === 'string') byKey.set(`${p.in}:${p.name}`, p);
+        } catch (error) {
+          problems.push(error instanceof SchemaProblem ? error.message : String(error));
+        }
+      }
+      const parameters: Parameter[] = [...byKey.values()].map((p) => {
+        const schema = p.schema ?? Object.values<any>(p.content ?? {})[0]?.schema ?? {};
+        return {
+          name: p.name,
+          in: p.in,
+          required: p.in === 'path' || p.required === true,
+          schema,
+          examples: [...examplesOf(p, registry), ...(schema?.example !== undefined ? [schema.example] : [])],
+          explode: p.explode ?? (p.style === undefined || p.style === 'form'),
+        };
+      });
+      // GET and HEAD never carry a body (fetch and many servers refuse one), whatever the document says.
+      const body = upper === 'GET' || upper === 'HEAD' ? undefined : safely(() => registry.resolve(op.requestBody), undefined);
+      const entries = Object.entries<any>(body?.content ?? {});
+      const [contentType, media] = entries.find(([t]) => /json/i.test(t)) ?? entries.find(([t]) => sendsJson(t)) ?? [];
+      if (body?.required === true && !contentType) {
+        problems.push(`${registry.pointerOf(body)}/content: the required body has no media type the runner can send (${entries.map(([t]) => t).join(', ') || 'none'}; JSON and */* are sent)`);
+      }
       const security: unknown[] = op.security ?? document.security ?? [];
+      const alternatives = security
+        .filter((s): s is Record<string, unknown> => !!s && typeof s === 'object')
+        .map((s) => Object.entries(s).map(([name, list]) => schemeUse(document, registry, name, list)));
+      for (const use of alternatives.flat()) use.scopes.forEach((s) => scopes.add(s));
       operations.push({
-        operationId: op.operationId ?? `${method.toUpperCase()} ${path}`,
-        method: method.toUpperCase(),
+        operationId: op.operationId ?? `${upper} ${path}`,
+        method: upper,
         path,
         parameters,
         requestBody: contentType
-          ? { required: op.requestBody.required === true, contentType, schema: media?.schema ?? {}, examples: examplesOf(media ?? {}) }
+          ? {
+              required: body.required === true,
+              contentType: contentType.includes('*') ? 'application/json' : contentType,
+              schema: media?.schema ?? {},
+              examples: examplesOf(media ?? {}, registry),
+            }
           : undefined,
-        responses: Object.fromEntries(Object.entries<any>(op.responses ?? {}).map(([status, r]) => [status, responseOf(r)])),
-        secured: security.length > 0 && !security.some((s) => s && typeof s === 'object' && Object.keys(s).length === 0),
+        responses: Object.fromEntries(Object.entries<any>(op.responses ?? {}).map(([status, r]) => [status, responseOf(r, registry)])),
+        secured: alternatives.length > 0 && !alternatives.some((a) => a.length === 0),
+        security: alternatives,
+        ...(problems.length > 0 ? { unusable: problems.join('; ') } : {}),
       });
     }
   }
-  return { document, operations, methodsByPath, errorSchema: document.components?.schemas?.Error };
+  return { document, registry, operations, methodsByPath, scopes: [...scopes] };
 }
 
 /** Loads a document from a path or an http(s) URL (JSON or YAML). */
 export async function loadContractSpec(location: string): Promise<ContractSpec> {
-  const text = /^https?:\/\//.test(location) ? await (await fetch(location)).text() : await readFile(location, 'utf8');
-  return contractSpecFrom(parse(text) as Record<string, any>);
+  const text = /^https?:\/\//.test(location) ? await (await fetch(location, { signal: AbortSignal.timeout(30_000) })).text() : await readFile(location, 'utf8');
+  return contractSpecFrom(parse(text, { maxAliasCount: -1 }) as Record<string, any>);
 }

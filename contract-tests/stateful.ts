@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { positiveCases, type RequestCase } from './cases.js';
 import { CHECK_NAMES, type CheckName } from './checks.js';
-import { requestFor, send, type Exchange } from './http.js';
-import { phaseSeed, type PhaseContext } from './property.js';
+import { drawDeadline } from './draw.js';
+import { alternativeFor, requestFor, send as sendRequest, type Exchange, type SentRequest } from './http.js';
+import { phaseSeed, requestTimeout, type PhaseContext } from './property.js';
 import type { ContractSpec, Operation } from './spec.js';
 
 const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
@@ -19,23 +20,52 @@ const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
  * turn the chain's reads into 304s and its writes into 412s and hide what the chain checks. So is
  * Idempotency-Key: a generated key used twice replays a resource an earlier chain has deleted.
  */
-const CONDITIONAL = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'idempotency-key']);
+const LEFT_OUT_OF_CHAINS = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'idempotency-key']);
 
-function sampleCase(op: Operation, ctx: PhaseContext, label: string, path: Record<string, string> = {}): RequestCase {
-  const [c] = fc.sample(positiveCases(op), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${label}`) });
-  const headers = Object.fromEntries(Object.entries(c!.headers).filter(([name]) => !CONDITIONAL.has(name.toLowerCase())));
-  return { ...c!, headers, path: { ...c!.path, ...path } };
+const label = (op: Operation) => `${op.operationId} (${op.method} ${op.path})`;
+
+/** One positive request for an operation, or undefined when none can be drawn (the property phase reports why). */
+function sampleCase(op: Operation, ctx: PhaseContext, name: string, path: Record<string, string> = {}): RequestCase | undefined {
+  if (op.unusable) return undefined;
+  drawDeadline(ctx.deadline);
+  try {
+    const [c] = fc.sample(positiveCases(op, ctx.deadline), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${name}`) });
+    const headers = Object.fromEntries(Object.entries(c!.headers).filter(([header]) => !LEFT_OUT_OF_CHAINS.has(header.toLowerCase())));
+    return { ...c!, headers, path: { ...c!.path, ...path } };
+  } catch {
+    return undefined;
+  } finally {
+    drawDeadline(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** Runs one operation's part of a stage; an error is reported for that operation and the stage goes on. */
+async function guarded(ctx: PhaseContext, op: Operation, stage: string, body: () => Promise<void>): Promise<void> {
+  if (Date.now() >= ctx.deadline) return;
+  try {
+    await body();
+  } catch (error) {
+    ctx.report.problem(label(op), stage, error);
+  }
 }
 
 /** Secured operations must refuse a request without credentials and one with a malformed token. */
 export async function ignoredAuth(spec: ContractSpec, ctx: PhaseContext): Promise<void> {
   for (const op of spec.operations.filter((o) => o.secured)) {
-    const c = sampleCase(op, ctx, 'auth');
-    for (const [auth, what] of [[false, 'without credentials'], ['not.a.token', 'with a malformed token']] as const) {
-      const x = await send(requestFor(ctx.target, c, auth));
-      const extra = x.status === 401 ? [] : [ctx.report.failure('ignored_auth', c, x, `request ${what} got ${x.status}, not 401`)];
-      ctx.report.observe(c, x, extra);
-    }
+    await guarded(ctx, op, 'ignored_auth', async () => {
+      const positive = sampleCase(op, ctx, 'auth');
+      if (!positive) return;
+      // Only a bearer token can be malformed in a way a server must notice: an apiKey or basic credential may be checked for presence only.
+      const bearer = (alternativeFor(op, ctx.target) ?? [{ kind: 'bearer' }]).every((use) => use.kind === 'bearer');
+      const probes = [[false, 'without credentials'], ...(bearer ? [['not.a.token', 'with a malformed token']] : [])] as const;
+      for (const [auth, what] of probes) {
+        if (Date.now() >= ctx.deadline) return;
+        const c: RequestCase = { ...positive, negative: `request ${what}` };
+        const x = await send(ctx, requestFor(ctx.target, c, auth));
+        const extra = x.status === 401 || x.status === 0 ? [] : [ctx.report.failure('ignored_auth', c, x, `request ${what} got ${x.status}, not 401`)];
+        ctx.report.observe(c, x, extra);
+      }
+    });
   }
 }
 
@@ -43,11 +73,18 @@ export async function ignoredAuth(spec: ContractSpec, ctx: PhaseContext): Promis
 export async function unsupportedMethods(spec: ContractSpec, ctx: PhaseContext): Promise<void> {
   for (const [path, declared] of spec.methodsByPath) {
     const sibling = spec.operations.find((o) => o.path === path)!;
+    await guarded(ctx, sibling, 'unsupported_method', async () => {
     const c = sampleCase(sibling, ctx, 'method');
+    if (!c) return;
     for (const method of PROBE_METHODS.filter((m) => !declared.includes(m))) {
-      const probe: RequestCase = { ...c, operation: { ...sibling, operationId: `${method} ${path}`, method, requestBody: undefined, responses: {} } };
+      if (Date.now() >= ctx.deadline) return;
+      const probe: RequestCase = { ...c, operation: { ...sibling, operationId: `${method} ${path}`, method, requestBody: undefined, responses: {} }, negative: `undeclared method ${method}` };
       const { body: _ignored, ...withoutBody } = probe;
-      const x = await send(requestFor(ctx.target, withoutBody, true, method));
+      const x = await send(ctx, requestFor(ctx.target, withoutBody, true, method));
+      if (x.status === 0) {
+        ctx.report.observe(probe, x);
+        continue;
+      }
       const extra = [];
       if (x.status !== 405) extra.push(ctx.report.failure('unsupported_method', probe, x, `undeclared method ${method} got ${x.status}, not 405`));
       else {
@@ -61,19 +98,23 @@ export async function unsupportedMethods(spec: ContractSpec, ctx: PhaseContext):
       }
       ctx.report.record([...ctx.report.evaluate(probe, x, ONLY_GENERIC), ...extra]);
     }
+    });
   }
 }
 
 /** Dropping a required header parameter must be a 4xx. */
 export async function missingRequiredHeaders(spec: ContractSpec, ctx: PhaseContext): Promise<void> {
   for (const op of spec.operations) {
-    for (const p of op.parameters.filter((param) => param.in === 'header' && param.required)) {
-      const full = sampleCase(op, ctx, `header:${p.name}`);
-      const c = { ...full, headers: Object.fromEntries(Object.entries(full.headers).filter(([k]) => k !== p.name)), negative: `header ${p.name} missing` };
-      const x = await send(requestFor(ctx.target, c));
-      const extra = x.status >= 400 && x.status < 500 ? [] : [ctx.report.failure('missing_required_header', c, x, `without required header ${p.name} got ${x.status}`)];
-      ctx.report.observe(c, x, extra);
-    }
+    await guarded(ctx, op, 'missing_required_header', async () => {
+      for (const p of op.parameters.filter((param) => param.in === 'header' && param.required)) {
+        const full = sampleCase(op, ctx, `header:${p.name}`);
+        if (!full || Date.now() >= ctx.deadline) return;
+        const c = { ...full, headers: Object.fromEntries(Object.entries(full.headers).filter(([k]) => k !== p.name)), negative: `header ${p.name} missing` };
+        const x = await send(ctx, requestFor(ctx.target, c));
+        const extra = (x.status >= 400 && x.status < 500) || x.status === 0 ? [] : [ctx.report.failure('missing_required_header', c, x, `without required header ${p.name} got ${x.status}`)];
+        ctx.report.observe(c, x, extra);
+      }
+    });
   }
 }
 
@@ -94,36 +135,43 @@ export async function linkChains(spec: ContractSpec, ctx: PhaseContext, chains: 
   for (const op of spec.operations) {
     const links = Object.entries(op.responses).filter(([s]) => s.startsWith('2')).flatMap(([, r]) => Object.values(r.links));
     if (links.length === 0) continue;
+    await guarded(ctx, op, 'links', async () => {
     for (let i = 0; i < chains && Date.now() < ctx.deadline; i += 1) {
       const origin = sampleCase(op, ctx, `chain:${i}`);
-      const created = await send(requestFor(ctx.target, origin));
+      if (!origin) return;
+      const created = await send(ctx, requestFor(ctx.target, origin));
       ctx.report.observe(origin, created);
       if (!ok(created)) continue;
       const steps = links.flatMap((link) => {
         const target = byId.get(link.operationId);
         const path = Object.fromEntries(Object.entries(link.parameters).map(([k, e]) => [k, resolveExpression(String(e), origin, created)]));
         if (!target || Object.values(path).some((v) => v === undefined)) return [];
-        return [sampleCase(target, ctx, `chain:${i}:${link.operationId}`, path as Record<string, string>)];
+        const step = sampleCase(target, ctx, `chain:${i}:${link.operationId}`, path as Record<string, string>);
+        return step ? [step] : [];
       });
       const reads = steps.filter((s) => s.operation.method === 'GET');
       const deletes = steps.filter((s) => s.operation.method === 'DELETE');
       for (const s of [...reads, ...steps.filter((t) => t.operation.method !== 'GET' && t.operation.method !== 'DELETE')]) {
-        const x = await send(requestFor(ctx.target, s));
-        const extra = s.operation.method === 'GET' && !ok(x)
+        const x = await send(ctx, requestFor(ctx.target, s));
+        const extra = s.operation.method === 'GET' && !ok(x) && x.status !== 0
           ? [ctx.report.failure('ensure_resource_availability', s, x, `${op.operationId} returned ${created.status} but ${s.operation.operationId} then got ${x.status}`)]
           : [];
         ctx.report.observe(s, x, extra);
       }
       for (const d of deletes) {
-        const gone = await send(requestFor(ctx.target, d));
+        const gone = await send(ctx, requestFor(ctx.target, d));
         ctx.report.observe(d, gone);
         if (!ok(gone)) continue;
         for (const r of reads) {
-          const x = await send(requestFor(ctx.target, r));
+          const x = await send(ctx, requestFor(ctx.target, r));
           const extra = ok(x) ? [ctx.report.failure('use_after_free', r, x, `${d.operation.operationId} returned ${gone.status} but ${r.operation.operationId} still got ${x.status}`)] : [];
           ctx.report.observe(r, x, extra);
         }
       }
     }
+    });
   }
 }
+
+/** Sends within the stage's time: the request's timeout never runs far past the deadline. */
+const send = (ctx: PhaseContext, request: SentRequest) => sendRequest(request, requestTimeout(ctx));

@@ -2,8 +2,8 @@
  * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
  * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
  * - fixtures: path parameters come from a task created by an earlier POST;
- * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 422, 431), and a 304 by
- *   sending the task's current ETag in If-None-Match; the ones a healthy
+ * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 422, 431), and a 304
+ *   by sending the task's current ETag in If-None-Match; the ones a healthy
  *   server cannot be made to answer (500, 503) stay skipped, and say so;
  * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
  *   gives none and would otherwise only compare keys with the example).
@@ -17,7 +17,24 @@ const { parse } = require('yaml');
 const spec = parse(readFileSync(join(__dirname, '../../openapi.yaml'), 'utf8'));
 const ORIGIN = process.env.DREDD_ORIGIN || 'http://localhost:3000';
 const EXAMPLE_TASK_ID = spec.components.parameters.TaskId.example;
-const fixture = { taskId: undefined, token: undefined };
+const fixture = { taskId: undefined, token: undefined, baseUrl: undefined };
+
+/** Creates a task for the fixture user and returns its id. */
+async function createTask(title) {
+  const res = await fetch(`${fixture.baseUrl}/api/tasks`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN },
+    body: JSON.stringify({ title }),
+  });
+  if (res.status !== 201) throw new Error(`fixture POST /api/tasks answered ${res.status}`);
+  return (await res.json()).id;
+}
+
+/** The fixture task's current ETag, for the 304 transaction's If-None-Match. */
+async function currentEtag() {
+  const res = await fetch(`${fixture.baseUrl}/api/tasks/${fixture.taskId}`, { headers: { authorization: `Bearer ${fixture.token}`, origin: ORIGIN } });
+  return res.headers.get('etag');
+}
 
 /** Resolves internal $refs (openapi.yaml has no cycles). */
 function deref(value) {
@@ -56,15 +73,15 @@ const TRIGGERS = {
   404: (t) => {
     setUri(t, t.request.uri.replace(fixture.taskId, randomUUID()));
   },
-  // On a task of its own: the DELETE 204 before it has removed the fixture.
+  // On a task of its own, so no other transaction's change or deletion matters.
   412: async (t) => {
-    setUri(t, t.request.uri.replace(fixture.taskId, await createTask(t, 'dredd precondition')));
+    setUri(t, t.request.uri.replace(fixture.taskId, await createTask('dredd precondition')));
     t.request.headers['If-Match'] = '"stale"';
   },
   // The key is first used with another body, so this transaction's body reuses it.
   422: async (t) => {
     const key = `dredd-${randomUUID()}`;
-    await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks`, {
+    await fetch(`${fixture.baseUrl}/api/tasks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN, 'idempotency-key': key },
       body: JSON.stringify({ title: 'dredd first body' }),
@@ -87,13 +104,8 @@ hooks.beforeAll(async (transactions, done) => {
     fixture.token = process.env.DREDD_TOKEN || (process.env.DREDD_JWT_SECRET ? mint(process.env.DREDD_JWT_SECRET) : undefined);
     if (!fixture.token) throw new Error('Set DREDD_TOKEN or DREDD_JWT_SECRET.');
     const { protocol, host } = transactions[0];
-    const res = await fetch(`${protocol}//${host}:${transactions[0].port}/api/tasks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN },
-      body: JSON.stringify({ title: 'dredd fixture' }),
-    });
-    if (res.status !== 201) throw new Error(`fixture POST /api/tasks answered ${res.status}`);
-    fixture.taskId = (await res.json()).id;
+    fixture.baseUrl = `${protocol}//${host}:${transactions[0].port}`;
+    fixture.taskId = await createTask('dredd fixture');
     done();
   } catch (error) {
     hooks.log(`fixture setup failed: ${error.message}`);
@@ -101,36 +113,27 @@ hooks.beforeAll(async (transactions, done) => {
   }
 });
 
-/** Creates a task for the dredd caller and returns its id. */
-async function createTask(t, title) {
-  const res = await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN },
-    body: JSON.stringify({ title }),
-  });
-  if (res.status !== 201) throw new Error(`POST /api/tasks answered ${res.status}`);
-  return (await res.json()).id;
-}
-
-/** The fixture task's current ETag, for the 304 transaction's If-None-Match. */
-async function currentEtag(t) {
-  const res = await fetch(`${t.protocol}//${t.host}:${t.port}/api/tasks/${fixture.taskId}`, {
-    headers: { authorization: `Bearer ${fixture.token}`, origin: ORIGIN },
-  });
-  return res.headers.get('etag');
-}
-
-hooks.beforeEach((t, done) => {
+hooks.beforeEach(async (t, done) => {
   const op = operationOf(t);
   const status = Number(t.expected.statusCode);
   t.request.headers.Origin = ORIGIN;
-  // Preconditions are sent only where a transaction is about them, never from the examples.
+  // Preconditions and idempotency keys are sent only where a transaction is about them, never from the examples.
   delete t.request.headers['If-Match'];
   delete t.request.headers['If-None-Match'];
   delete t.request.headers['Idempotency-Key'];
   // Sent only sometimes, as the spec says: on a replay; while limits are on and Redis answers.
   for (const name of ['Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy']) delete t.expected.headers[name];
-  setUri(t, t.request.uri.replace(EXAMPLE_TASK_ID, fixture.taskId));
+  // A successful DELETE removes its own task, so no other transaction depends on the order dredd runs them in.
+  let taskId = fixture.taskId;
+  if (t.request.method === 'DELETE' && status < 300) {
+    try {
+      taskId = await createTask('dredd delete fixture');
+    } catch (error) {
+      hooks.log(`fixture setup failed: ${error.message}`);
+      return done(error);
+    }
+  }
+  setUri(t, t.request.uri.replace(EXAMPLE_TASK_ID, taskId));
   const secured = (op.security ?? spec.security ?? []).length > 0;
   if (secured) t.request.headers.Authorization = `Bearer ${fixture.token}`;
   if (status >= 400) {
@@ -141,20 +144,18 @@ hooks.beforeEach((t, done) => {
       return done();
     }
     t.skip = false;
-    return void Promise.resolve(trigger(t)).then(() => expectDeclared(t, op, status, done), done);
+    try {
+      await trigger(t);
+    } catch (error) {
+      hooks.log(`trigger for ${status} failed: ${error.message}`);
+      return done(error);
+    }
   }
   if (status === 304) {
     delete t.expected.body;
-    return void currentEtag(t).then((etag) => {
-      t.request.headers['If-None-Match'] = etag;
-      done();
-    }, done);
+    t.request.headers['If-None-Match'] = await currentEtag();
+    return done();
   }
-  expectDeclared(t, op, status, done);
-});
-
-/** Makes dredd check the body against the declared response's real schema. */
-function expectDeclared(t, op, status, done) {
   const response = deref(op.responses[String(status)]);
   const [mediaType, media] = Object.entries(response?.content ?? {})[0] ?? [];
   // The server always names the charset of what it sends; the spec names the media type.
@@ -163,7 +164,5 @@ function expectDeclared(t, op, status, done) {
   // JSON is checked by its schema; the HTML/YAML examples are illustrations, not the exact text.
   delete t.expected.body;
   done();
-}
+});
 
-// The DELETE transactions run last for their path; the 204 removes the fixture, so the 404 after
-// it needs nothing more, and the 204 itself needs the fixture to still exist.
