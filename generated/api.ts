@@ -5,6 +5,27 @@
  */
 
 export interface paths {
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report that the process is up and its event loop answers (liveness)
+         * @description Answers without asking the database, so a database outage never makes an orchestrator
+         *     restart healthy processes. A process whose event loop is blocked does not answer at all.
+         */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -12,7 +33,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Report whether the API and its database answer */
+        /**
+         * Report whether the API and its database can serve requests (readiness)
+         * @description 503 while the database does not answer (`down`) or every pooled connection is busy
+         *     (`busy`); `pool` shows the connection pool's use on
+         *     PostgreSQL servers (absent on embedded PGlite).
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -142,11 +168,31 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description The API version (`info.version` of this document). */
+            version: string;
+        };
+        /** @description The database connection pool of this process. */
+        PoolUse: {
+            /** @description Connections at most (`DB_POOL_MAX`). */
+            max: number;
+            /** @description Connections running a statement or transaction. */
+            in_use: number;
+            /** @description Open connections not in use. */
+            idle: number;
+            /** @description Requests waiting for a connection (each at most `DB_POOL_TIMEOUT_MS`). */
+            waiting: number;
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
-            /** @enum {string} */
-            database: "up" | "down";
+            /**
+             * @description `busy`: the database is up but every pooled connection stayed busy for `DB_POOL_TIMEOUT_MS`.
+             * @enum {string}
+             */
+            database: "up" | "busy" | "down";
             /**
              * @description The shared rate-limit store, when `REDIS_URL` is set. While it is down the API serves on (limits fail open) and `status` stays `ok`, unless `RATE_LIMIT_FAILURE=closed`.
              * @enum {string}
@@ -154,6 +200,7 @@ export interface components {
             redis?: "up" | "down";
             /** @description The API version (`info.version` of this document). */
             version: string;
+            pool?: components["schemas"]["PoolUse"];
         };
         Task: {
             /** Format: uuid */
@@ -191,7 +238,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "service_unavailable" | "request_timeout" | "expectation_failed";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";
@@ -524,6 +571,36 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up. */
+            200: {
+                headers: {
+                    "X-Request-ID": components["headers"]["X-Request-ID"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "version": "0.1.0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            431: components["responses"]["HeadersTooLarge"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;

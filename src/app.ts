@@ -7,12 +7,12 @@
  * spec, a schema Ajv cannot compile or a missing handler fails now.
  */
 import type { RequestListener } from 'node:http';
-import { securityHandlersFor } from './auth/schemes.js';
+import { securityHandlersFor, type SchemeWarning } from './auth/schemes.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { Config } from './config.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
-import { compileOperationValidators } from './contract/operation-validators.js';
+import { compileOperationValidators, type SkippedCheck } from './contract/operation-validators.js';
 import { compileSerializers } from './contract/serializers.js';
 import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
@@ -49,6 +49,13 @@ export interface PipelineDeps<C extends object> {
   readonly validateResponses?: boolean;
   /** Where rate-limit budgets live (Redis when REDIS_URL is set, made by main.ts); this pipeline's memory by default. */
   readonly rateLimitStore?: RateLimitStore;
+  /**
+   * Refuse to start on a schema that cannot compile or a scheme that cannot be checked (the
+   * default, as for the Tasks API); false skips each with one start-up warning (the mock).
+   */
+  readonly strict?: boolean;
+  /** Verifiers for openIdConnect schemes, by scheme name, from src/auth/openid.ts. */
+  readonly schemeVerifiers?: Readonly<Record<string, TokenVerifier>>;
 }
 
 /** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
@@ -61,10 +68,15 @@ export interface Stage {
 
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
 export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
-  const { config, contract, log, verifier, handlers, context, validateResponses = !config.production } = deps;
+  const { config, contract, log, verifier, handlers, context, validateResponses = !config.production, strict = true } = deps;
   assertHandlersMatch(contract, handlers);
   const routes = routeIndex(contract);
-  const validators = compileOperationValidators(contract, { responses: validateResponses });
+  const onSkip = (skipped: SkippedCheck) => log.warn(skipped, `schema check skipped: ${skipped.operationId} at ${skipped.location}: ${skipped.reason}`);
+  const validators = compileOperationValidators(contract, { responses: validateResponses, strict, onSkip });
+  const schemeWarnings: SchemeWarning[] = [];
+  const security = securityHandlersFor(contract.document, verifier, { verifiers: deps.schemeVerifiers, onWarning: (w) => schemeWarnings.push(w) });
+  if (strict && schemeWarnings.length > 0) throw new Error(`Security schemes that cannot be checked: ${schemeWarnings.map((w) => `${w.scheme} (${w.reason})`).join('; ')}`);
+  for (const warning of schemeWarnings) log.warn(warning, `security scheme ${warning.scheme}: ${warning.reason}`);
   const serializers = compileSerializers(contract);
   const policies = ratePolicies(contract);
   const limiter: RateLimiter = {
@@ -81,7 +93,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     stage('body', jsonBody()),
     { ...stage('route', route(routes)), routes },
     stage('rate-limit (by ip)', rateLimit(limiter, 'ip')),
-    stage('authenticate', authenticate(contract, securityHandlersFor(contract.document, verifier))),
+    stage('authenticate', authenticate(contract, security)),
     stage('rate-limit (by caller)', rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
     stage('dispatch', dispatch(handlers, validators, serializers, context)),

@@ -7,9 +7,11 @@ describe('database configuration', () => {
   it('defaults to embedded PGlite under ./.data with the documented pool and timeout defaults', () => {
     expect(database({})).toEqual({
       driver: 'pglite',
+      driverExplicit: false,
       url: undefined,
       dataDir: './.data',
       poolMax: 10,
+      poolTimeoutMs: 2000,
       connectTimeoutMs: 5000,
       connectRetries: 2,
       statementTimeoutMs: 10_000,

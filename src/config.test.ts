@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8000);
     expect(config.host).toBe('0.0.0.0');
-    expect(config.database).toEqual({ driver: 'pglite', dataDir: './.data', poolMax: 10, connectTimeoutMs: 5000, connectRetries: 2, statementTimeoutMs: 10000 });
+    expect(config.database).toEqual({ driver: 'pglite', driverExplicit: false, dataDir: './.data', poolMax: 10, poolTimeoutMs: 2000, connectTimeoutMs: 5000, connectRetries: 2, statementTimeoutMs: 10000 });
     expect(config.cors.origins).toEqual(['http://localhost:3000', 'http://localhost:5173', 'http://127.0.0.1:3000', 'http://127.0.0.1:5173']);
     expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.jwt.usingDevelopmentSecret).toBe(true);

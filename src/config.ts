@@ -1,9 +1,11 @@
 /**
  * The only reader of process.env: every setting is parsed, checked and frozen here, and every
  * problem is reported at once so an operator fixes a bad deployment in one pass.
- * The names are the ones in README and .env.example (see ../shared/DESIGN.md).
+ * The names are the ones in README and .env.example.
  */
 
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/algorithms.js';
 import { DEFAULT_JWKS_OPTIONS } from './auth/jwks.js';
 import { DEFAULT_TOKEN_CACHE_OPTIONS } from './auth/token-cache.js';
@@ -25,9 +27,13 @@ const DRIVERS: readonly DbDriver[] = ['pglite', 'pg', 'neon'];
 /** Where the API's data lives and how hard it tries to reach it (docs/database.md). */
 export interface DatabaseConfig {
   readonly driver: DbDriver;
+  /** Whether DB_DRIVER named the driver (production refuses an implicit embedded PGlite). */
+  readonly driverExplicit: boolean;
   readonly url: string | undefined;
   readonly dataDir: string;
   readonly poolMax: number;
+  /** How long a query waits for a free pooled connection before 503 pool_exhausted (DB_POOL_TIMEOUT_MS). */
+  readonly poolTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly connectRetries: number;
   readonly statementTimeoutMs: number;
@@ -56,6 +62,14 @@ export interface Config {
   readonly logLevel: string;
   readonly database: DatabaseConfig;
   readonly limits: LimitsConfig;
+  /** The HTTP server's timeouts, in milliseconds (src/server-timeouts.ts, README). */
+  readonly http: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
+  /** Risky but valid settings, logged loudly at start-up (production on embedded PGlite, no CORS origin). */
+  readonly warnings: readonly string[];
   readonly cors: {
     readonly origins: readonly string[];
     readonly originRegex: RegExp | undefined;
@@ -206,9 +220,11 @@ function database(env: Env, problems: string[]): DatabaseConfig {
   if (driver !== 'pglite' && url === undefined) problems.push(`DB_DRIVER=${driver} needs DATABASE_URL.`);
   return {
     driver,
+    driverExplicit: DRIVERS.includes(forced as DbDriver),
     url,
     dataDir: env.PGLITE_DATA_DIR || './.data',
     poolMax: integer(env, 'DB_POOL_MAX', 10, 1, 1000, problems),
+    poolTimeoutMs: integer(env, 'DB_POOL_TIMEOUT_MS', 2000, 10, 120_000, problems),
     connectTimeoutMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5000, 100, 120_000, problems),
     connectRetries: integer(env, 'DB_CONNECT_RETRIES', 2, 0, 10, problems),
     statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000, problems),
@@ -283,13 +299,59 @@ function jwt(env: Env, production: boolean, problems: string[]): Config['jwt'] {
   };
 }
 
+function httpTimeouts(env: Env, problems: string[]): Config['http'] {
+  const timeouts = {
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000, problems),
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000, problems),
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000, problems),
+  };
+  // Node refuses a head deadline later than the whole request's.
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs}).`);
+  }
+  return timeouts;
+}
+
+/**
+ * Why a server that stores data must not start on this configuration: production on embedded
+ * PGlite that nobody chose (DB_DRIVER=pglite chooses it). The mock, which stores nothing, never asks.
+ */
+export function databaseRefusal(config: Config): string | undefined {
+  const { database } = config;
+  if (!config.production || database.driver !== 'pglite' || database.driverExplicit) return undefined;
+  return `NODE_ENV=production needs DATABASE_URL (a PostgreSQL server). To run on embedded PGlite in ${database.dataDir} anyway (one process, data on this machine's disk), set DB_DRIVER=pglite.`;
+}
+
+/** Risky settings production starts with anyway, each logged as a warning: embedded PGlite chosen on purpose, no CORS origin. */
+function productionRisks(config: Omit<Config, 'warnings'>): string[] {
+  if (!config.production) return [];
+  const warnings: string[] = [];
+  const { database, cors } = config;
+  if (database.driver === 'pglite' && database.driverExplicit) {
+    warnings.push(`PRODUCTION ON EMBEDDED PGLITE: the data lives in ${database.dataDir} on this machine only, one process at a time; set DATABASE_URL to use a PostgreSQL server.`);
+  }
+  if (cors.origins.length === 0 && cors.originRegex === undefined) {
+    warnings.push('NO CORS ORIGIN IS ALLOWED: CORS_ORIGINS and CORS_ORIGIN_REGEX are unset, so every browser page calling this API is refused (servers and curl are not affected). Set CORS_ORIGINS=https://your-frontend.example.');
+  }
+  return warnings;
+}
+
+/**
+ * The environment with `.env` (in the working directory) filled in underneath it: a variable the
+ * real environment sets wins over the file. Read like Node's --env-file, without a dependency.
+ */
+export function withDotEnv(env: Env = process.env, file = '.env'): Env {
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
 /** Reads and validates the environment once; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
-  const config: Config = {
+  const config: Omit<Config, 'warnings'> & { warnings: readonly string[] } = {
     port: integer(env, 'PORT', 8000, 0, 65535, problems),
     host: env.HOST || '0.0.0.0',
     production,
@@ -302,7 +364,10 @@ export function loadConfig(env: Env = process.env): Config {
       maxAge: integer(env, 'CORS_MAX_AGE', 600, 0, 86400, problems),
     },
     jwt: jwt(env, production, problems),
+    http: httpTimeouts(env, problems),
+    warnings: [],
   };
+  config.warnings = productionRisks(config);
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }
@@ -318,7 +383,7 @@ function deepFreeze<T>(value: T): T {
 /** For entry points: the configuration, or every problem on stderr and exit 1. */
 export function loadConfigOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(withDotEnv());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

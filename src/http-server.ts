@@ -9,11 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { answerBareRequests, pendingOrigin, rawAnswer, requestTimeout, requireHost } from './bare-answers.js';
 import type { Config } from './config.js';
 import { ApiError, headersTooLarge } from './errors.js';
 import { originCheck } from './pipeline/cors.js';
 import { errorBody } from './pipeline/format-error.js';
 import { HEAD_LIMIT, MAX_HEAD_BYTES } from './pipeline/head-limit.js';
+import { applyTimeouts, timeoutOptions } from './server-timeouts.js';
 
 /** The largest request head Node's parser accepts, in bytes. */
 export const PARSER_HEAD_LIMIT = 2 * MAX_HEAD_BYTES;
@@ -50,13 +52,14 @@ export function parserErrorResponse(error: ApiError, origin: string | undefined,
 /** Whether a response can still be written on the socket: nothing of another response is under way. */
 const canAnswer = (socket: Socket) => socket.writable && !(socket as Socket & { _httpMessage?: { headersSent: boolean } })._httpMessage?.headersSent;
 
-/** Wraps the app (a node:http listener: mount(stages)) in an HTTP server, not yet listening; `cors` decides who may read a parser error. */
-export function createHttpServer(app: RequestListener, cors?: Config['cors']): Server {
-  const server = createServer({ maxHeaderSize: PARSER_HEAD_LIMIT }, app);
+/** Wraps the app (a node:http listener: mount(stages)) in an HTTP server, not yet listening; `cors` decides who may read a parser error; `timeouts` are the deadlines. */
+export function createHttpServer(app: RequestListener, cors?: Config['cors'], timeouts?: Config['http']): Server {
   const isAllowed = cors ? originCheck(cors) : () => false;
+  const server = applyTimeouts(createServer({ maxHeaderSize: PARSER_HEAD_LIMIT, requireHostHeader: false, ...timeoutOptions(timeouts) }, requireHost(app, isAllowed)), timeouts);
+  answerBareRequests(server, isAllowed);
   server.on('clientError', (error: ParserError, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !canAnswer(socket)) return void socket.destroy();
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end(rawAnswer(requestTimeout(), pendingOrigin(socket), isAllowed));
     const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(HEAD_LIMIT) : new ApiError(400, 'validation_error', 'The request is not valid HTTP/1.1.');
     socket.end(parserErrorResponse(refusal, originIn(error.rawPacket), isAllowed));
   });

@@ -1,13 +1,17 @@
 /**
- * The only file with side effects: load config → build the token verifier (fetching the JWKS) →
- * open the database → migrate (retried in the background while the database is down) →
- * createApp → listen; SIGTERM/SIGINT stop accepting, finish in-flight requests, close the pool, exit 0.
+ * The only file with side effects: load config (`.env` under the real environment) → build the
+ * token verifier (fetching the JWKS) → open the database → migrate (retried in the background
+ * while the database is down) → createApp → listen; SIGTERM/SIGINT stop accepting, finish
+ * in-flight requests, close the pool, exit 0. Every fatal problem is one log line saying what to do.
  */
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/verifier.js';
-import { loadConfigOrExit } from './config.js';
+import { databaseRefusal, loadConfigOrExit } from './config.js';
 import { loadContract } from './contract/spec.js';
+import { databaseTarget, diagnoseDatabaseError } from './db/diagnose.js';
+import type { Database } from './db/database.js';
 import { openDatabase } from './db/open.js';
+import { InternalFault } from './errors.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
 import { memoryStore } from './limits/memory-store.js';
@@ -17,8 +21,14 @@ import { createLogger } from './logger.js';
 import { createDrainer } from './shutdown.js';
 
 const config = loadConfigOrExit();
+const refusal = databaseRefusal(config);
+if (refusal !== undefined) {
+  process.stderr.write(`Invalid configuration:\n  - ${refusal}\n`);
+  process.exit(1);
+}
 
 const log = createLogger(config.logLevel);
+for (const warning of config.warnings) log.warn(warning);
 if (config.jwt.usingDevelopmentSecret) {
   log.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
 }
@@ -30,13 +40,23 @@ try {
   log.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-const raw = await openDatabase(config.database);
+const database = databaseTarget(config.database);
+/** What went wrong with the database, for an operator: our own diagnosis, or the fault we described ourselves. */
+const diagnosis = (error: unknown) => (error instanceof InternalFault ? error.message : diagnoseDatabaseError(error, config.database));
+let raw: Database;
+try {
+  raw = await openDatabase(config.database);
+} catch (error) {
+  log.fatal({ database, cause: describeError(error) }, `cannot open the database: ${diagnosis(error)}`);
+  process.exit(1);
+}
 let fatal = false;
 const gate = gateOnMigrations(raw, {
   onApplied: (applied) => log.info({ applied }, 'migrations applied'),
-  onUnavailable: (error, retryInMs) => log.warn({ cause: describeError(error), retryInMs }, 'database unavailable; serving 503 and retrying migrations'),
+  onUnavailable: (error, retryInMs) =>
+    log.warn({ database, cause: describeError(error), retryInMs }, `database unavailable: ${diagnosis(error)}; serving 503 and retrying migrations`),
   onFatal: (error) => {
-    log.fatal({ cause: describeError(error) }, 'migrations failed; refusing to serve');
+    log.fatal({ database, cause: describeError(error) }, `migrations failed: ${diagnosis(error)}; refusing to serve`);
     fatal = true;
     void raw.close().finally(() => process.exit(1));
   },
@@ -50,12 +70,22 @@ if (!config.limits.enabled) log.warn('RATE_LIMITS=off: every x-specgate-rate-lim
 // Budgets shared by every instance through Redis, or kept in this process; Redis may be down now, it reconnects by itself.
 const rateLimitStore = config.limits.redisUrl ? await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
 const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore });
-const server = createHttpServer(app, config.cors).listen(config.port, config.host, () => {
+const server = createHttpServer(app, config.cors, config.http);
+server.once('error', (error: NodeJS.ErrnoException) => {
+  const problems: Record<string, string> = {
+    EADDRINUSE: `port ${config.port} is in use on ${config.host}; stop the process using it or set PORT to a free port`,
+    EACCES: `port ${config.port} on ${config.host} needs privileges this process lacks; set PORT to 1024 or above`,
+    EADDRNOTAVAIL: `${config.host} is not an address of this machine; set HOST (0.0.0.0 listens on every interface)`,
+  };
+  log.fatal({ cause: describeError(error) }, problems[error.code ?? ''] ?? `cannot listen on ${config.host}:${config.port}`);
+  void raw.close().finally(() => process.exit(1));
+});
+const drainer = createDrainer(server);
+server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info({ host: config.host, port, database: raw.driver }, `specgate listening on http://${config.host}:${port}`);
 });
-const drainer = createDrainer(server);
 
 async function shutdown(signal: string) {
   if (drainer.draining) return;
@@ -64,7 +94,7 @@ async function shutdown(signal: string) {
   await drainer.drain();
   await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
   await rateLimitStore.close();
-  log.info({ connections: drainer.accepted }, 'stopped');
+  log.info({ connections: drainer.accepted, answered: drainer.answered }, 'stopped');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

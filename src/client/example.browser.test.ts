@@ -75,4 +75,17 @@ describe.skipIf(!chromiumAvailable)('the example frontend in Chromium, on anothe
     await page.goto(`${siteUrl}/#api=${encodeURIComponent(api.url)}`);
     await expect.poll(() => page.textContent('#error')).toBe('authentication_error: Bearer token required.');
   });
+
+  it('shows why nothing loads when the API does not allow the page origin', async () => {
+    // The same page from http://localhost:<port>: an origin the API does not list.
+    const refused = siteUrl.replace('127.0.0.1', 'localhost');
+    const { page } = await loopbackPage(browser);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${refused}/#api=${encodeURIComponent(api.url)}&token=${await mintToken('example-user')}`);
+    await expect
+      .poll(() => page.textContent('#error'), { timeout: 10_000 })
+      .toBe(`Could not reach the API at ${api.url}: it is down, or it does not allow this page's origin (${refused}); add it to CORS_ORIGINS.`);
+    expect(errors).toEqual([]);
+  });
 });

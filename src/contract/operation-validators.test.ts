@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compileOperationValidators, EAGER_LIMIT } from './operation-validators.js';
-import { contractFrom } from './spec.js';
+import { compileOperationValidators, EAGER_LIMIT, type SkippedCheck } from './operation-validators.js';
+import { contractFrom, type OpenApiDocument } from './spec.js';
 
 /** A document of n operations whose query parameter `q` has the given schema. */
-const docWith = (n: number, schema: Record<string, unknown>) =>
+const docWith = (n: number, schema: Record<string, unknown>, openapi = '3.1.0') =>
   contractFrom({
-    openapi: '3.1.0',
+    openapi,
     info: { title: 't', version: '1' },
     paths: Object.fromEntries(
       Array.from({ length: n }, (_, i) => [
@@ -15,20 +15,145 @@ const docWith = (n: number, schema: Record<string, unknown>) =>
     ),
   });
 
+const params = (query: Record<string, unknown>) => ({ path: {}, query, header: {} });
+
 describe('compileOperationValidators', () => {
-  it('compiles everything at start-up for an ordinary spec, so a broken schema fails start-up', () => {
-    expect(() => compileOperationValidators(docWith(2, { type: 'string', pattern: '(' }), { responses: false })).toThrow(/Invalid regular expression/);
+  it('refuses to start on a schema that cannot compile by default (the Tasks API), naming operation and location', () => {
+    expect(() => compileOperationValidators(docWith(2, { type: 'string', pattern: '(' }), { responses: false })).toThrow(
+      /Cannot compile the schema of op0 at \/paths\/~1r0\/get\/parameters\/0\/schema: .*Invalid regular expression/,
+    );
   });
 
-  it('defers compilation to first use above EAGER_LIMIT operations', () => {
-    const set = compileOperationValidators(docWith(EAGER_LIMIT + 1, { type: 'string', pattern: '(' }), { responses: false });
-    expect(() => set.get('op0')).toThrow(/Invalid regular expression/);
+  it('compiles everything at start-up in strict mode even above EAGER_LIMIT operations', () => {
+    expect(() => compileOperationValidators(docWith(EAGER_LIMIT + 1, { type: 'string', pattern: '(' }), { responses: false })).toThrow(/op0/);
+  });
+
+  it('skips one uncompilable parameter with one warning and keeps checking the others (non-strict)', () => {
+    const skipped: SkippedCheck[] = [];
+    const contract = contractFrom({
+      openapi: '3.1.0',
+      info: { title: 't', version: '1' },
+      paths: {
+        '/r': {
+          get: {
+            operationId: 'list',
+            parameters: [
+              { name: 'bad', in: 'query', schema: { type: 'string', pattern: '(' } },
+              { name: 'limit', in: 'query', schema: { type: 'integer' } },
+            ],
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    });
+    const set = compileOperationValidators(contract, { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
+    expect(skipped).toEqual([{ operationId: 'list', location: '/paths/~1r/get/parameters/0/schema', reason: expect.stringMatching(/Invalid regular expression/) }]);
+    expect(set.get('list').parameters(params({ bad: '((', limit: '2' }))).toBe(true);
+    expect(set.get('list').parameters(params({ limit: 'two' }))).toBe(false);
+  });
+
+  it('defers compilation to first use above EAGER_LIMIT operations when not strict', () => {
+    const skipped: SkippedCheck[] = [];
+    const set = compileOperationValidators(docWith(EAGER_LIMIT + 1, { type: 'string', pattern: '(' }), { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
+    expect(skipped).toEqual([]);
+    set.get('op0');
+    expect(skipped.map((s) => s.operationId)).toEqual(['op0']);
+  });
+
+  it('retries a pattern that is valid JavaScript only without the u flag', () => {
+    const set = compileOperationValidators(docWith(1, { type: 'string', pattern: '^{[0-9]{2}}$' }, '3.0.3'), { responses: false });
+    expect(set.get('op0').parameters(params({ q: '{12}' }))).toBe(true);
+    expect(set.get('op0').parameters(params({ q: '12' }))).toBe(false);
   });
 
   it('coerces and defaults parameters into the data it validates', () => {
     const set = compileOperationValidators(docWith(1, { type: 'integer', default: 7 }), { responses: false });
-    const data = { path: {}, query: {} as Record<string, unknown>, header: {} };
+    const data = params({});
     expect(set.get('op0').parameters(data)).toBe(true);
     expect(data.query).toEqual({ q: 7 });
+  });
+
+  it('accepts only decimal integer text for an integer parameter', () => {
+    const validate = compileOperationValidators(docWith(1, { type: 'integer' }), { responses: false }).get('op0').parameters;
+    for (const good of ['0', '12', '-3']) expect(validate(params({ q: good })), good).toBe(true);
+    for (const bad of ['+1', '0x10', ' ', '', '\n', '1e3', '1.5', '01', 'Infinity']) {
+      expect(validate(params({ q: bad })), JSON.stringify(bad)).toBe(false);
+      expect(validate.errors).toEqual([expect.objectContaining({ instancePath: '/query/q', message: 'must be integer' })]);
+    }
+  });
+
+  it('accepts only the JSON number grammar for a number parameter, also inside arrays', () => {
+    const number = compileOperationValidators(docWith(1, { type: 'number' }), { responses: false }).get('op0').parameters;
+    for (const good of ['0', '-1.5', '2e10', '3E-2']) expect(number(params({ q: good })), good).toBe(true);
+    for (const bad of ['.5', '1.', '+2', 'NaN', '0x1', ' 1']) expect(number(params({ q: bad })), bad).toBe(false);
+    const list = compileOperationValidators(docWith(1, { type: 'array', items: { type: 'integer' } }), { responses: false }).get('op0').parameters;
+    const data = params({ q: '5' });
+    expect(list(data)).toBe(true);
+    expect(data.query).toEqual({ q: [5] });
+    expect(list(params({ q: ['1', '+2'] }))).toBe(false);
+    expect(list.errors).toEqual([expect.objectContaining({ instancePath: '/query/q/1', message: 'must be integer' })]);
+  });
+
+  it('tells a single value from a list for oneOf: [string, array]', () => {
+    const validate = compileOperationValidators(docWith(1, { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }), { responses: false }).get('op0').parameters;
+    expect(validate(params({ q: 'one' }))).toBe(true);
+    expect(validate(params({ q: ['one', 'two'] }))).toBe(true);
+  });
+});
+
+describe('references in published documents', () => {
+  const base = (extra: OpenApiDocument): OpenApiDocument => ({ openapi: '3.0.3', info: { title: 't', version: '1' }, ...extra });
+
+  it('follows percent-encoded and ~1-escaped pointers, and refs into paths', () => {
+    const contract = contractFrom(
+      base({
+        paths: {
+          '/keys/{key_id}': {
+            parameters: [{ name: 'key_id', in: 'path', required: true, schema: { type: 'integer' } }],
+            get: { operationId: 'getKey', responses: { '200': { description: 'ok' } } },
+            delete: { operationId: 'deleteKey', parameters: [{ $ref: '#/paths/~1keys~1%7Bkey_id%7D/parameters/0' }], responses: { '204': { description: 'gone' } } },
+          },
+        },
+      }),
+    );
+    const validate = compileOperationValidators(contract, { responses: false }).get('deleteKey').parameters;
+    expect(validate({ path: { key_id: '4' }, query: {}, header: {} })).toBe(true);
+    expect(validate({ path: { key_id: 'x' }, query: {}, header: {} })).toBe(false);
+  });
+
+  it('does not count an $id inside example data as a schema id', () => {
+    const thing = { type: 'object', properties: { n: { type: 'integer' } }, example: { $id: 'same' } };
+    const contract = contractFrom(
+      base({
+        paths: { '/t': { post: { operationId: 't', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } }, responses: { '200': { description: 'ok' } } } } },
+        components: { schemas: { A: thing, B: { ...thing, example: { $id: 'same' } } } },
+      }),
+    );
+    const body = compileOperationValidators(contract, { responses: false }).get('t').requestBody!.media.get('application/json')!;
+    expect(body({ n: 1 })).toBe(true);
+    expect(body({ n: 'x' })).toBe(false);
+  });
+
+  it('warns once and still validates when two schemas really reuse one $id (non-strict), refuses in strict mode', () => {
+    const doc = base({
+      paths: { '/t': { post: { operationId: 't', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } }, responses: { '200': { description: 'ok' } } } } },
+      components: { schemas: { A: { $id: 'dup', type: 'integer' }, B: { $id: 'dup', type: 'string' } } },
+    });
+    expect(() => compileOperationValidators(contractFrom(doc), { responses: false })).toThrow(/cannot be registered/);
+    const skipped: SkippedCheck[] = [];
+    const set = compileOperationValidators(contractFrom(doc), { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.reason).toMatch(/dup/);
+    expect(set.get('t').requestBody!.media.get('application/json')!(1)).toBe(true);
+    expect(set.get('t').requestBody!.media.get('application/json')!('x')).toBe(false);
+  });
+
+  it('skips an unresolvable $ref with a warning naming the operation and the location', () => {
+    const skipped: SkippedCheck[] = [];
+    const contract = contractFrom(
+      base({ paths: { '/t': { post: { operationId: 't', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } }, responses: { '200': { description: 'ok' } } } } } }),
+    );
+    compileOperationValidators(contract, { responses: false, strict: false, onSkip: (s) => skipped.push(s) });
+    expect(skipped).toEqual([{ operationId: 't', location: '/paths/~1t/post/requestBody/content/application~1json/schema', reason: expect.stringMatching(/Missing/) }]);
   });
 });

@@ -46,8 +46,27 @@ export function loadContract(specPath: string = DEFAULT_SPEC_PATH): Contract {
   return contractFrom(document, source);
 }
 
+/**
+ * A document whose path items are all inline: a path item that is a `$ref` (into
+ * `components.pathItems` or another path) is replaced by its target, its own fields winning.
+ * Returns the same document when no path item is a reference.
+ */
+export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
+  const paths = Object.entries<Record<string, any>>(document.paths ?? {});
+  if (!paths.some(([, item]) => typeof item?.$ref === 'string')) return document;
+  const inline = (item: Record<string, any>, hops = 0): Record<string, any> => {
+    if (typeof item?.$ref !== 'string' || hops > 20) return item;
+    const { $ref, ...rest } = item;
+    const target = pointerTarget(document, $ref);
+    if (target === undefined) throw new Error(`Unresolvable $ref ${String($ref)} for a path item`);
+    return { ...inline(target, hops + 1), ...rest };
+  };
+  return { ...document, paths: Object.fromEntries(paths.map(([path, item]) => [path, inline(item)])) };
+}
+
 /** Indexes an already-parsed OpenAPI document; `source` defaults to the document as JSON. */
-export function contractFrom(document: OpenApiDocument, source: string = JSON.stringify(document)): Contract {
+export function contractFrom(parsed: OpenApiDocument, source?: string): Contract {
+  const document = inlinePathItems(parsed);
   const globalSecurity: SecurityRequirement[] = document.security ?? [];
   const operations: OperationInfo[] = [];
   const missingIds: string[] = [];
@@ -72,11 +91,41 @@ export function contractFrom(document: OpenApiDocument, source: string = JSON.st
     }
   }
   if (missingIds.length > 0) throw new Error(`Every operation needs an operationId; missing on: ${missingIds.join(', ')}`);
-  return Object.freeze({ document, source, operations: Object.freeze(operations), version: String(document.info?.version ?? '0.0.0') });
+  // The JSON text of a large document (GitHub's is 13 MB) is made only if something reads it.
+  let text = source;
+  return Object.freeze({
+    document,
+    get source() {
+      return (text ??= JSON.stringify(parsed));
+    },
+    operations: Object.freeze(operations),
+    version: String(document.info?.version ?? '0.0.0'),
+  });
+}
+
+/**
+ * The value an internal `$ref` (`#/…`) points at, per RFC 6901 inside a URI fragment:
+ * percent-decoding first, then `~1` → `/` and `~0` → `~`; undefined when nothing is there.
+ */
+export function pointerTarget(document: OpenApiDocument, ref: string): any {
+  if (ref === '#') return document;
+  if (!ref.startsWith('#/')) return undefined;
+  let node: any = document;
+  for (const raw of ref.slice(2).split('/')) {
+    let segment = raw;
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      // A lone `%` is taken literally.
+    }
+    node = node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    if (node === undefined) return undefined;
+  }
+  return node;
 }
 
 /** Follows an internal `$ref` (`#/components/...`) to its target; anything else is returned as is. */
 export function resolveRef(document: OpenApiDocument, item: any): any {
-  if (typeof item?.$ref !== 'string' || !item.$ref.startsWith('#/')) return item;
-  return item.$ref.slice(2).split('/').map((k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((o: any, k: string) => o?.[k], document);
+  if (typeof item?.$ref !== 'string' || !item.$ref.startsWith('#')) return item;
+  return pointerTarget(document, item.$ref);
 }

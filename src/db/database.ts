@@ -15,5 +15,15 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** How the connection pool is used right now (server drivers; embedded PGlite has none). */
+  pool?(): PoolUse;
   close(): Promise<void>;
+}
+
+/** Connections of a pool: the limit, checked out, open and unused, and requests waiting for one. */
+export interface PoolUse {
+  readonly max: number;
+  readonly in_use: number;
+  readonly idle: number;
+  readonly waiting: number;
 }

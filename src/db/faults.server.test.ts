@@ -59,12 +59,15 @@ describe('the database is down when the server starts', () => {
     await proxy.close();
   });
 
-  it('starts anyway: /health answers 503 degraded with Retry-After and CORS', async () => {
+  it('starts anyway: /health (readiness) answers 503 degraded with Retry-After and CORS; /livez (liveness) 200', async () => {
     const res = await server.request('/health');
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-    expect(await res.json()).toEqual({ status: 'degraded', database: 'down', version: '0.1.0' });
+    expect(await res.json()).toEqual({ status: 'degraded', database: 'down', version: '0.1.0', pool: { max: 10, in_use: expect.any(Number), idle: expect.any(Number), waiting: 0 } });
+    const live = await server.request('/livez');
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok', version: '0.1.0' });
   });
 
   it('answers API calls 503 service_unavailable with Retry-After and CORS', async () => {
@@ -113,7 +116,7 @@ describe('a database that takes a moment to accept connections (a Neon cold star
     await proxy.up();
     const res = await pending;
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'up', version: '0.1.0' });
+    expect(await res.json()).toEqual({ status: 'ok', database: 'up', version: '0.1.0', pool: { max: 10, in_use: expect.any(Number), idle: expect.any(Number), waiting: 0 } });
   });
 });
 
@@ -180,5 +183,63 @@ describe('a query over the statement timeout', () => {
     expect(res.status).toBe(200);
     expect(await titlesIn(res)).toEqual([]);
     expect(await appBackends()).toEqual(before);
+  });
+});
+
+describe('every pooled connection busy behind a locked row (the database is up)', () => {
+  const POOL_MAX = 3;
+  const POOL_TIMEOUT_MS = 400;
+  let server: TestServer;
+  let holder: pg.Client;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    const database = await createTestDatabase({ env: { DB_POOL_MAX: String(POOL_MAX), DB_POOL_TIMEOUT_MS: String(POOL_TIMEOUT_MS) } });
+    server = await startTestServer({ database, env: { LOG_LEVEL: 'error' }, logTo: { write: (line: string) => void lines.push(line) } });
+    holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+  });
+  afterAll(async () => {
+    await holder.query('ROLLBACK').catch(() => {});
+    await holder.end();
+    await server.close();
+  });
+
+  it('answers an unrelated GET 503 "pool exhausted" within DB_POOL_TIMEOUT_MS, /health says busy with the pool use, /livez stays 200, and the waiting writes finish once the row is free', async () => {
+    const created = await server.request('/api/tasks', { ...json({ title: 'contended' }), token });
+    const { id } = (await created.json()) as { id: string };
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM tasks WHERE id = $1 FOR UPDATE', [id]);
+
+    // POOL_MAX PATCHes take every connection and wait on the lock.
+    const patches = Array.from({ length: POOL_MAX }, (_, i) =>
+      server.request(`/api/tasks/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: `patch ${i}` }), token }),
+    );
+    await eventually(async () => {
+      const health = (await (await server.request('/health')).json()) as { pool?: { in_use: number } };
+      return health.pool?.in_use === POOL_MAX;
+    });
+
+    const other = await mintToken('user-unrelated');
+    const started = Date.now();
+    const res = await server.request('/api/tasks', { token: other });
+    const waited = Date.now() - started;
+    await expectError(res, { detail: 'Every database connection is busy (pool exhausted). Try again shortly.', status_code: 503, error_type: 'service_unavailable' }, '1');
+    expect(waited).toBeGreaterThanOrEqual(POOL_TIMEOUT_MS - 50);
+    expect(waited).toBeLessThan(POOL_TIMEOUT_MS + 3000);
+
+    const health = await server.request('/health');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'degraded', database: 'busy', version: '0.1.0', pool: { max: POOL_MAX, in_use: POOL_MAX, idle: 0, waiting: 0 } });
+    expect((await server.request('/livez')).status).toBe(200);
+
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; cause?: { code?: string } }).filter((l) => l.msg === 'request failed');
+    expect(logged.map((l) => l.cause?.code)).toContain('pool_exhausted');
+    expect(logged.map((l) => l.cause?.code)).not.toContain('database_unreachable');
+
+    await holder.query('ROLLBACK');
+    expect((await Promise.all(patches)).map((r) => r.status)).toEqual(Array(POOL_MAX).fill(200));
+    const after = (await (await server.request('/health')).json()) as { pool: { in_use: number; waiting: number } };
+    expect(after.pool).toMatchObject({ in_use: 0, waiting: 0 });
   });
 });

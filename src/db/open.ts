@@ -12,6 +12,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const options = {
     url: config.url,
     max: config.poolMax,
+    poolTimeoutMs: config.poolTimeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
     connectRetries: config.connectRetries,
     statementTimeoutMs: config.statementTimeoutMs,

@@ -2,10 +2,13 @@
  * The node-postgres-compatible pool behind both server drivers (pg and Neon): a bounded connect
  * retry with backoff (Neon cold starts, brief outages), statement_timeout set on each new
  * connection, broken connections discarded instead of returned, transactions on one client.
+ * A request waits at most DB_POOL_TIMEOUT_MS for one of the DB_POOL_MAX connections: a pool busy
+ * behind slow or locked statements answers 503 "pool exhausted" quickly, not after the connect
+ * timeout and its retries, and it is told apart from a database that is down.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Queryable } from './database.js';
-import { isConnectionError } from './errors.js';
+import { isConnectionError, poolExhausted } from './errors.js';
 
 /** The part of a node-postgres PoolClient this module uses (pg and @neondatabase/serverless both fit). */
 export interface PoolClientLike {
@@ -17,12 +20,18 @@ export interface PoolClientLike {
 /** The part of a node-postgres Pool this module uses. */
 export interface PoolLike {
   connect(): Promise<PoolClientLike>;
+  /** Open connections not checked out (node-postgres and Neon's Pool have it). */
+  readonly idleCount?: number;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** How the pool treats connections. */
 export interface PoolSettings {
+  /** Connections at most (the driver's pool has the same limit). */
+  readonly max: number;
+  /** How long a request waits for a free connection. */
+  readonly poolTimeoutMs: number;
   /** Extra connect attempts after the first fails with a connection error. */
   readonly connectRetries: number;
   /** Server-side limit per statement; 0 turns it off. */
@@ -41,7 +50,45 @@ export function poolDatabase(driver: 'pg' | 'neon', pool: PoolLike, settings: Po
   // An idle client whose server went away emits 'error' on the pool, which drops it; the next acquire reconnects.
   pool.on('error', () => {});
 
+  // Slots for the pool's connections, so no request ever queues inside the driver for longer than poolTimeoutMs.
+  let inUse = 0;
+  const waiters: (() => void)[] = [];
+  const take = (): Promise<void> | undefined => {
+    if (inUse < settings.max) {
+      inUse++;
+      return undefined;
+    }
+    return new Promise((resolve, reject) => {
+      const granted = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(granted), 1);
+        reject(poolExhausted(settings.max, settings.poolTimeoutMs, waiters.length));
+      }, settings.poolTimeoutMs);
+      waiters.push(granted);
+    });
+  };
+  // A freed slot goes straight to the longest waiter.
+  const give = () => {
+    const next = waiters.shift();
+    if (next) next();
+    else inUse--;
+  };
+
   async function acquire(): Promise<PoolClientLike> {
+    const slot = take();
+    if (slot) await slot;
+    try {
+      return await connect();
+    } catch (error) {
+      give();
+      throw error;
+    }
+  }
+
+  async function connect(): Promise<PoolClientLike> {
     for (let attempt = 0; ; attempt++) {
       let client: PoolClientLike | undefined;
       try {
@@ -73,6 +120,7 @@ export function poolDatabase(driver: 'pg' | 'neon', pool: PoolLike, settings: Po
       throw error;
     } finally {
       client.release(broken);
+      give();
     }
   }
 
@@ -97,6 +145,7 @@ export function poolDatabase(driver: 'pg' | 'neon', pool: PoolLike, settings: Po
     ping: async () => {
       await withClient((client) => client.query('SELECT 1'));
     },
+    pool: () => ({ max: settings.max, in_use: inUse, idle: pool.idleCount ?? 0, waiting: waiters.length }),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -4,9 +4,8 @@
  * have been applied every query answers 503 service_unavailable (and /health 503 degraded).
  * An error that is not a connection failure (an edited migration, bad SQL) is fatal.
  */
-import { serviceUnavailable } from '../errors.js';
 import type { Database } from './database.js';
-import { isConnectionError } from './errors.js';
+import { databaseUnreachable, isConnectionError, translateDbError } from './errors.js';
 import { migrate } from './migrate.js';
 
 /** What the gate reports and how it is tuned. */
@@ -76,7 +75,7 @@ export function gateOnMigrations(db: Database, options: ReadinessOptions): Readi
     try {
       await attempt();
     } catch (error) {
-      throw serviceUnavailable(undefined, 5, error);
+      throw translateDbError(error) ?? databaseUnreachable(error);
     }
   };
 
@@ -104,6 +103,7 @@ export function gateOnMigrations(db: Database, options: ReadinessOptions): Readi
         await ensure();
         await db.ping();
       },
+      ...(db.pool ? { pool: () => db.pool!() } : {}),
       close: () => db.close(),
     },
   };

@@ -1,19 +1,24 @@
-/** Handler for the `health` tag: whether the API, its database and (when configured) Redis answer. */
+/** Handlers for the `health` tag: liveness (the process answers) and readiness (the database, its pool and, when configured, Redis). */
 import type { Handler } from '../contract/handler.js';
+import { DatabaseFault } from '../db/errors.js';
+
+/** GET /livez: 200 whenever the process can answer at all; never asks the database. */
+export const getLiveness: Handler<'getLiveness'> = async (_input, { apiVersion }) => ({ status: 200, body: { status: 'ok', version: apiVersion } });
 
 /**
- * GET /health: 200 ok, or 503 degraded when the database does not answer, or when Redis is down
- * and RATE_LIMIT_FAILURE=closed makes limited operations refuse service.
+ * GET /health: 200 ok, or 503 degraded when the database does not answer or the pool stays busy,
+ * or when Redis is down and RATE_LIMIT_FAILURE=closed makes limited operations refuse service.
  */
 export const getHealth: Handler<'getHealth'> = async (_input, { db, apiVersion, limits }) => {
+  const pool = db.pool ? { pool: db.pool() } : {};
   const redis = limits.store.kind === 'redis' ? { redis: limits.store.available ? ('up' as const) : ('down' as const) } : {};
-  let database: 'up' | 'down' = 'up';
+  let database: 'up' | 'busy' | 'down' = 'up';
   try {
     await db.ping();
-  } catch {
-    database = 'down';
+  } catch (error) {
+    database = error instanceof DatabaseFault && error.code === 'pool_exhausted' ? 'busy' : 'down';
   }
-  const degraded = database === 'down' || (redis.redis === 'down' && limits.failClosed);
-  if (!degraded) return { status: 200, body: { status: 'ok', database, ...redis, version: apiVersion } };
-  return { status: 503, body: { status: 'degraded', database, ...redis, version: apiVersion }, headers: { 'Retry-After': 5 } };
+  const degraded = database !== 'up' || (redis.redis === 'down' && limits.failClosed);
+  if (!degraded) return { status: 200, body: { status: 'ok', database, ...redis, version: apiVersion, ...pool } };
+  return { status: 503, body: { status: 'degraded', database, ...redis, version: apiVersion, ...pool }, headers: { 'Retry-After': 5 } };
 };

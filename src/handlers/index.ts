@@ -4,11 +4,12 @@
  */
 import type { Handlers } from '../contract/handler.js';
 import { getDocs, getOpenApiJson, getOpenApiYaml } from './docs.js';
-import { getHealth } from './health.js';
+import { getHealth, getLiveness } from './health.js';
 import { createTask, deleteTask, getTask, listTasks, updateTask } from './tasks.js';
 
 /** The handler map the dispatcher serves. */
 export const handlers = {
+  getLiveness,
   getHealth,
   getDocs,
   getOpenApiJson,

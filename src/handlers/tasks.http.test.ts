@@ -21,7 +21,7 @@ describe('GET /health', () => {
     const res = await server.request('/health');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'up', version: '0.1.0' });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', version: '0.1.0' });
   });
 });
 

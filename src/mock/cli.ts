@@ -1,19 +1,24 @@
 /**
- * `npm run mock -- <openapi file> [--port N]`: serves any OpenAPI 3.0/3.1 document (YAML or JSON)
- * from its examples and schemas. Configuration (CORS_ORIGINS, JWT_SECRET …) is the API's;
- * --port and --host override PORT and HOST.
+ * `npm run mock -- <openapi file> [--port N] [--host H] [--strict] [--offline]`: serves any
+ * OpenAPI 3.x or Swagger 2.0 document (YAML or JSON) from its examples and schemas.
+ * Configuration (CORS_ORIGINS, JWT_SECRET …) is the API's; --port and --host override PORT and
+ * HOST; --strict refuses to start on a schema or scheme that would be skipped with a warning;
+ * --offline skips openIdConnect discovery.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { loadConfigOrExit } from '../config.js';
-import { createTokenVerifier } from '../auth/verifier.js';
+import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
+import { discoverOpenIdVerifiers } from '../auth/openid.js';
+import { openApi3 } from '../contract/openapi-version.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { createHttpServer } from '../http-server.js';
 import { createMockApp } from './server.js';
 
-const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H]';
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' } } });
+const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H] [--strict] [--offline]';
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' } } });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) {
   process.stderr.write(`${USAGE}\n`);
@@ -28,12 +33,22 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
-const source = readFileSync(file, 'utf8');
-const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source);
-const verifier = await createTokenVerifier(config.jwt, log);
 const started = Date.now();
-const { app, contract } = createMockApp({ config, document, log, verifier });
-const server = createHttpServer(app, config.cors).listen(port, host, () => {
+let document: OpenApiDocument;
+let app: ReturnType<typeof createMockApp>['app'];
+let contract: ReturnType<typeof createMockApp>['contract'];
+let verifier: TokenVerifier;
+try {
+  const source = readFileSync(file, 'utf8');
+  document = await openApi3(source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source));
+  verifier = await createTokenVerifier(config.jwt, log);
+  const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(document, config, log);
+  ({ app, contract } = createMockApp({ config, document, log, verifier, strict: values.strict === true, schemeVerifiers }));
+} catch (error) {
+  process.stderr.write(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+  process.exit(1);
+}
+const server = createHttpServer(app, config.cors, config.http).listen(port, host, () => {
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
   log.info(

@@ -1,69 +1,91 @@
 /**
- * Mock answers for any operation, the way openapi-backend's mockResponseForOperation picks them
- * (a 200–203, else 2XX, else default, else the first declared status; the example, else the first
- * named example, else — and also when the example breaks the schema — a value mocked from the
- * schema by mock-json-schema, the library openapi-backend uses). Only the chosen response is dereferenced, on first use, so a 1,000-operation document
- * starts in the time it takes to parse.
+ * Mock answers for any operation, picked the way openapi-backend's mockResponseForOperation picks
+ * them — a 200–203, else another 2xx, else 2XX or default, else the first 3xx, 4xx, 5xx in that
+ * order (a 1xx is never a final answer); the media type's example, else the first named example,
+ * else a value generated from the schema (src/mock/generate.ts) — and every body is checked
+ * against its schema: an example that breaks it is replaced by a generated value. A chosen 4xx or
+ * 5xx without content is the uniform Error body. Each operation is answered once and reused.
  */
-import { mock } from 'mock-json-schema';
+import { ApiError, type ErrorType } from '../errors.js';
+import { pointerSegment } from '../contract/ajv.js';
+import { pointerTarget, resolveRef, type OpenApiDocument } from '../contract/spec.js';
 import type { HandlerResult } from '../pipeline/dispatch.js';
-import { resolveRef, type OpenApiDocument } from '../contract/spec.js';
-import { matchesSchema } from './example-check.js';
+import type { Logger } from '../logger.js';
+import { matchesSchemaAt } from './body-check.js';
+import { generate } from './generate.js';
 
 const SUCCESS = ['200', '201', '202', '203'];
 
-/** Resolves internal $refs inside `value`; a $ref already being resolved (a cycle) becomes `{}`. */
-export function deref(document: OpenApiDocument, value: unknown, active: ReadonlySet<string> = new Set()): unknown {
-  if (Array.isArray(value)) return value.map((v) => deref(document, v, active));
+/** The error_type a declared error status without content is answered with. */
+const ERROR_TYPES: Record<number, ErrorType> = {
+  400: 'validation_error', 401: 'authentication_error', 403: 'authorization_error', 404: 'not_found', 405: 'method_not_allowed',
+  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 431: 'headers_too_large', 503: 'service_unavailable',
+};
+
+/** Resolves internal $refs inside `value` (each $ref once: a repeated or cyclic one becomes `{}`), for tests and headers. */
+export function deref(document: OpenApiDocument, value: unknown, seen: Set<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((v) => deref(document, v, seen));
   if (!value || typeof value !== 'object') return value;
   const ref = (value as { $ref?: unknown }).$ref;
   if (typeof ref === 'string') {
-    if (active.has(ref)) return {};
-    return deref(document, resolveRef(document, value), new Set([...active, ref]));
+    if (seen.has(ref)) return {};
+    return deref(document, resolveRef(document, value), new Set([...seen, ref]));
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deref(document, v, active)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deref(document, v, seen)]));
 }
 
-/** JSON Schema 2020-12 spellings mock-json-schema does not read: type lists, const, examples[]. */
-function forMocking(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(forMocking);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'example' || k === 'enum' || k === 'const' ? v : forMocking(v)])) as Record<string, any>;
-  if (Array.isArray(out.type)) out.type = out.type.find((t: string) => t !== 'null') ?? 'null';
-  if (out.const !== undefined && out.example === undefined) out.example = out.const;
-  if (Array.isArray(out.examples) && out.examples.length > 0 && out.example === undefined) out.example = out.examples[0];
-  return out;
-}
-
-function chooseStatus(responses: Record<string, unknown>): [string, number] | undefined {
-  const key = SUCCESS.find((s) => s in responses) ?? (['2XX', '2xx', 'default'].find((s) => s in responses)) ?? Object.keys(responses)[0];
+/** The status key to answer with, and its numeric status. */
+export function chooseStatus(responses: Record<string, unknown>): [string, number] | undefined {
+  const keys = Object.keys(responses);
+  const numeric = (prefix: string) => keys.find((k) => /^\d{3}$/.test(k) && k.startsWith(prefix));
+  const key = SUCCESS.find((s) => s in responses) ?? numeric('2') ?? keys.find((k) => /^2xx$/i.test(k) || k === 'default') ?? numeric('3') ?? numeric('4') ?? keys.find((k) => /^4xx$/i.test(k)) ?? numeric('5') ?? keys.find((k) => /^5xx$/i.test(k));
   if (key === undefined) return undefined;
-  return [key, /^\d{3}$/.test(key) ? Number(key) : 200];
+  if (/^\d{3}$/.test(key)) return [key, Number(key)];
+  return [key, /^[345]xx$/i.test(key) ? Number(key[0]) * 100 : 200];
 }
 
-function headerValue(header: Record<string, any>): string {
-  const schema = header.schema ?? {};
-  const value = header.example ?? schema.example ?? mock(forMocking(schema) as never);
+/** Follows a chain of `$ref`s; returns the target and its JSON pointer. */
+function follow(document: OpenApiDocument, value: any, pointer: string): { value: any; pointer: string } {
+  let current = { value, pointer };
+  for (let hops = 0; typeof current.value?.$ref === 'string' && hops < 20; hops++) {
+    const ref: string = current.value.$ref;
+    current = { value: pointerTarget(document, ref), pointer: ref.slice(1) };
+  }
+  return current;
+}
+
+function headerValue(document: OpenApiDocument, raw: unknown): string {
+  const header = follow(document, raw, '').value ?? {};
+  const value = header.example ?? generate(document, header.schema ?? { type: 'string' });
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** The mock answer of one operation object of `document`. */
-export function mockResponse(document: OpenApiDocument, operation: Record<string, any>): HandlerResult {
+/** The mock answer of the operation at `path` and `method` of `document`. */
+export function mockResponse(document: OpenApiDocument, path: string, method: string, log?: Logger): HandlerResult {
+  const operation = document.paths[path][method];
   const chosen = chooseStatus(operation.responses ?? {});
   if (!chosen) return { status: 200, body: undefined };
   const [key, status] = chosen;
-  const response = deref(document, operation.responses[key]) as Record<string, any>;
+  const where = `/paths/${pointerSegment(path)}/${method}/responses/${pointerSegment(key)}`;
+  const { value: response, pointer } = follow(document, operation.responses[key], where);
   const headers = Object.fromEntries(
-    Object.entries<Record<string, any>>(response.headers ?? {})
-      .filter(([name, h]) => h.required === true && name.toLowerCase() !== 'content-type')
-      .map(([name, h]) => [name, headerValue(h)]),
+    Object.entries<unknown>(response?.headers ?? {})
+      .filter(([name]) => name.toLowerCase() !== 'content-type')
+      .map(([name, h]) => [name, headerValue(document, h)]),
   );
-  const media = Object.entries<Record<string, any>>(response.content ?? {});
-  const [, content] = media.find(([type]) => type === 'application/json') ?? media[0] ?? [];
-  if (status === 204 || status === 304 || !content) return { status, body: undefined, headers };
-  const named = Object.values<Record<string, any>>(content.examples ?? {}).find((e) => e?.value !== undefined);
+  const media = Object.entries<Record<string, any>>(response?.content ?? {});
+  const [type, content] = media.find(([t]) => t === 'application/json') ?? media.find(([t]) => /[/+]json$/.test(t)) ?? media[0] ?? [];
+  if (status === 204 || status === 304) return { status, body: undefined, headers };
+  if (!content) {
+    if (status >= 400) throw new ApiError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
+    return { status, body: undefined, headers };
+  }
+  const named = Object.values<Record<string, any>>(content.examples ?? {}).map((e) => follow(document, e, '').value).find((e) => e?.value !== undefined);
   const example = content.example ?? named?.value;
   if (!content.schema) return { status, body: example ?? {}, headers };
-  const body = example !== undefined && matchesSchema(content.schema, example) ? example : mock(forMocking(content.schema) as never);
+  const schemaPointer = `${pointer}/content/${pointerSegment(type!)}/schema`;
+  if (example !== undefined && matchesSchemaAt(document, schemaPointer, example)) return { status, body: example, headers };
+  const body = generate(document, content.schema);
+  if (!matchesSchemaAt(document, schemaPointer, body)) log?.debug({ schema: decodeURIComponent(schemaPointer) }, 'mock body does not match its schema (the best the generator could do)');
   return { status, body, headers };
 }

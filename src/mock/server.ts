@@ -1,22 +1,27 @@
 /**
- * The mock server: any OpenAPI 3.0/3.1 document served through the same pipeline as the Tasks
- * API (CORS, routing, security, validation, error formatter), every operation answered by
- * src/mock/responses.ts, so a frontend can start before its backend exists. Requests are
- * validated; responses are not: they are made from the document's own examples and schemas.
+ * The mock server: any OpenAPI 3.x document (Swagger 2.0 after src/contract/openapi-version.ts)
+ * served through the same pipeline as the Tasks API (CORS, routing, security, validation, error
+ * formatter), every operation answered by src/mock/responses.ts, so a frontend can start before
+ * its backend exists. Requests are validated; each answer is checked against its schema where it
+ * is made (an invalid example is replaced by a generated body), so the dispatcher's response
+ * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
  */
 import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
-import { contractFrom, HTTP_METHODS, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import { contractFrom, HTTP_METHODS, inlinePathItems, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
 import type { AnyHandler, HandlerResult } from '../pipeline/dispatch.js';
 import { mockResponse } from './responses.js';
+import { assertOpenApi3 } from '../contract/openapi-version.js';
 
 /** Gives every operation without an operationId one made of its method and path, on a copy. */
 export function withOperationIds(document: OpenApiDocument): OpenApiDocument {
-  const copy = { ...document, paths: { ...document.paths } };
+  const inline = inlinePathItems(document);
+  const copy = { ...inline, paths: { ...inline.paths } };
   for (const [path, item] of Object.entries<Record<string, any>>(copy.paths ?? {})) {
+    if (!item || typeof item !== 'object') continue;
     const next = { ...item };
     for (const method of HTTP_METHODS) {
       if (next[method] && typeof next[method].operationId !== 'string') next[method] = { ...next[method], operationId: `${method}${path.replace(/[^A-Za-z0-9]+/g, '_')}` };
@@ -27,11 +32,11 @@ export function withOperationIds(document: OpenApiDocument): OpenApiDocument {
 }
 
 /** One handler per operationId, each answering its operation's mock (computed on first use). */
-export function mockHandlers(contract: Contract): Record<string, AnyHandler<object>> {
+export function mockHandlers(contract: Contract, log?: Logger): Record<string, AnyHandler<object>> {
   return Object.fromEntries(
     contract.operations.map((op) => {
       let answer: HandlerResult | undefined;
-      const handler: AnyHandler<object> = async () => (answer ??= mockResponse(contract.document, contract.document.paths[op.path][op.method]));
+      const handler: AnyHandler<object> = async () => (answer ??= mockResponse(contract.document, op.path, op.method, log));
       return [op.operationId, handler];
     }),
   );
@@ -40,14 +45,20 @@ export function mockHandlers(contract: Contract): Record<string, AnyHandler<obje
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
   readonly config: Config;
+  /** An OpenAPI 3.x document (a Swagger 2.0 one goes through openApi3() first). */
   readonly document: OpenApiDocument;
   readonly log: Logger;
   readonly verifier: TokenVerifier;
+  /** Refuse to start on a schema that cannot compile or a scheme that cannot be checked (`--strict`). */
+  readonly strict?: boolean;
+  /** Verifiers for openIdConnect schemes, by scheme name (src/auth/openid.ts). */
+  readonly schemeVerifiers?: Readonly<Record<string, TokenVerifier>>;
 }
 
 /** Builds the mock app for a parsed document. */
-export function createMockApp({ config, document, log, verifier }: MockDeps): { app: RequestListener; contract: Contract } {
+export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
+  assertOpenApi3(document);
   const contract = contractFrom(withOperationIds(document));
-  const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract), context: {}, validateResponses: false });
+  const stages = pipeline({ config, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers });
   return { app: mount(stages), contract };
 }

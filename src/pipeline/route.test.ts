@@ -32,4 +32,26 @@ describe('routeIndex', () => {
     expect(index.methodsFor('/jobs/42')).toEqual(['GET', 'DELETE']);
     expect(index.methodsFor('/nowhere')).toBeUndefined();
   });
+
+  it('matches the concrete path before the method: a literal path never falls through to a template', () => {
+    expect(index.find('DELETE', '/jobs/latest')).toBeUndefined();
+    expect(index.methodsFor('/jobs/latest')).toEqual(['GET']);
+    expect(index.find('DELETE', '/jobs/7')?.operation.operationId).toBe('deleteJob');
+  });
+
+  it('backtracks from a literal segment that leads nowhere to the template that matches', () => {
+    const tree = routeIndex(
+      contractFrom({
+        openapi: '3.1.0',
+        info: { title: 'routes', version: '1' },
+        paths: {
+          '/a/{x}/b': { get: { operationId: 'templated', ...ok } },
+          '/a/static/c': { get: { operationId: 'literal', ...ok } },
+        },
+      }),
+    );
+    expect(tree.find('GET', '/a/static/b')).toMatchObject({ operation: { operationId: 'templated' }, params: { x: 'static' } });
+    expect(tree.find('GET', '/a/static/c')?.operation.operationId).toBe('literal');
+    expect(tree.find('GET', '/a/%E0%A4%A/b')).toBeUndefined();
+  });
 });

@@ -1,13 +1,14 @@
 /**
- * Stage 5: finds the operation for the method and path through a radix-tree index (find-my-way)
- * built once from the spec, so the cost does not grow with the number of operations. A path the
- * spec does not declare is a 404; a declared path with an undeclared method is a 405 whose Allow
- * header lists the declared methods. See docs/performance.md for why this is not openapi-backend's
- * linear router.
+ * Stage 5: finds the operation for the path and then the method through a segment trie
+ * (src/pipeline/path-trie.ts) built once from the spec, so the cost does not grow with the number
+ * of operations. A path the spec does not declare is a 404; a declared path with an undeclared
+ * method is a 405 whose Allow header lists that path item's methods. HEAD is answered wherever GET
+ * is declared (RFC 9110 §9.3.2): it runs the GET operation, and Node sends the headers without the
+ * body. See docs/performance.md for why this is not openapi-backend's linear router.
  */
-import FindMyWay from 'find-my-way';
 import type { Contract, OperationInfo } from '../contract/spec.js';
 import { methodNotAllowed, notFound } from '../errors.js';
+import { PathTrie } from './path-trie.js';
 import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 
@@ -17,26 +18,8 @@ interface Route {
   readonly names: readonly string[];
 }
 
-const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE'];
-
-/**
- * Turns `/a/{x}/b:c` into `/a/:p0/b::c`: positional names (spec names may hold `-` or `.`), literal
- * colons escaped, and a lazy regex where literal text follows a parameter in the same segment.
- */
-function toRadixPath(template: string): { path: string; names: string[] } {
-  const names: string[] = [];
-  const parts = template.split(/(\{[^}]+\})/);
-  const path = parts
-    .map((part, i) => {
-      if (!/^\{[^}]+\}$/.test(part)) return part.replace(/:/g, '::');
-      names.push(part.slice(1, -1));
-      const next = parts[i + 1] ?? '';
-      const suffixInSegment = next !== '' && !next.startsWith('/');
-      return `:p${names.length - 1}${suffixInSegment ? '(^[^/]+?)' : ''}`;
-    })
-    .join('');
-  return { path, names };
-}
+/** One path template's operations by upper-case method, in document order. */
+type PathEntry = Map<string, Route>;
 
 /** The operation index: method + path → operation and named path parameters. */
 export interface RouteIndex {
@@ -45,35 +28,33 @@ export interface RouteIndex {
   methodsFor(path: string): readonly string[] | undefined;
 }
 
-/** Builds the index once, at start-up. */
+/**
+ * Builds the index once, at start-up. Matching is path first, as OpenAPI specifies: the most
+ * concrete template wins (`/configurations/defaults` over `/configurations/{id}`), then the
+ * method is looked up in that path item only, so its 405 lists that item's methods.
+ */
 export function routeIndex(contract: Contract): RouteIndex {
-  const router = FindMyWay({ maxParamLength: 2048, caseSensitive: true, ignoreTrailingSlash: false });
-  const order = new Map(contract.operations.map((op, i) => [op, i]));
+  const trie = new PathTrie<PathEntry>();
   for (const operation of contract.operations) {
-    const { path, names } = toRadixPath(operation.path);
-    const route: Route = { operation, names };
-    router.on(operation.method.toUpperCase() as 'GET', path, () => {}, route);
+    const entry = trie.upsert(operation.path, () => new Map());
+    const method = operation.method.toUpperCase();
+    const names = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    if (!entry.has(method)) entry.set(method, { operation, names });
   }
-  // An empty segment is never a path parameter: `/api/tasks/` is not `/api/tasks/{taskId}`.
-  const lookup = (method: string, path: string) => {
-    const found = router.find(method as 'GET', path);
-    return found && Object.values(found.params as Record<string, string>).every((v) => v !== '') ? found : null;
-  };
   return {
     find(method, path) {
-      const found = lookup(method, path);
-      if (!found) return undefined;
-      const { operation, names } = found.store as Route;
+      const found = trie.match(path);
+      const route = found?.value.get(method) ?? (method === 'HEAD' ? found?.value.get('GET') : undefined);
+      if (!found || !route) return undefined;
       const params: Record<string, string> = {};
-      names.forEach((name, i) => {
-        params[name] = (found.params as Record<string, string>)[`p${i}`] ?? '';
+      route.names.forEach((name, i) => {
+        params[name] = found.params[i] ?? '';
       });
-      return { operation, params };
+      return { operation: route.operation, params };
     },
     methodsFor(path) {
-      const hits = PROBE_METHODS.map((m) => lookup(m, path)?.store as Route | undefined).filter((r): r is Route => r !== undefined);
-      if (hits.length === 0) return undefined;
-      return hits.sort((a, b) => order.get(a.operation)! - order.get(b.operation)!).map((r) => r.operation.method.toUpperCase());
+      const entry = trie.match(path)?.value;
+      return entry ? [...entry.keys()] : undefined;
     },
   };
 }

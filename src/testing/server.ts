@@ -83,7 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore });
   const arranged = options.arrange ? options.arrange(stages) : stages;
   const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
-  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors).listen(0, '127.0.0.1');
+  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
