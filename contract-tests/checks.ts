@@ -30,6 +30,8 @@ export const CHECK_NAMES = [
   'operation_tested',
 ] as const;
 
+const withIdempotencyKey = (c: RequestCase) => Object.keys(c.headers).some((name) => name.toLowerCase() === 'idempotency-key');
+
 /** One check's name. */
 export type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -93,8 +95,10 @@ export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
   negative_data_rejection: (_s, c, x) =>
     c.negative && x.status < 400 ? `invalid request (${c.negative}) was accepted with ${x.status}` : undefined,
 
+  // 412: a valid conditional request whose precondition does not hold says nothing about its data;
+  // 422 with an Idempotency-Key: the generated key was used before with another body (its draft's answer).
   positive_data_acceptance: (_s, c, x) =>
-    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409].includes(x.status)
+    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412].includes(x.status) && !(x.status === 422 && withIdempotencyKey(c))
       ? `valid request was rejected with ${x.status}${typeof (x.json as { detail?: unknown })?.detail === 'string' ? `: ${(x.json as { detail: string }).detail}` : ''}`
       : undefined,
 

@@ -15,6 +15,13 @@ const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 const ONLY_GENERIC = new Set<CheckName>(CHECK_NAMES.filter((n) => !['not_a_server_error', 'cors_on_every_response', 'uniform_error_body'].includes(n)));
 const ok = (x: Exchange) => x.status >= 200 && x.status < 300;
 
+/**
+ * Conditional request headers (RFC 9110 §13.1) are left out of chains: a random entity tag would
+ * turn the chain's reads into 304s and its writes into 412s and hide what the chain checks. So is
+ * Idempotency-Key: a generated key used twice replays a resource an earlier chain has deleted.
+ */
+const LEFT_OUT_OF_CHAINS = new Set(['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since', 'if-range', 'idempotency-key']);
+
 const label = (op: Operation) => `${op.operationId} (${op.method} ${op.path})`;
 
 /** One positive request for an operation, or undefined when none can be drawn (the property phase reports why). */
@@ -23,7 +30,8 @@ function sampleCase(op: Operation, ctx: PhaseContext, name: string, path: Record
   drawDeadline(ctx.deadline);
   try {
     const [c] = fc.sample(positiveCases(op, ctx.deadline), { numRuns: 1, seed: phaseSeed(ctx.seed, `${op.operationId}:${name}`) });
-    return { ...c!, path: { ...c!.path, ...path } };
+    const headers = Object.fromEntries(Object.entries(c!.headers).filter(([header]) => !LEFT_OUT_OF_CHAINS.has(header.toLowerCase())));
+    return { ...c!, headers, path: { ...c!.path, ...path } };
   } catch {
     return undefined;
   } finally {

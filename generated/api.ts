@@ -109,7 +109,16 @@ export interface paths {
         /** List the caller's tasks, newest first */
         get: operations["listTasks"];
         put?: never;
-        /** Create a task for the caller */
+        /**
+         * Create a task for the caller
+         * @description Limited to 60 requests a minute per caller, shared by every instance of the API when it
+         *     runs with Redis: the whole budget can be spent at once, then one more request is admitted
+         *     every second. Every answer says where the caller stands in `RateLimit-Policy` and
+         *     `RateLimit`; over the limit the answer is `429 rate_limited` with `Retry-After`.
+         *
+         *     With an `Idempotency-Key`, a retry is safe: the task is created once, and a retry with the
+         *     same key and body gets the first answer again, with `Idempotent-Replayed: true`.
+         */
         post: operations["createTask"];
         delete?: never;
         options?: never;
@@ -130,15 +139,28 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Read one of the caller's tasks */
+        /**
+         * Read one of the caller's tasks
+         * @description Sends a strong `ETag`. With `If-None-Match` naming the current `ETag`, the answer is
+         *     `304 Not Modified` without a body (RFC 9110 §13.1.2).
+         */
         get: operations["getTask"];
         put?: never;
         post?: never;
-        /** Delete one of the caller's tasks */
+        /**
+         * Delete one of the caller's tasks
+         * @description With `If-Match`, the task is deleted only if its current `ETag` is one of those named (or `*`); otherwise `412 precondition_failed`.
+         */
         delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        /** Change the title, description or completion of one of the caller's tasks */
+        /**
+         * Change the title, description or completion of one of the caller's tasks
+         * @description With `If-Match`, the change is made only if the task's current `ETag` is one of those
+         *     named (or `*`); otherwise `412 precondition_failed` and nothing changes. The check and the
+         *     write are one atomic step, so two editors sending the `ETag` they read cannot overwrite
+         *     each other's change.
+         */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -171,6 +193,11 @@ export interface components {
              * @enum {string}
              */
             database: "up" | "busy" | "down";
+            /**
+             * @description The shared rate-limit store, when `REDIS_URL` is set. While it is down the API serves on (limits fail open) and `status` stays `ok`, unless `RATE_LIMIT_FAILURE=closed`.
+             * @enum {string}
+             */
+            redis?: "up" | "down";
             /** @description The API version (`info.version` of this document). */
             version: string;
             pool?: components["schemas"]["PoolUse"];
@@ -219,7 +246,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "payload_too_large" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "request_timeout" | "expectation_failed" | "gateway_timeout";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "request_timeout" | "expectation_failed" | "gateway_timeout";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";
@@ -300,6 +327,69 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The task's current `ETag` matches `If-None-Match`; the copy the client has is current. No body. */
+        NotModified: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description `If-Match` names no current `ETag` of the task: someone changed it since it was read. Nothing was changed; read it again. */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "The task has changed since it was read (If-Match does not match its current ETag).",
+                 *       "status_code": 412,
+                 *       "error_type": "precondition_failed",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A request with this `Idempotency-Key` is still being processed; retry once it has answered. */
+        IdempotencyConflict: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "A request with this Idempotency-Key is still in progress. Retry once it has answered.",
+                 *       "status_code": 409,
+                 *       "error_type": "conflict",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description This `Idempotency-Key` was already used with a different body; use a new key for a different request. */
+        IdempotencyKeyReused: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "This Idempotency-Key was already used with a different request body.",
+                 *       "status_code": 422,
+                 *       "error_type": "idempotency_key_reused",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The body is over the limit (1 MB). */
         PayloadTooLarge: {
             headers: {
@@ -312,6 +402,27 @@ export interface components {
                  *       "detail": "The request body is larger than 1 MB.",
                  *       "status_code": 413,
                  *       "error_type": "payload_too_large",
+                 *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The caller is over the operation's rate limit; `Retry-After` says when the next request is admitted. */
+        TooManyRequests: {
+            headers: {
+                "X-Request-ID": components["headers"]["X-Request-ID"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "detail": "Too many requests. Try again in 1 s.",
+                 *       "status_code": 429,
+                 *       "error_type": "rate_limited",
                  *       "request_id": "0b6f3c1e-5d2a-4e8f-9c7b-1a2d3e4f5a6b"
                  *     }
                  */
@@ -375,7 +486,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The database is unreachable or timed out; try again after `Retry-After` seconds. */
+        /** @description The database is unreachable or timed out, or (with `RATE_LIMIT_FAILURE=closed`, on a rate-limited operation) the shared rate-limit store is; `detail` says which. Try again after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -416,13 +527,49 @@ export interface components {
          * @example WyIyMDI2LTExLTIwVDA5OjE1OjAwLjAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjMWUtOWE2Zi0yZDVlN2I4YzlhMDEiXQ
          */
         Cursor: string;
+        /**
+         * @description A key the client makes up for one intended creation (a UUID, say), quoted as
+         *     draft-ietf-httpapi-idempotency-key-header writes it or bare. Keys belong to the caller and are
+         *     kept 24 hours; send the same key with the same body to retry safely.
+         * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+         */
+        IdempotencyKey: string;
+        /**
+         * @description `*` or a comma list of entity tags (weak comparison); when one matches the current `ETag`, the answer is `304` without a body.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        IfNoneMatch: string;
+        /**
+         * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        IfMatch: string;
     };
     requestBodies: never;
     headers: {
         /** @description The request's id, echoed from the request when sane, otherwise made here. Logged with every line about the request. */
         "X-Request-ID": string;
+        /**
+         * @description A strong entity tag of the task as sent (RFC 9110 §8.8.3); send it back in `If-None-Match` or `If-Match`.
+         * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+         */
+        ETag: string;
+        /** @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`; absent otherwise. */
+        "Idempotent-Replayed": "true";
         /** @description The URL of the created resource. */
         Location: string;
+        /**
+         * @description The operation's rate-limit policy (draft-ietf-httpapi-ratelimit-headers-08): its name, `q`
+         *     requests per `w` seconds. Absent while the shared store is down and limits fail open.
+         * @example "createTask";q=60;w=60
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description Where the caller stands under that policy: `r` requests left right now and `t` seconds until
+         *     the whole budget is available again. Absent while the shared store is down and limits fail open.
+         * @example "createTask";r=59;t=1
+         */
+        RateLimit: string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
         /** @description The Bearer challenge (RFC 6750) saying why the credentials were refused. */
@@ -659,7 +806,15 @@ export interface operations {
     createTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A key the client makes up for one intended creation (a UUID, say), quoted as
+                 *     draft-ietf-httpapi-idempotency-key-header writes it or bare. Keys belong to the caller and are
+                 *     kept 24 hours; send the same key with the same body to retry safely.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -680,6 +835,9 @@ export interface operations {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
                     Location: components["headers"]["Location"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -698,8 +856,11 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            409: components["responses"]["IdempotencyConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -708,7 +869,13 @@ export interface operations {
     getTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (weak comparison); when one matches the current `ETag`, the answer is `304` without a body.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -724,6 +891,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -740,6 +908,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
@@ -751,7 +920,13 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -774,6 +949,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -782,7 +958,13 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description `*` or a comma list of entity tags (strong comparison: weak tags never match); when none matches the current `ETag`, the answer is `412 precondition_failed` and nothing changes.
+                 * @example "3q2-7wE4nCw2Dk1b8kQJ8Q"
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
             path: {
                 /**
                  * @description The task's id.
@@ -807,6 +989,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -826,6 +1009,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             431: components["responses"]["HeadersTooLarge"];

@@ -18,6 +18,10 @@ import type { Contract } from './contract/spec.js';
 import type { Database } from './db/database.js';
 import { publishedDocuments } from './docs/published.js';
 import { handlers as defaultHandlers } from './handlers/index.js';
+import { memoryStore } from './limits/memory-store.js';
+import { ratePolicies } from './limits/policy.js';
+import { rateLimit, type RateLimiter } from './limits/stage.js';
+import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
 import { authenticate } from './pipeline/authenticate.js';
 import { compose } from './pipeline/compose.js';
@@ -48,6 +52,8 @@ export interface PipelineDeps<C extends object> {
   readonly context: C;
   /** Validate responses against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Where rate-limit budgets live (Redis when REDIS_URL is set, made by main.ts); this pipeline's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
   /**
    * Refuse to start on a schema that cannot compile or a scheme that cannot be checked (the
    * default, as for the Tasks API); false skips each with one start-up warning (the mock).
@@ -84,6 +90,13 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
   const serializers = compileSerializers(contract);
   const handle = dispatch(handlers, validators, serializers, context);
+  const policies = ratePolicies(contract);
+  const limiter: RateLimiter = {
+    policies: config.limits.enabled ? policies : new Map(),
+    store: deps.rateLimitStore ?? memoryStore(),
+    failClosed: config.limits.failClosed,
+    trustProxy: config.limits.trustProxy,
+  };
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
@@ -91,7 +104,9 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
     { ...stage('route', route(routes)), routes },
+    stage('rate-limit (by ip)', rateLimit(limiter, 'ip')),
     stage('authenticate', authenticate(contract, security)),
+    stage('rate-limit (by caller)', rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
     stage('dispatch', forwarder ? handlerOrUpstream(handle, forwarder) : handle),
     stage('format-error', formatError(log)),
@@ -134,13 +149,24 @@ export interface AppDeps {
   readonly handlers?: Handlers;
   /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
   readonly documents?: PublishedDocuments;
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract) }: AppDeps): Stage[] {
+export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore }: AppDeps): Stage[] {
   let forwarder: Forwarder | undefined;
-  const context = { db, apiVersion: contract.version, documents, upstreams: () => forwarder?.health() ?? [] };
-  return pipeline({ config, contract, log, verifier, handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>, context, onForwarder: (made) => (forwarder = made) });
+  const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
+  const context = { db, apiVersion: contract.version, documents, limits, upstreams: () => forwarder?.health() ?? [] };
+  return pipeline({
+    config,
+    contract,
+    log,
+    verifier,
+    handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>,
+    context,
+    rateLimitStore: limits.store,
+    onForwarder: (made) => (forwarder = made),
+  });
 }
 
 /** Builds the Tasks API as a node:http request listener. */

@@ -40,6 +40,20 @@ export interface DatabaseConfig {
   readonly neonWsProxy: string | undefined;
 }
 
+/** Rate limits from the contract and where their budgets live (docs/scaling.md). */
+export interface LimitsConfig {
+  /** RATE_LIMITS=off ignores every x-specgate-rate-limit (load tests); on by default. */
+  readonly enabled: boolean;
+  /** REDIS_URL: budgets shared by every instance; unset → in this process's memory. */
+  readonly redisUrl: string | undefined;
+  /** REDIS_PREFIX: what every key this server writes starts with. */
+  readonly redisPrefix: string;
+  /** RATE_LIMIT_FAILURE=closed: 503 while Redis is down, instead of letting requests through. */
+  readonly failClosed: boolean;
+  /** TRUST_PROXY: how many proxy hops' X-Forwarded-For entries to believe for `by: ip`. */
+  readonly trustProxy: number;
+}
+
 /** The validated, frozen settings the whole server runs on. */
 export interface Config {
   readonly port: number;
@@ -47,6 +61,7 @@ export interface Config {
   readonly production: boolean;
   readonly logLevel: string;
   readonly database: DatabaseConfig;
+  readonly limits: LimitsConfig;
   /** The HTTP server's timeouts, in milliseconds (src/server-timeouts.ts, README). */
   readonly http: {
     readonly headersTimeoutMs: number;
@@ -184,6 +199,26 @@ function originRegex(env: Env, problems: string[]): RegExp | undefined {
     problems.push(`CORS_ORIGIN_REGEX "${raw}" matches any origin, which is "*" with credentials. ${example}`);
   }
   return regex;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T, problems: string[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (values.includes(raw as T)) return raw as T;
+  problems.push(`${name} must be ${values.map((v) => `"${v}"`).join(' or ')} (got "${raw}").`);
+  return fallback;
+}
+
+function limits(env: Env, problems: string[]): LimitsConfig {
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://.');
+  return {
+    enabled: oneOf(env, 'RATE_LIMITS', ['on', 'off'], 'on', problems) === 'on',
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 'specgate:',
+    failClosed: oneOf(env, 'RATE_LIMIT_FAILURE', ['open', 'closed'], 'open', problems) === 'closed',
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10, problems),
+  };
 }
 
 /** Neon's hosts (ep-NAME.REGION.aws.neon.tech, pooled or direct) get the Neon driver unless DB_DRIVER says otherwise. */
@@ -390,6 +425,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     logLevel,
     database: database(env, problems),
+    limits: limits(env, problems),
     cors: {
       origins: origins(env, production, problems),
       originRegex: originRegex(env, problems),

@@ -78,6 +78,14 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) => 
 export const conflict = (detail = 'The request conflicts with the current state of the resource.') =>
   new ApiError(409, 'conflict', detail);
 
+/** 412 precondition_failed: If-Match names no current ETag of the resource (RFC 9110 §13.1.1). */
+export const preconditionFailed = (what = 'The task') =>
+  new ApiError(412, 'precondition_failed', `${what} has changed since it was read (If-Match does not match its current ETag).`);
+
+/** 422 idempotency_key_reused: an Idempotency-Key sent again with a different body. */
+export const idempotencyKeyReused = () =>
+  new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+
 /** 413 payload_too_large. */
 export const payloadTooLarge = (limit: string) =>
   new ApiError(413, 'payload_too_large', `The request body is larger than ${limit}.`);

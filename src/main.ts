@@ -14,6 +14,8 @@ import { openDatabase } from './db/open.js';
 import { InternalFault } from './errors.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
+import { memoryStore } from './limits/memory-store.js';
+import { redisStore } from './limits/redis-store.js';
 import { describeError } from './log-safe.js';
 import { createLogger } from './logger.js';
 import { createDrainer } from './shutdown.js';
@@ -64,7 +66,10 @@ const gate = gateOnMigrations(raw, {
 await gate.firstAttempt;
 // After a fatal migration error the pool is closing and the process exits 1; never listen.
 if (fatal) await new Promise<never>(() => {});
-const app = createApp({ config, contract, db: gate.db, log, verifier });
+if (!config.limits.enabled) log.warn('RATE_LIMITS=off: every x-specgate-rate-limit of the contract is ignored.');
+// Budgets shared by every instance through Redis, or kept in this process; Redis may be down now, it reconnects by itself.
+const rateLimitStore = config.limits.redisUrl ? await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
+const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore });
 const server = createHttpServer(app, config.cors, config.http);
 server.once('error', (error: NodeJS.ErrnoException) => {
   const problems: Record<string, string> = {
@@ -88,6 +93,7 @@ async function shutdown(signal: string) {
   gate.stop();
   await drainer.drain();
   await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
+  await rateLimitStore.close();
   log.info({ connections: drainer.accepted, answered: drainer.answered }, 'stopped');
   process.exit(0);
 }

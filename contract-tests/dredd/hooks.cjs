@@ -2,7 +2,8 @@
  * dredd hooks for openapi.yaml (CommonJS: dredd 14 requires hook files).
  * - authentication: a bearer JWT from DREDD_TOKEN, or minted (HS256) from DREDD_JWT_SECRET;
  * - fixtures: path parameters come from a task created by an earlier POST;
- * - declared error statuses are triggered on purpose (400, 401, 404, 413, 415, 431); the ones a healthy
+ * - declared error statuses are triggered on purpose (400, 401, 404, 412, 413, 415, 422, 431), and a 304
+ *   by sending the task's current ETag in If-None-Match; the ones a healthy
  *   server cannot be made to answer (500, 503) stay skipped, and say so;
  * - bodies are checked against the real JSON Schema of the spec (dredd's OpenAPI 3 adapter
  *   gives none and would otherwise only compare keys with the example).
@@ -27,6 +28,12 @@ async function createTask(title) {
   });
   if (res.status !== 201) throw new Error(`fixture POST /api/tasks answered ${res.status}`);
   return (await res.json()).id;
+}
+
+/** The fixture task's current ETag, for the 304 transaction's If-None-Match. */
+async function currentEtag() {
+  const res = await fetch(`${fixture.baseUrl}/api/tasks/${fixture.taskId}`, { headers: { authorization: `Bearer ${fixture.token}`, origin: ORIGIN } });
+  return res.headers.get('etag');
 }
 
 /** Resolves internal $refs (openapi.yaml has no cycles). */
@@ -66,6 +73,21 @@ const TRIGGERS = {
   404: (t) => {
     setUri(t, t.request.uri.replace(fixture.taskId, randomUUID()));
   },
+  // On a task of its own, so no other transaction's change or deletion matters.
+  412: async (t) => {
+    setUri(t, t.request.uri.replace(fixture.taskId, await createTask('dredd precondition')));
+    t.request.headers['If-Match'] = '"stale"';
+  },
+  // The key is first used with another body, so this transaction's body reuses it.
+  422: async (t) => {
+    const key = `dredd-${randomUUID()}`;
+    await fetch(`${fixture.baseUrl}/api/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fixture.token}`, 'content-type': 'application/json', origin: ORIGIN, 'idempotency-key': key },
+      body: JSON.stringify({ title: 'dredd first body' }),
+    });
+    t.request.headers['Idempotency-Key'] = key;
+  },
   413: (t) => {
     t.request.body = JSON.stringify({ title: 'x', description: 'x'.repeat(1024 * 1024) });
   },
@@ -95,6 +117,12 @@ hooks.beforeEach(async (t, done) => {
   const op = operationOf(t);
   const status = Number(t.expected.statusCode);
   t.request.headers.Origin = ORIGIN;
+  // Preconditions and idempotency keys are sent only where a transaction is about them, never from the examples.
+  delete t.request.headers['If-Match'];
+  delete t.request.headers['If-None-Match'];
+  delete t.request.headers['Idempotency-Key'];
+  // Sent only sometimes, as the spec says: on a replay; while limits are on and Redis answers.
+  for (const name of ['Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy']) delete t.expected.headers[name];
   // A successful DELETE removes its own task, so no other transaction depends on the order dredd runs them in.
   let taskId = fixture.taskId;
   if (t.request.method === 'DELETE' && status < 300) {
@@ -116,7 +144,17 @@ hooks.beforeEach(async (t, done) => {
       return done();
     }
     t.skip = false;
-    trigger(t);
+    try {
+      await trigger(t);
+    } catch (error) {
+      hooks.log(`trigger for ${status} failed: ${error.message}`);
+      return done(error);
+    }
+  }
+  if (status === 304) {
+    delete t.expected.body;
+    t.request.headers['If-None-Match'] = await currentEtag();
+    return done();
   }
   const response = deref(op.responses[String(status)]);
   const [mediaType, media] = Object.entries(response?.content ?? {})[0] ?? [];

@@ -5,6 +5,7 @@
 import type { components, operations } from '../../generated/api.js';
 import type { UpstreamOperationId } from '../../generated/upstream.js';
 import type { Database } from '../db/database.js';
+import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 
 /** Every operationId declared in openapi.yaml. */
@@ -20,13 +21,24 @@ type Responses<O extends OperationId> = operations[O]['responses'];
 type ReturnStatus<O extends OperationId> = {
   [S in keyof Responses<O>]: JsonContent<Responses<O>[S]> extends components['schemas']['Error'] ? never : S;
 }[keyof Responses<O>];
-type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends 'X-Request-ID' ? never : K]: H[K] };
+/** Response headers the stages set, never the handler: the request id and the rate-limit fields. */
+type StageHeaders = 'X-Request-ID' | 'RateLimit' | 'RateLimit-Policy';
+/** Declared response headers a handler sends only sometimes. */
+type OccasionalHeaders = 'Idempotent-Replayed';
+type NamedHeaders<H> = { [K in keyof H as string extends K ? never : K extends StageHeaders | OccasionalHeaders ? never : K]: H[K] } & {
+  [K in keyof H as K extends OccasionalHeaders ? K : never]?: H[K];
+};
 type ResponseHeaders<R> = R extends { headers: infer H } ? NamedHeaders<H> : Record<string, never>;
+
+/** Header parameters under their lower-cased names, as Node (and the validate stage) keys them. */
+type LowerKeys<T> = { [K in keyof T as K extends string ? Lowercase<K> : K]: T[K] };
 
 /** What a handler receives: validated, typed parameters and body, and the verified caller. */
 export interface Input<O extends OperationId> {
   readonly path: Defined<Params<O>['path']>;
   readonly query: Defined<Params<O>['query']>;
+  /** The declared header parameters that were sent (`if-match`, `idempotency-key` …). */
+  readonly header: LowerKeys<Defined<Params<O>['header']>>;
   readonly body: JsonContent<NonNullable<operations[O]['requestBody']>>;
   /** The verified token's `sub`, or undefined on a public operation. */
   readonly userId: string | undefined;
@@ -47,6 +59,8 @@ export interface Context {
   readonly documents: PublishedDocuments;
   /** Gateway mode: each upstream origin and its state (empty when nothing is sent upstream). */
   readonly upstreams: () => readonly { origin: string; state: 'up' | 'down' | 'open' }[];
+  /** Where rate-limit budgets live, and whether its outage stops limited operations (RATE_LIMIT_FAILURE). */
+  readonly limits: { readonly store: RateLimitStore; readonly failClosed: boolean };
 }
 
 /** One declared non-error response of an operation: its status, body and declared headers. */

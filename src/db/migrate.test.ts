@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -25,31 +25,32 @@ beforeEach(async () => {
 
 describe('migrate', () => {
   it('names the file and the SQLSTATE of a migration whose SQL fails, and applies none of the run', async () => {
-    appendFileSync(join(dir, '002_broken.sql'), 'ALTER TABLE tasks ADD COLUMN;\n');
+    appendFileSync(join(dir, '900_broken.sql'), 'ALTER TABLE tasks ADD COLUMN;\n');
     const failure = migrate(db, dir);
     await expect(failure).rejects.toBeInstanceOf(MigrationFailedError);
-    await expect(failure).rejects.toThrow('Migration 002_broken.sql failed (SQLSTATE 42601); fix it before starting again.');
+    await expect(failure).rejects.toThrow('Migration 900_broken.sql failed (SQLSTATE 42601); fix it before starting again.');
     expect(await db.query("SELECT to_regclass('public.tasks') AS t")).toEqual([{ t: null }]);
   });
 
   it('applies each file once, in name order, and records it', async () => {
-    appendFileSync(join(dir, '002_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
-    expect(await migrate(db, dir)).toEqual(['001_create_tasks.sql', '002_add_priority.sql']);
+    appendFileSync(join(dir, '900_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
+    const shipped = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+    expect(await migrate(db, dir)).toEqual([...shipped, '900_add_priority.sql']);
     expect(await migrate(db, dir)).toEqual([]);
     const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual(['001_create_tasks.sql', '002_add_priority.sql']);
+    expect(rows.map((r) => r.version)).toEqual([...shipped, '900_add_priority.sql']);
   });
 
   it('refuses an applied migration that was edited, naming the file, and applies nothing after it', async () => {
     await migrate(db, dir);
     appendFileSync(join(dir, '001_create_tasks.sql'), '\nCREATE INDEX tasks_title ON tasks (title);\n');
-    appendFileSync(join(dir, '002_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
+    appendFileSync(join(dir, '900_add_priority.sql'), 'ALTER TABLE tasks ADD COLUMN priority int;\n');
     const failure = migrate(db, dir);
     await expect(failure).rejects.toBeInstanceOf(MigrationChecksumError);
     await expect(failure).rejects.toThrow(
       'Migration 001_create_tasks.sql was edited after it was applied; restore it and add a new migration instead.',
     );
-    expect(await db.query("SELECT 1 FROM schema_migrations WHERE version = '002_add_priority.sql'")).toEqual([]);
+    expect(await db.query("SELECT 1 FROM schema_migrations WHERE version = '900_add_priority.sql'")).toEqual([]);
   });
 });
 

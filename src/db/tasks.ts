@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/api.js';
-import type { Queryable } from './database.js';
+import type { Database, Queryable } from './database.js';
 
 /** A task as the API returns it. */
 export type Task = components['schemas']['Task'];
@@ -83,12 +83,30 @@ export async function findTask(db: Queryable, userId: string, id: string): Promi
   return rows[0] && toTask(rows[0]);
 }
 
+/**
+ * Called with the task as it is, row locked, before a guarded change; throws to refuse it (the
+ * transaction rolls back), so the check and the write are one atomic step.
+ */
+export type Guard = (current: Task) => void;
+
+/** Runs write on the task locked FOR UPDATE after guard accepted it; without a guard, write alone. */
+async function guarded<T>(db: Database, userId: string, id: string, guard: Guard | undefined, write: (q: Queryable) => Promise<T>): Promise<T | undefined> {
+  if (!guard) return write(db);
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE id = $1 AND user_id = $2 FOR UPDATE`, [id, userId]);
+    if (!rows[0]) return undefined;
+    guard(toTask(rows[0]));
+    return write(tx);
+  });
+}
+
 /** Changes the given fields of one of userId's tasks; undefined when it is missing or someone else's. */
 export async function updateTask(
-  db: Queryable,
+  db: Database,
   userId: string,
   id: string,
   changes: { title?: string; description?: string | null; is_completed?: boolean },
+  guard?: Guard,
 ): Promise<Task | undefined> {
   const params: unknown[] = [id, userId];
   const sets: string[] = [];
@@ -98,15 +116,17 @@ export async function updateTask(
     sets.push(`${column} = $${params.length}`);
   }
   sets.push(`updated_at = greatest(created_at, date_trunc('milliseconds', clock_timestamp()))`);
-  const rows = await db.query<TaskRow>(
-    `UPDATE tasks SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-    params,
-  );
-  return rows[0] && toTask(rows[0]);
+  return guarded(db, userId, id, guard, async (q) => {
+    const rows = await q.query<TaskRow>(`UPDATE tasks SET ${sets.join(', ')} WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`, params);
+    return rows[0] && toTask(rows[0]);
+  });
 }
 
 /** Deletes one of userId's tasks; false when it is missing or someone else's. */
-export async function deleteTask(db: Queryable, userId: string, id: string): Promise<boolean> {
-  const rows = await db.query('DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING id', [id, userId]);
-  return rows.length > 0;
+export async function deleteTask(db: Database, userId: string, id: string, guard?: Guard): Promise<boolean> {
+  const deleted = await guarded(db, userId, id, guard, async (q) => {
+    const rows = await q.query('DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING id', [id, userId]);
+    return rows.length > 0;
+  });
+  return deleted === true;
 }

@@ -39,7 +39,7 @@ describe('a preflight from an allowed Origin', () => {
       'access-control-allow-origin': ALLOWED_ORIGIN,
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'GET, DELETE, PATCH, OPTIONS',
-      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-ID',
+      'access-control-allow-headers': 'Authorization, Content-Type, X-Request-ID, Idempotency-Key, If-None-Match, If-Match',
       'access-control-max-age': '600',
       vary: 'Origin, Access-Control-Request-Method',
     });
@@ -97,7 +97,7 @@ describe('an actual request', () => {
     expect(corsHeaders(res)).toEqual({
       'access-control-allow-origin': ALLOWED_ORIGIN,
       'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'X-Request-ID, Retry-After, WWW-Authenticate, Location, Allow',
+      'access-control-expose-headers': 'X-Request-ID, Retry-After, WWW-Authenticate, Location, RateLimit-Policy, RateLimit, Idempotent-Replayed, ETag, Allow',
       vary: 'Origin',
     });
   });

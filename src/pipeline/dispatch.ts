@@ -50,8 +50,8 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
   return async function dispatchStage(_req, res) {
     const state = stateOf(res);
     const operation = state.operation!;
-    const { path, query, body } = state.input!;
-    const result = await handlers[operation.operationId]!({ path, query, body, userId: state.userId }, new HandlerContext(state));
+    const { path, query, header, body } = state.input!;
+    const result = await handlers[operation.operationId]!({ path, query, header, body, userId: state.userId }, new HandlerContext(state));
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.

@@ -3,7 +3,7 @@
  * HTTP tests (Node fetch) and the browser tests (fetch() in a page on another origin).
  */
 import type { ErrorType } from '../errors.js';
-import { TAKEN_TITLE, type Target, type WorldResources } from './error-world.js';
+import { FIXTURE_TASK, TAKEN_TITLE, USED_KEY, type Target, type WorldResources } from './error-world.js';
 
 const TASK = '/api/tasks/3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
 
@@ -106,6 +106,14 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
+      name: '412 precondition_failed for a stale If-Match',
+      path: 'handler (conditional write)',
+      errorType: 'precondition_failed',
+      status: 412,
+      request: call('api', 'PATCH', `/api/tasks/${FIXTURE_TASK}`, { ...auth(), ...json, 'if-match': '"stale"' }, JSON.stringify({ is_completed: true })),
+      exposed: {},
+    },
+    {
       name: '413 payload_too_large from the body parser',
       path: 'body',
       errorType: 'payload_too_large',
@@ -138,12 +146,20 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
-      name: '429 rate_limited from a limiter around the handler',
-      path: 'dispatch (limiter)',
+      name: '422 idempotency_key_reused for a key sent before with another body',
+      path: 'handler (idempotency)',
+      errorType: 'idempotency_key_reused',
+      status: 422,
+      request: call('api', 'POST', '/api/tasks', { ...auth(), ...json, 'idempotency-key': USED_KEY }, JSON.stringify({ title: 'not the first body' })),
+      exposed: {},
+    },
+    {
+      name: '429 rate_limited from the rate-limit stage',
+      path: 'rate-limit (by caller)',
       errorType: 'rate_limited',
       status: 429,
       request: call('fixture', 'GET', '/api/tasks', auth(tokens.limited)),
-      exposed: { 'Retry-After': /^\d+$/ },
+      exposed: { 'Retry-After': /^\d+$/, 'RateLimit-Policy': /^"listTasks";q=1;w=3600$/, RateLimit: /^"listTasks";r=0;t=\d+$/ },
     },
     {
       name: '500 internal_error for an exception in a handler (last resort)',

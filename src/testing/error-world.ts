@@ -1,14 +1,13 @@
 /**
  * The apps that together produce every error_type through real mechanisms: the Tasks API itself,
- * one whose handler throws, a fixture with scopes, a unique index and a small rate limiter, and
+ * one whose handler throws, a fixture with scopes, a unique index and a tiny rate limit, and
  * two whose database is down (connection refused, connect timeout).
  */
 import type { Stage } from '../app.js';
-import type { Handler, Handlers } from '../contract/handler.js';
+import type { Handlers } from '../contract/handler.js';
 import { contractFrom, loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { openPg } from '../db/pg.js';
-import { rateLimited } from '../errors.js';
 import { handlers } from '../handlers/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { blackHole, refusedPort, type Outage } from './outage.js';
@@ -20,6 +19,10 @@ export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout' | 'up
 
 /** The scope the fixture contract requires for getTask. */
 export const FIXTURE_SCOPE = 'tasks:read';
+/** A task the fixture database holds for the test user, so a stale If-Match on it is refused (412). */
+export const FIXTURE_TASK = '6a0b3c2d-1e4f-4a5b-8c7d-9e0f1a2b3c4d';
+/** An Idempotency-Key the test user already used with another body, so sending it again is refused (422). */
+export const USED_KEY = 'used-with-another-body';
 /** A title the fixture database already holds for the test user, so creating it again conflicts. */
 export const TAKEN_TITLE = 'Already taken';
 
@@ -32,10 +35,16 @@ export interface WorldResources {
   close(): Promise<void>;
 }
 
-/** The Tasks contract with a scope on getTask, so a token without it is refused (403). */
+/**
+ * The Tasks contract with a scope on getTask, so a token without it is refused (403), and a rate
+ * limit of one request an hour per caller on listTasks, so the second one is refused (429).
+ */
 function fixtureContract(): Contract {
   const document = structuredClone(loadContract().document);
   document.paths['/api/tasks/{taskId}'].get.security = [{ bearerAuth: [FIXTURE_SCOPE] }];
+  const list = document.paths['/api/tasks'].get;
+  list['x-specgate-rate-limit'] = { requests: 1, per: 3600, by: 'caller' };
+  list.responses['429'] = { $ref: '#/components/responses/TooManyRequests' };
   return contractFrom(document);
 }
 
@@ -49,19 +58,6 @@ function upstreamContract(upstream: string): Contract {
 const { getTask: _upstream, ...local } = handlers;
 /** The Tasks handlers without getTask, which the upstream targets forward. */
 const withoutGetTask = local as unknown as Handlers;
-
-/** A fixed-window limit per caller around one handler (a fixture; the product has no limiter). */
-function limitPerCaller(handler: Handler<'listTasks'>, max: number, windowSeconds: number): Handler<'listTasks'> {
-  const windows = new Map<string, { count: number; resetAt: number }>();
-  return async (input, ctx) => {
-    const now = Date.now();
-    let window = windows.get(input.userId ?? '');
-    if (!window || window.resetAt <= now) windows.set(input.userId ?? '', (window = { count: 0, resetAt: now + windowSeconds * 1000 }));
-    window.count += 1;
-    if (window.count > max) throw rateLimited(Math.max(1, Math.ceil((window.resetAt - now) / 1000)));
-    return handler(input, ctx);
-  };
-}
 
 const brokenHandlers: Handlers = {
   ...handlers,
@@ -78,6 +74,11 @@ export async function openWorldResources(): Promise<WorldResources> {
   const fixture: TestDatabase = await createTestDatabase();
   await fixture.db.query('CREATE UNIQUE INDEX tasks_unique_title ON tasks (user_id, title)');
   await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES (gen_random_uuid(), $1, $2)', ['user-errors', TAKEN_TITLE]);
+  await fixture.db.query('INSERT INTO tasks (id, user_id, title) VALUES ($1, $2, $3)', [FIXTURE_TASK, 'user-errors', 'Edited elsewhere']);
+  await fixture.db.query(
+    `INSERT INTO idempotency_keys (user_id, operation, key, fingerprint, status, headers, expires_at) VALUES ($1, 'createTask', $2, 'another body', 201, '{}', now() + interval '1 day')`,
+    ['user-errors', USED_KEY],
+  );
   const refused: Outage = await refusedPort();
   const hole: Outage = await blackHole();
   const dbDown = openPg({ url: refused.url, connectTimeoutMs: 2000 });
@@ -117,7 +118,6 @@ export async function startTarget(
   const server = await startTestServer({
     ...base,
     contract: fixtureContract(),
-    handlers: { ...handlers, listTasks: limitPerCaller(handlers.listTasks, 1, 3600) },
   });
   // The limited caller spends its one request now; every later one is over the limit.
   const first = await server.request('/api/tasks', { token: resources.tokens.limited });

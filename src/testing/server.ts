@@ -14,6 +14,7 @@ import type { Handlers } from '../contract/handler.js';
 import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createHttpServer } from '../http-server.js';
+import type { RateLimitStore } from '../limits/store.js';
 import { createLogger } from '../logger.js';
 import { gateOnMigrations } from '../db/readiness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -52,6 +53,8 @@ export interface TestServerOptions {
   readonly parserCors?: boolean;
   /** Where log lines go (with LOG_LEVEL in env); silent by default. */
   readonly logTo?: DestinationStream;
+  /** Where rate-limit budgets live (a Redis store); this server's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
   /** `express`: the pipeline runs inside an Express app (specgateExpress) beside a route of the app's own. */
   readonly host?: 'node' | 'express';
 }
@@ -77,7 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // As in main.ts: nothing reaches the database before its migrations are applied.
   const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
-  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers });
+  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore });
   const arranged = options.arrange ? options.arrange(stages) : stages;
   const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
   const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');
