@@ -6,14 +6,12 @@
  * that is not HTTP) is answered here in the uniform Error body too, with the CORS headers of the
  * request's Origin when it is allowed and can be read from what arrived.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { answerBareRequests, pendingOrigin, rawAnswer, requestTimeout, requireHost } from './bare-answers.js';
 import type { Config } from './config.js';
 import { ApiError, headersTooLarge } from './errors.js';
 import { originCheck } from './pipeline/cors.js';
-import { errorBody } from './pipeline/format-error.js';
 import { HEAD_LIMIT, MAX_HEAD_BYTES } from './pipeline/head-limit.js';
 import { applyTimeouts, timeoutOptions } from './server-timeouts.js';
 
@@ -34,19 +32,7 @@ export function originIn(packet: Buffer | undefined): string | undefined {
 
 /** The uniform answer to a request Node's parser refused, as raw HTTP/1.1 (the connection closes). */
 export function parserErrorResponse(error: ApiError, origin: string | undefined, isAllowed: (origin: string | undefined) => boolean): string {
-  const requestId = randomUUID();
-  const body = JSON.stringify(errorBody(error, requestId));
-  const headers = [
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
-    'Content-Type: application/json; charset=utf-8',
-    'Cache-Control: no-store',
-    'Vary: Origin',
-    `X-Request-ID: ${requestId}`,
-    ...(isAllowed(origin) ? [`Access-Control-Allow-Origin: ${origin}`, 'Access-Control-Allow-Credentials: true', 'Access-Control-Expose-Headers: X-Request-ID'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-  ];
-  return `${headers.join('\r\n')}\r\n\r\n${body}`;
+  return rawAnswer(error, origin, isAllowed);
 }
 
 /** Whether a response can still be written on the socket: nothing of another response is under way. */

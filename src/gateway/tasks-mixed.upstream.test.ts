@@ -21,7 +21,8 @@ const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
 beforeAll(async () => {
   upstream = createServer((req, res) => {
     seen.push({ url: req.url!, headers: req.headers });
-    res.writeHead(200, { 'content-type': 'application/json' });
+    // The contract declares an ETag on getTask's 200: an upstream without one is answered 502 (enforce).
+    res.writeHead(200, { 'content-type': 'application/json', etag: '"legacy-1"' });
     res.end(JSON.stringify({ id: TASK_ID, title: 'From the legacy backend', description: null, is_completed: false, created_at: '2026-12-01T00:00:00Z', updated_at: '2026-12-01T00:00:00Z' }));
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));

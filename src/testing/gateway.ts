@@ -7,7 +7,7 @@ import { createGatewayApp } from '../gateway/server.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
-import { ALLOWED_ORIGIN } from './server.js';
+import { originRequest } from './server.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 /** A running test gateway. */
@@ -35,12 +35,7 @@ export async function startTestGateway(document: OpenApiDocument, env: Record<st
   return {
     url,
     logs,
-    request(path, { token, headers, ...init } = {}) {
-      const merged = new Headers(headers);
-      if (!merged.has('origin')) merged.set('origin', ALLOWED_ORIGIN);
-      if (token !== undefined) merged.set('authorization', `Bearer ${token}`);
-      return fetch(url + path, { ...init, headers: merged });
-    },
+    request: originRequest(url),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -71,6 +71,16 @@ function expressHost(stages: readonly Stage[]): RequestListener {
   return app as unknown as RequestListener;
 }
 
+/** fetch against `url` that sends Origin: ALLOWED_ORIGIN unless the caller sets one, and `token` as a bearer token. */
+export function originRequest(url: string): TestServer['request'] {
+  return (path, { token, headers, ...init } = {}) => {
+    const merged = new Headers(headers);
+    if (!merged.has('origin')) merged.set('origin', ALLOWED_ORIGIN);
+    if (token !== undefined) merged.set('authorization', `Bearer ${token}`);
+    return fetch(url + path, { ...init, headers: merged });
+  };
+}
+
 /** Starts the app; env entries override the test configuration. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...options.env });
@@ -90,12 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url,
     db: testDb.db,
     config,
-    request(path, { token, headers, ...init } = {}) {
-      const merged = new Headers(headers);
-      if (!merged.has('origin')) merged.set('origin', ALLOWED_ORIGIN);
-      if (token !== undefined) merged.set('authorization', `Bearer ${token}`);
-      return fetch(url + path, { ...init, headers: merged });
-    },
+    request: originRequest(url),
     async close() {
       gate.stop();
       server.closeAllConnections();
