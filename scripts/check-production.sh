@@ -22,7 +22,7 @@ npm ci --omit=dev --prefer-offline --no-audit --no-fund --loglevel=error
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 wait_for() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-env_vars=(HOST=127.0.0.1 PGLITE_DATA_DIR=memory:// JWT_SECRET=production-check-secret-0123456789abcdef LOG_LEVEL=warn NODE_ENV=production CORS_ORIGINS=http://localhost:3000)
+env_vars=(HOST=127.0.0.1 DB_DRIVER=pglite PGLITE_DATA_DIR=memory:// JWT_SECRET=production-check-secret-0123456789abcdef LOG_LEVEL=warn NODE_ENV=production CORS_ORIGINS=http://localhost:3000)
 
 echo "[${SECONDS}s] npm run mock (compiled)"
 port=$(free_port)
