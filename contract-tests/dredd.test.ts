@@ -27,6 +27,8 @@ let broken: BrokenServer;
 const dredd = (url: string) =>
   promisify(execFile)('node_modules/.bin/dredd', ['openapi.yaml', url, '--hookfiles=contract-tests/dredd/hooks.cjs', '--color=false'], {
     cwd: root,
+    // Each failing 431 transaction prints its 40 KB header: the output outgrows execFile's 1 MB default.
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, DREDD_JWT_SECRET: TEST_JWT_SECRET },
   }).then(
     (r) => ({ code: 0, out: r.stdout }),

@@ -68,6 +68,8 @@ describe('npm run contract', () => {
   const cli = (args: string[]) =>
     promisify(execFile)('node', ['--import', 'tsx', 'contract-tests/cli.ts', ...args], {
       cwd: new URL('..', import.meta.url).pathname,
+      // The output grows with the spec: never let execFile's 1 MB default cut it short.
+      maxBuffer: 256 * 1024 * 1024,
     }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
