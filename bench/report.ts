@@ -249,6 +249,9 @@ ${baseline.results
 ${baseline.scaling.map((x) => `| ${x.operations} | ${fmt(x.startupMs)} | ${fmt(x.firstRps)} | ${fmt(x.lastRps)} | ${fmt(x.lastRps / (baseline.scaling[0]?.lastRps ?? NaN), 2)} |`).join('\n')}
 `
     : '';
-  writeFileSync('docs/performance.md', markdown + comparison);
+  // The gateway section is written by `npm run bench:gateway` (bench/gateway.ts): keep it.
+  const previous = existsSync('docs/performance.md') ? readFileSync('docs/performance.md', 'utf8') : '';
+  const gateway = /<!-- gateway:start -->[\s\S]*<!-- gateway:end -->/.exec(previous)?.[0];
+  writeFileSync('docs/performance.md', markdown + comparison + (gateway ? `\n${gateway}\n` : ''));
   writeFileSync('docs/performance.svg', chart(run));
 }
