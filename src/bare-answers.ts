@@ -35,13 +35,15 @@ const noHost = () =>
 
 const noConnect = () => new ApiError(400, 'validation_error', 'CONNECT is not supported: this server is an API, not a proxy.');
 
-/** The CORS headers an allowed Origin gets (the same as the pipeline's on an error). */
-function corsHeaders(origin: string | undefined, isAllowed: OriginCheck): [string, string][] {
-  if (origin === undefined || !isAllowed(origin)) return [];
+/** The error's own headers, then the CORS headers an allowed Origin gets, exposing X-Request-ID and the error's headers. */
+function errorHeaders(error: ApiError, origin: string | undefined, isAllowed: OriginCheck): [string, string][] {
+  const own = Object.entries(error.headers);
+  if (origin === undefined || !isAllowed(origin)) return own;
   return [
+    ...own,
     ['Access-Control-Allow-Origin', origin],
     ['Access-Control-Allow-Credentials', 'true'],
-    ['Access-Control-Expose-Headers', 'X-Request-ID'],
+    ['Access-Control-Expose-Headers', ['X-Request-ID', ...own.map(([name]) => name)].join(', ')],
   ];
 }
 
@@ -54,14 +56,13 @@ function answer(req: IncomingMessage, res: ServerResponse, error: ApiError, isAl
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('Vary', 'Origin');
   res.setHeader('X-Request-ID', requestId);
-  for (const [name, value] of corsHeaders(req.headers.origin, isAllowed)) res.setHeader(name, value);
+  for (const [name, value] of errorHeaders(error, req.headers.origin, isAllowed)) res.setHeader(name, value);
   res.setHeader('Connection', 'close');
   res.end(body);
 }
 
-/** The uniform error as raw HTTP/1.1 bytes, for a socket without a response object; the connection closes. */
-export function rawAnswer(error: ApiError, origin: string | undefined, isAllowed: OriginCheck): string {
-  const requestId = randomUUID();
+/** The uniform error as raw HTTP/1.1 bytes, for a socket without a response object (a parser refusal, a refused upgrade); the connection closes. */
+export function rawAnswer(error: ApiError, origin: string | undefined, isAllowed: OriginCheck, requestId: string = randomUUID()): string {
   const body = JSON.stringify(errorBody(error, requestId));
   const headers = [
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
@@ -69,7 +70,7 @@ export function rawAnswer(error: ApiError, origin: string | undefined, isAllowed
     'Cache-Control: no-store',
     'Vary: Origin',
     `X-Request-ID: ${requestId}`,
-    ...corsHeaders(origin, isAllowed).map(([name, value]) => `${name}: ${value}`),
+    ...errorHeaders(error, origin, isAllowed).map(([name, value]) => `${name}: ${value}`),
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
   ];

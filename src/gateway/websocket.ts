@@ -7,17 +7,17 @@
  * upgrade gets the uniform Error body (404, 403, 401, 502) and the socket closes, before any upgrade.
  */
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, STATUS_CODES, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { VerifiedCaller, TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
 import type { Contract } from '../contract/spec.js';
 import { ApiError, authenticationError, badGateway, notFound } from '../errors.js';
+import { rawAnswer } from '../bare-answers.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
 import { originCheck } from '../pipeline/cors.js';
-import { errorBody } from '../pipeline/format-error.js';
 import { routeIndex } from '../pipeline/route.js';
 import { toApiError } from '../pipeline/translate-error.js';
 import { claimHeaderName, upstreamRequestHeaders } from './headers.js';
@@ -37,23 +37,6 @@ export interface WebSocketDeps {
   /** operationId → upstream base URL. */
   readonly byOperation: ReadonlyMap<string, string>;
   readonly log: Logger;
-}
-
-/** The uniform Error body as a raw HTTP/1.1 answer on a socket that was asking to upgrade. */
-function refusal(error: ApiError, requestId: string, origin: string | undefined, allowed: boolean): string {
-  const body = JSON.stringify(errorBody(error, requestId));
-  const lines = [
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
-    'Content-Type: application/json; charset=utf-8',
-    'Cache-Control: no-store',
-    'Vary: Origin',
-    `X-Request-ID: ${requestId}`,
-    ...Object.entries(error.headers).map(([name, value]) => `${name}: ${value}`),
-    ...(allowed ? [`Access-Control-Allow-Origin: ${origin}`, 'Access-Control-Allow-Credentials: true', 'Access-Control-Expose-Headers: X-Request-ID, WWW-Authenticate'] : []),
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-  ];
-  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }
 
 /** The token and the protocols left for the upstream, from Sec-WebSocket-Protocol or the query. */
@@ -83,7 +66,7 @@ export function websocketUpgrade({ config, contract, verifier, byOperation, log 
     const origin = req.headers.origin;
     const refuse = (error: ApiError) => {
       if (error.status >= 500) log.error({ requestId, error_type: error.errorType, cause: describeError(error.cause ?? error) }, 'websocket upgrade failed');
-      socket.end(refusal(error, requestId, origin, isAllowed(origin)));
+      socket.end(rawAnswer(error, origin, isAllowed, requestId));
     };
     socket.on('error', () => socket.destroy());
     const [path = '/', search = ''] = (req.url ?? '/').split('?');
