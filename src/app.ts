@@ -115,11 +115,11 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
 
 /** The upstream forwarder, checking answers with the pipeline's validators when they check responses. */
 function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: ReadonlyMap<string, string>, checking: ValidatorSet | undefined): Forwarder {
-  const { config, contract, log } = deps;
+  const { config, contract } = deps;
   const mode = config.upstream.responseValidation;
   const validators = mode === 'off' ? undefined : (checking ?? compileOperationValidators(contract, { responses: true }));
   const requiredHeaders = validators ? requiredResponseHeaders(contract) : undefined;
-  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders, log });
+  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders });
   deps.onForwarder?.(forwarder);
   return forwarder;
 }

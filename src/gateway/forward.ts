@@ -13,7 +13,6 @@ import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
 import { describeError } from '../log-safe.js';
-import type { Logger } from '../logger.js';
 import { splitTarget, stateOf } from '../pipeline/state.js';
 import { CircuitBreaker, type UpstreamHealth } from './breaker.js';
 import { claimHeaderName, mergedVary, responseHeaderFilter, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
@@ -65,7 +64,6 @@ export interface ForwarderDeps {
   readonly validators: ValidatorSet | undefined;
   /** Response headers each operation's statuses require (src/gateway/response-contract.ts). */
   readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
-  readonly log: Logger;
 }
 
 /** The forwarder: its stage, readiness per upstream origin, and a way to close the pools. */
@@ -97,7 +95,7 @@ const ignore = () => {};
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** Builds the forwarder; pools open lazily on the first request to each origin. */
-export function createForwarder({ config, byOperation, validators, requiredHeaders, log }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, byOperation, validators, requiredHeaders }: ForwarderDeps): Forwarder {
   const origins = new Map<string, Origin>();
   const targets = new Map<string, Target>();
   for (const [operationId, base] of byOperation) {
@@ -119,7 +117,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
   };
   const timeout = config.timeoutMs;
 
-  async function send(op: OperationInfo, target: Target, req: IncomingMessage, res: ServerResponse, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData | undefined> {
+  async function send(op: OperationInfo, target: Target, req: IncomingMessage, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await target.origin.pool.request(options);
@@ -156,7 +154,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     if (body === undefined) delete outgoing['content-length'];
     else outgoing['content-length'] = String(body.length);
     const { search } = splitTarget(req.url ?? '/');
-    const answer = await send(op, target, req, res, {
+    const answer = await send(op, target, req, {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${state.path}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
