@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { compileBench } from './compile.js';
 import { LOAD_CPU, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, TASK_ID } from './fixtures.js';
 import { measure, type Measurement } from './load.js';
@@ -16,10 +17,12 @@ import { latency, type Latency } from './gateway/latency.js';
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 2 : 10;
 const CONNECTIONS = [10, 50] as const;
-const here = new URL('.', import.meta.url).pathname;
+// Scripts are named from the project root: start() runs each from the compiled bench (bench/compile.ts).
+const here = 'bench/';
 const workload = 'GET /api/tasks/{taskId}' as const;
 
 pinSelf();
+await compileBench();
 const token = await benchToken();
 const upstream = await start({ name: 'upstream', label: 'bare node:http upstream', script: `${here}gateway/upstream.ts` });
 if (existsSync('/usr/bin/taskset')) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(upstream.child.pid)], { stdio: 'ignore' });
