@@ -96,9 +96,10 @@ export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
     c.negative && x.status < 400 ? `invalid request (${c.negative}) was accepted with ${x.status}` : undefined,
 
   // 412: a valid conditional request whose precondition does not hold says nothing about its data;
-  // 422 with an Idempotency-Key: the generated key was used before with another body (its draft's answer).
+  // 422 with an Idempotency-Key: the generated key was used before with another body (its draft's answer);
+  // 429: the caller is over a rate limit, which says nothing about the request's data either.
   positive_data_acceptance: (_s, c, x) =>
-    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412].includes(x.status) && !(x.status === 422 && withIdempotencyKey(c))
+    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412, 429].includes(x.status) && !(x.status === 422 && withIdempotencyKey(c))
       ? `valid request was rejected with ${x.status}${typeof (x.json as { detail?: unknown })?.detail === 'string' ? `: ${(x.json as { detail: string }).detail}` : ''}`
       : undefined,
 

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { contractFrom, DEFAULT_SPEC_PATH } from '../src/contract/spec.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../src/testing/server.js';
 import { mintToken, TEST_JWT_SECRET } from '../src/testing/tokens.js';
@@ -41,6 +44,24 @@ describe('contract tests against the real app', () => {
     expect(report.counts()).toMatchObject({ operations: spec.operations.length, tested: spec.operations.length, skipped: 0, failed: 0 });
     expect(report.requests).toBeGreaterThan(15 * spec.operations.length);
   });
+});
+
+describe('contract tests against the real app with its rate limits on', () => {
+  it('pass: a 429 on a limited operation is not a valid request refused', async () => {
+    // openapi.yaml with createTask limited to 3 requests a minute: the run is certain to go over it.
+    const document = parse(readFileSync(DEFAULT_SPEC_PATH, 'utf8'));
+    document.paths['/api/tasks'].post['x-specgate-rate-limit'] = { requests: 3, per: 60, by: 'caller' };
+    const limited = await startTestServer({ contract: contractFrom(document) });
+    try {
+      const report = await run(limited.url);
+      expect(report.failures).toEqual([]);
+      expect(report.counts()).toMatchObject({ tested: spec.operations.length, failed: 0 });
+      const answer = await limited.request('/api/tasks', { method: 'POST', token, headers: { 'content-type': 'application/json' }, body: '{"title":"over"}' });
+      expect(answer.status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
 });
 
 describe('contract tests against deliberately broken servers', () => {
