@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../src/testing/server.js';
@@ -23,17 +24,31 @@ const pathPattern = (path: string) => path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').
 let server: TestServer;
 let broken: BrokenServer;
 
-/** Runs dredd with the project's hooks the way `npm run contract:dredd -- <url>` does. */
-const dredd = (url: string) =>
-  promisify(execFile)('node_modules/.bin/dredd', ['openapi.yaml', url, '--hookfiles=contract-tests/dredd/hooks.cjs', '--color=false'], {
-    cwd: root,
-    // Each failing 431 transaction prints its 40 KB header: the output outgrows execFile's 1 MB default.
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, DREDD_JWT_SECRET: TEST_JWT_SECRET },
-  }).then(
-    (r) => ({ code: 0, out: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
-  );
+/**
+ * Runs dredd with the project's hooks the way `npm run contract:dredd -- <url>` does. Its output goes
+ * to a file, not a pipe: dredd ends with process.exit(), which drops whatever a full pipe had not yet
+ * taken (the failure details at the end), while writes to a file complete before it returns.
+ */
+async function dredd(url: string): Promise<{ code: number; out: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'specgate-dredd-'));
+  const file = join(dir, 'out.txt');
+  const fd = openSync(file, 'w');
+  try {
+    const child = spawn('node_modules/.bin/dredd', ['openapi.yaml', url, '--hookfiles=contract-tests/dredd/hooks.cjs', '--color=false'], {
+      cwd: root,
+      stdio: ['ignore', fd, 'ignore'],
+      env: { ...process.env, DREDD_JWT_SECRET: TEST_JWT_SECRET },
+    });
+    const code = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (exitCode) => resolve(exitCode ?? 1));
+    });
+    return { code, out: readFileSync(file, 'utf8') };
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 beforeAll(async () => {
   server = await startTestServer();
