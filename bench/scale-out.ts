@@ -3,7 +3,8 @@
  * 1. The rate-limit stage: specgate standalone (production, in-memory getTask handler) without
  *    limits, with getTask limited in memory, and limited through Redis, plus the metrics stage on
  *    its own, interleaved round by round on the servers' CPU (bench/servers/limited.ts): req/s,
- *    the ratio to the same pipeline without limits, and server CPU µs per request.
+ *    the ratio to the same pipeline without limits, and server CPU µs per request; and the metrics
+ *    stage alone, in nanoseconds per request (bench/metrics-cost.ts).
  * 2. WORKERS=1 against WORKERS=2: the compiled server (`node dist/src/main.js`) on PostgreSQL, not
  *    pinned (on a 2-core machine the load generator, PostgreSQL and the workers share both CPUs).
  * Writes its section of docs/performance.md (bench/section.ts).
@@ -11,7 +12,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { withClient } from '../src/testing/database.js';
-import { compileBench } from './compile.js';
+import { compileBench, compiled } from './compile.js';
 import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, BENCH_SECRET, benchToken, CREATE_BODY, TASK_ID } from './fixtures.js';
 import { measure, median } from './load.js';
@@ -126,6 +127,7 @@ await compileBench();
 const token = await benchToken();
 const loadBefore = loadavg()[0]!;
 const started = new Date();
+const stageCost = JSON.parse(execFileSync(process.execPath, [compiled('bench/metrics-cost.ts')], { encoding: 'utf8' })) as { withStage: number; without: number };
 const workers = await workerRows(token);
 // The limiter rows pin the servers to one CPU and the load generator to the other, as `npm run bench` does.
 pinSelf();
@@ -163,6 +165,9 @@ const section = [
   limiterLine('memory', 0.05),
   limiterLine('redis', 0.25),
   limiterLine('metrics'),
+  '',
+  `The metrics stage alone, timed on a million simulated getTask responses (bench/metrics-cost.ts): **${fmt(stageCost.withStage - stageCost.without)} ns**`,
+  `of CPU per request (${fmt(stageCost.withStage)} ns with it, ${fmt(stageCost.without)} ns for the same loop without it): below what the load test above can resolve.`,
   '',
   '**WORKERS=2 against WORKERS=1.** The compiled server (`node dist/src/main.js`, production) on',
   'PostgreSQL, not pinned: the workers, the primary, PostgreSQL and autocannon share both CPUs. CPU µs',
