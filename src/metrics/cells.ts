@@ -34,22 +34,32 @@ export class CounterSeries {
   }
 }
 
-/** A counter whose series are resolved once and incremented without allocating. */
-export class FastCounter {
-  readonly type = 'counter';
+/** A metric's series by label set, each made on first use. */
+abstract class SeriesSet<S> {
   readonly aggregator = 'sum';
-  private readonly all = new Map<string, CounterSeries>();
+  protected readonly all = new Map<string, S>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
 
-  /** The series for these labels, made on first use; keep it and call `inc()` on it. */
-  series(labels: Labels): CounterSeries {
+  protected abstract make(labels: Labels): S;
+
+  /** The series for these labels, made on first use; keep it and record on it. */
+  series(labels: Labels): S {
     const key = JSON.stringify(labels);
     let found = this.all.get(key);
-    if (!found) this.all.set(key, (found = new CounterSeries(labels)));
+    if (!found) this.all.set(key, (found = this.make(labels)));
     return found;
+  }
+}
+
+/** A counter whose series are resolved once and incremented without allocating. */
+export class FastCounter extends SeriesSet<CounterSeries> {
+  readonly type = 'counter';
+
+  protected make(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   /** What prom-client renders: every series made so far. */
@@ -85,22 +95,19 @@ export class HistogramSeries {
 }
 
 /** A histogram whose series are resolved once and observed without allocating. */
-export class FastHistogram {
+export class FastHistogram extends SeriesSet<HistogramSeries> {
   readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private readonly all = new Map<string, HistogramSeries>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly bounds: readonly number[],
-  ) {}
 
-  /** The series for these labels, made on first use; keep it and call `observe()` on it. */
-  series(labels: Labels): HistogramSeries {
-    const key = JSON.stringify(labels);
-    let found = this.all.get(key);
-    if (!found) this.all.set(key, (found = new HistogramSeries(labels, this.bounds)));
-    return found;
+  constructor(
+    name: string,
+    help: string,
+    readonly bounds: readonly number[],
+  ) {
+    super(name, help);
+  }
+
+  protected make(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.bounds);
   }
 
   /** What prom-client renders: cumulative `_bucket` lines, `_sum` and `_count` per series. */
