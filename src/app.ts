@@ -24,6 +24,7 @@ import { rateLimit, type RateLimiter } from './limits/stage.js';
 import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
+import { countingReplays } from './metrics/replays.js';
 import { requestMetrics } from './metrics/request-stage.js';
 import { upstreamObserver } from './metrics/upstream-observer.js';
 import { authenticate } from './pipeline/authenticate.js';
@@ -94,7 +95,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   for (const warning of schemeWarnings) log.warn(warning, `security scheme ${warning.scheme}: ${warning.reason}`);
   const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
   const serializers = compileSerializers(contract);
-  const handle = dispatch(handlers, validators, serializers, context);
+  const handle = dispatch(metrics ? countingReplays(handlers, contract, metrics) : handlers, validators, serializers, context);
   const policies = config.limits.enabled ? ratePolicies(contract) : new Map();
   const rejections = new Map([...policies.values()].map((policy) => [policy, metrics?.rateLimitRejections.series({ policy: policy.name })]));
   const limiter: RateLimiter = {

@@ -1,7 +1,7 @@
 /**
  * The metrics stage, right after request id: it notes when the request arrived and, once the
  * response is finished, counts it by operationId, status and error_type and observes its latency.
- * Every operation's series are resolved at start-up and the finish listener is one shared function,
+ * Every series is resolved once, on an operation's first answer, and the finish listener is one shared function,
  * so a request costs two clock reads, a few Map lookups and some additions (docs/performance.md).
  * Requests no operation matched (404, a CORS preflight) are counted without an operation label.
  */
@@ -12,17 +12,14 @@ import { stateOf, type RequestState } from '../pipeline/state.js';
 import type { CounterSeries, HistogramSeries } from './cells.js';
 import type { Metrics } from './metrics.js';
 
-/** One operation's series, each made when the operation is first answered: latency, a counter per status and error_type, replays. */
+/** One operation's series, each made when the operation is first answered: latency, and a counter per status and error_type. */
 class OperationSeries {
   private readonly byStatus = new Map<number, Map<string, CounterSeries>>();
   private latency: HistogramSeries | undefined;
-  private replays: CounterSeries | undefined;
 
   constructor(
     private readonly metrics: Metrics,
     private readonly operation: Readonly<Record<string, string>>,
-    /** Whether an answer may be a replay (Idempotent-Replayed: true): operations that change something. */
-    private readonly replayable: boolean,
   ) {}
 
   finished(res: ServerResponse, state: RequestState): void {
@@ -37,18 +34,13 @@ class OperationSeries {
       byError.set(errorType, series);
     }
     series.inc();
-    if (this.replayable && res.getHeader('idempotent-replayed') === 'true') (this.replays ??= this.metrics.idempotentReplays.series(this.operation)).inc();
   }
 }
 
 /** Creates the metrics stage for the contract's operations. */
 export function requestMetrics(metrics: Metrics, contract: Contract): RequestStage {
-  const seriesOf = (operationId: string | undefined, method: string) => {
-    const operation: Record<string, string> = operationId === undefined ? {} : { operation: operationId };
-    return new OperationSeries(metrics, operation, operationId !== undefined && method !== 'get' && method !== 'head');
-  };
-  const unmatched = seriesOf(undefined, 'get');
-  const byOperation = new Map(contract.operations.map((op) => [op.operationId, seriesOf(op.operationId, op.method.toLowerCase())]));
+  const unmatched = new OperationSeries(metrics, {});
+  const byOperation = new Map(contract.operations.map((op) => [op.operationId, new OperationSeries(metrics, { operation: op.operationId })]));
 
   function recordFinished(this: ServerResponse) {
     const state = stateOf(this);
