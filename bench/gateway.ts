@@ -6,13 +6,14 @@
  * generator share the other. Writes its section of docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { compileBench } from './compile.js';
 import { LOAD_CPU, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, TASK_ID } from './fixtures.js';
 import { measure, type Measurement } from './load.js';
 import { latency, type Latency } from './gateway/latency.js';
+import { writeSection } from './section.js';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 2 : 10;
@@ -107,11 +108,6 @@ const lines = [
   ...(nginx ? CONNECTIONS.map((c) => `- specgate ÷ nginx throughput at ${c} connections: ${fmt(specgate.at[c]!.rps / nginx.at[c]!.rps, 2)}× (reported as it is)`) : ['- nginx: not installed on the machine that ran this']),
   '<!-- gateway:end -->',
 ];
-const file = new URL('../docs/performance.md', import.meta.url);
-const current = readFileSync(file, 'utf8');
 const section = lines.join('\n');
-const updated = /<!-- gateway:start -->[\s\S]*<!-- gateway:end -->/.test(current)
-  ? current.replace(/<!-- gateway:start -->[\s\S]*<!-- gateway:end -->/, section)
-  : `${current.trimEnd()}\n\n${section}\n`;
-if (!quick) writeFileSync(file, updated);
+if (!quick) writeSection('gateway', section);
 process.stdout.write(`${section}\n`);

@@ -4,6 +4,7 @@
  * is included as it stands.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { keptSections } from './section.js';
 import type { Workload } from './load.js';
 import type { ScalingResult } from './scaling.js';
 import type { StartupResult } from './startup.js';
@@ -249,9 +250,7 @@ ${baseline.results
 ${baseline.scaling.map((x) => `| ${x.operations} | ${fmt(x.startupMs)} | ${fmt(x.firstRps)} | ${fmt(x.lastRps)} | ${fmt(x.lastRps / (baseline.scaling[0]?.lastRps ?? NaN), 2)} |`).join('\n')}
 `
     : '';
-  // The gateway section is written by `npm run bench:gateway` (bench/gateway.ts): keep it.
-  const previous = existsSync('docs/performance.md') ? readFileSync('docs/performance.md', 'utf8') : '';
-  const gateway = /<!-- gateway:start -->[\s\S]*<!-- gateway:end -->/.exec(previous)?.[0];
-  writeFileSync('docs/performance.md', markdown + comparison + (gateway ? `\n${gateway}\n` : ''));
+  // The gateway and scaling sections are written by their own entries (bench/section.ts): keep them.
+  writeFileSync('docs/performance.md', markdown + comparison + keptSections().map((section) => `\n${section}\n`).join(''));
   writeFileSync('docs/performance.svg', chart(run));
 }

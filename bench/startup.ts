@@ -25,7 +25,8 @@ export interface StartupResult {
   readonly runs: number;
 }
 
-const freePort = () =>
+/** A free TCP port on 127.0.0.1. */
+export const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
@@ -34,7 +35,7 @@ const freePort = () =>
   });
 
 /** The pids of a process and all its descendants, from /proc. */
-function tree(pid: number): number[] {
+export function tree(pid: number): number[] {
   try {
     const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
     return [pid, ...children.flatMap(tree)];

@@ -23,6 +23,10 @@ import { ratePolicies } from './limits/policy.js';
 import { rateLimit, type RateLimiter } from './limits/stage.js';
 import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics/metrics.js';
+import { countingReplays } from './metrics/replays.js';
+import { requestMetrics } from './metrics/request-stage.js';
+import { upstreamObserver } from './metrics/upstream-observer.js';
 import { authenticate } from './pipeline/authenticate.js';
 import { compose } from './pipeline/compose.js';
 import { jsonBody } from './pipeline/body.js';
@@ -65,6 +69,8 @@ export interface PipelineDeps<C extends object> {
   readonly onForwarder?: (forwarder: Forwarder) => void;
   /** Answer every operation with its handler, whatever x-specgate-upstream says (the mock server). */
   readonly ignoreUpstreams?: boolean;
+  /** Where requests, rate-limit rejections and upstream calls are counted (METRICS_PORT); no metrics stage without it. */
+  readonly metrics?: Metrics;
 }
 
 /** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
@@ -77,7 +83,7 @@ export interface Stage {
 
 /** The pipeline as data, in the order every request takes; any throw ends in format-error. */
 export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
-  const { config, contract, log, verifier, handlers, context, validateResponses = !config.production, strict = true } = deps;
+  const { config, contract, log, verifier, handlers, context, metrics, validateResponses = !config.production, strict = true } = deps;
   const upstream = deps.ignoreUpstreams ? { byOperation: new Map<string, string>(), explicit: new Set<string>() } : upstreamRouting(contract, handlers, config.upstream.url);
   assertHandlersMatch(contract, handlers, upstream);
   const routes = routeIndex(contract);
@@ -89,17 +95,20 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   for (const warning of schemeWarnings) log.warn(warning, `security scheme ${warning.scheme}: ${warning.reason}`);
   const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
   const serializers = compileSerializers(contract);
-  const handle = dispatch(handlers, validators, serializers, context);
-  const policies = ratePolicies(contract);
+  const handle = dispatch(metrics ? countingReplays(handlers, contract, metrics) : handlers, validators, serializers, context);
+  const policies = config.limits.enabled ? ratePolicies(contract) : new Map();
+  const rejections = new Map([...policies.values()].map((policy) => [policy, metrics?.rateLimitRejections.series({ policy: policy.name })]));
   const limiter: RateLimiter = {
-    policies: config.limits.enabled ? policies : new Map(),
+    policies,
     store: deps.rateLimitStore ?? memoryStore(),
     failClosed: config.limits.failClosed,
     trustProxy: config.limits.trustProxy,
+    onRejected: metrics && ((policy) => rejections.get(policy)?.inc()),
   };
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   return [
     stage('request-id', requestId(log)),
+    ...(metrics ? [stage('metrics', requestMetrics(metrics, contract))] : []),
     stage('cors', corsPolicy(config.cors, contract, routes)),
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
@@ -119,7 +128,8 @@ function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: 
   const mode = config.upstream.responseValidation;
   const validators = mode === 'off' ? undefined : (checking ?? compileOperationValidators(contract, { responses: true }));
   const requiredHeaders = validators ? requiredResponseHeaders(contract) : undefined;
-  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders });
+  const observer = deps.metrics && upstreamObserver(deps.metrics);
+  const forwarder = createForwarder({ config: config.upstream, byOperation, validators, requiredHeaders, observer });
   deps.onForwarder?.(forwarder);
   return forwarder;
 }
@@ -150,12 +160,15 @@ export interface AppDeps {
   /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
   readonly documents?: PublishedDocuments;
   readonly rateLimitStore?: RateLimitStore;
+  /** Counts requests (METRICS_PORT), and exports the pool's use and Redis's availability. */
+  readonly metrics?: Metrics;
 }
 
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore }: AppDeps): Stage[] {
+export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, metrics }: AppDeps): Stage[] {
   let forwarder: Forwarder | undefined;
   const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
+  metrics?.watch({ db, store: limits.store });
   const context = { db, apiVersion: contract.version, documents, limits, upstreams: () => forwarder?.health() ?? [] };
   return pipeline({
     config,
@@ -165,6 +178,7 @@ export function tasksPipeline({ config, contract, db, log, verifier, handlers = 
     handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>,
     context,
     rateLimitStore: limits.store,
+    metrics,
     onForwarder: (made) => (forwarder = made),
   });
 }

@@ -54,10 +54,21 @@ export interface LimitsConfig {
   readonly trustProxy: number;
 }
 
+/** Where Prometheus scrapes GET /metrics: a listener of its own, off the API port (docs/scaling.md). */
+export interface MetricsConfig {
+  /** METRICS_PORT; undefined (unset) turns metrics off. */
+  readonly port: number | undefined;
+  /** METRICS_HOST: the interface the metrics listener binds to; HOST by default. */
+  readonly host: string;
+}
+
 /** The validated, frozen settings the whole server runs on. */
 export interface Config {
   readonly port: number;
   readonly host: string;
+  /** WORKERS: server processes sharing the port (node:cluster); 1 runs no primary. */
+  readonly workers: number;
+  readonly metrics: MetricsConfig;
   readonly production: boolean;
   readonly logLevel: string;
   readonly database: DatabaseConfig;
@@ -209,6 +220,13 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   return fallback;
 }
 
+function metrics(env: Env, host: string, apiPort: number, problems: string[]): MetricsConfig {
+  const unset = env.METRICS_PORT === undefined || env.METRICS_PORT === '';
+  const port = unset ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535, problems);
+  if (port !== undefined && port !== 0 && port === apiPort) problems.push(`METRICS_PORT must differ from PORT (both ${port}): /metrics has a listener of its own, outside the API.`);
+  return { port, host: env.METRICS_HOST || host };
+}
+
 function limits(env: Env, problems: string[]): LimitsConfig {
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://.');
@@ -338,10 +356,15 @@ function httpTimeouts(env: Env, problems: string[]): Config['http'] {
 
 /**
  * Why a server that stores data must not start on this configuration: production on embedded
- * PGlite that nobody chose (DB_DRIVER=pglite chooses it). The mock, which stores nothing, never asks.
+ * PGlite that nobody chose (DB_DRIVER=pglite chooses it), or several workers on PGlite. The mock,
+ * which stores nothing, never asks.
  */
 export function databaseRefusal(config: Config): string | undefined {
   const { database } = config;
+  // Each worker would open the one PGlite folder (refused) or a RAM database of its own.
+  if (config.workers > 1 && database.driver === 'pglite') {
+    return `WORKERS=${config.workers} needs DATABASE_URL (a PostgreSQL server): embedded PGlite serves one process, and every worker must see the same data.`;
+  }
   if (!config.production || database.driver !== 'pglite' || database.driverExplicit) return undefined;
   return `NODE_ENV=production needs DATABASE_URL (a PostgreSQL server). To run on embedded PGlite in ${database.dataDir} anyway (one process, data on this machine's disk), set DB_DRIVER=pglite.`;
 }
@@ -358,6 +381,12 @@ function productionRisks(config: Omit<Config, 'warnings'>): string[] {
     warnings.push('NO CORS ORIGIN IS ALLOWED: CORS_ORIGINS and CORS_ORIGIN_REGEX are unset, so every browser page calling this API is refused (servers and curl are not affected). Set CORS_ORIGINS=https://your-frontend.example.');
   }
   return warnings;
+}
+
+/** Several workers keeping rate-limit budgets in memory: each admits the whole limit. */
+function workerRisks(config: Omit<Config, 'warnings'>): string[] {
+  if (config.workers === 1 || config.limits.redisUrl !== undefined || !config.limits.enabled) return [];
+  return [`WORKERS=${config.workers} without REDIS_URL: each worker keeps its own rate-limit budgets, so up to ${config.workers} times each limit is admitted; set REDIS_URL to share them.`];
 }
 
 /**
@@ -419,12 +448,18 @@ export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`);
+  const port = integer(env, 'PORT', 8000, 0, 65535, problems);
+  const host = env.HOST || '0.0.0.0';
+  const workers = integer(env, 'WORKERS', 1, 1, 64, problems);
+  const databaseConfig = database(env, problems);
   const config: Omit<Config, 'warnings'> & { warnings: readonly string[] } = {
-    port: integer(env, 'PORT', 8000, 0, 65535, problems),
-    host: env.HOST || '0.0.0.0',
+    port,
+    host,
+    workers,
+    metrics: metrics(env, host, port, problems),
     production,
     logLevel,
-    database: database(env, problems),
+    database: databaseConfig,
     limits: limits(env, problems),
     cors: {
       origins: origins(env, production, problems),
@@ -436,7 +471,7 @@ export function loadConfig(env: Env = process.env): Config {
     warnings: [],
     upstream: upstream(env, production, problems),
   };
-  config.warnings = productionRisks(config);
+  config.warnings = [...productionRisks(config), ...workerRisks(config)];
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

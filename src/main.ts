@@ -3,7 +3,9 @@
  * token verifier (fetching the JWKS) → open the database → migrate (retried in the background
  * while the database is down) → createApp → listen; SIGTERM/SIGINT stop accepting, finish
  * in-flight requests, close the pool, exit 0. Every fatal problem is one log line saying what to do.
+ * With WORKERS > 1 this process becomes the primary (src/workers.ts) and each worker runs the rest.
  */
+import cluster from 'node:cluster';
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/verifier.js';
 import { databaseRefusal, loadConfigOrExit } from './config.js';
@@ -18,7 +20,11 @@ import { memoryStore } from './limits/memory-store.js';
 import { redisStore } from './limits/redis-store.js';
 import { describeError } from './log-safe.js';
 import { createLogger } from './logger.js';
+import { shareWithPrimary } from './metrics/cluster.js';
+import { createMetrics } from './metrics/metrics.js';
+import { closeMetrics, serveMetrics } from './metrics/server.js';
 import { createDrainer } from './shutdown.js';
+import { superviseWorkers } from './workers.js';
 
 const config = loadConfigOrExit();
 const refusal = databaseRefusal(config);
@@ -27,11 +33,19 @@ if (refusal !== undefined) {
   process.exit(1);
 }
 
-const log = createLogger(config.logLevel);
-for (const warning of config.warnings) log.warn(warning);
-if (config.jwt.usingDevelopmentSecret) {
-  log.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
+const processLog = createLogger(config.logLevel);
+// The primary (or the single process) warns once; workers stay quiet about the shared settings.
+if (!cluster.isWorker) {
+  for (const warning of config.warnings) processLog.warn(warning);
+  if (config.jwt.usingDevelopmentSecret) {
+    processLog.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
+  }
 }
+if (cluster.isPrimary && config.workers > 1) await superviseWorkers(config, processLog);
+const log = cluster.isWorker ? processLog.child({ worker: cluster.worker!.id, pid: process.pid }) : processLog;
+// Counted only when Prometheus can scrape them: no metrics stage at all without METRICS_PORT.
+const metrics = config.metrics.port === undefined ? undefined : createMetrics();
+if (metrics && cluster.isWorker) shareWithPrimary(metrics.registry);
 const contract = loadContract();
 let verifier;
 try {
@@ -69,7 +83,7 @@ if (fatal) await new Promise<never>(() => {});
 if (!config.limits.enabled) log.warn('RATE_LIMITS=off: every x-specgate-rate-limit of the contract is ignored.');
 // Budgets shared by every instance through Redis, or kept in this process; Redis may be down now, it reconnects by itself.
 const rateLimitStore = config.limits.redisUrl ? await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
-const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore });
+const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore, metrics });
 const server = createHttpServer(app, config.cors, config.http);
 server.once('error', (error: NodeJS.ErrnoException) => {
   const problems: Record<string, string> = {
@@ -81,6 +95,15 @@ server.once('error', (error: NodeJS.ErrnoException) => {
   void raw.close().finally(() => process.exit(1));
 });
 const drainer = createDrainer(server);
+let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+if (metrics && !cluster.isWorker) {
+  try {
+    metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
+  } catch (error) {
+    log.fatal({ cause: describeError(error) }, `cannot listen for metrics on ${config.metrics.host}:${config.metrics.port}; set METRICS_PORT to a free port`);
+    await raw.close().finally(() => process.exit(1));
+  }
+}
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -92,6 +115,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
   gate.stop();
   await drainer.drain();
+  await closeMetrics(metricsServer);
   await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
   await rateLimitStore.close();
   log.info({ connections: drainer.accepted, answered: drainer.answered }, 'stopped');

@@ -23,7 +23,7 @@ import { announce } from './announce.js';
 
 const mode = process.argv[2] ?? 'memory';
 // The POST workload is one caller creating thousands of tasks: createTask's rate limit would answer
-// 429 after 60, so the pipeline comparison runs without limits (bench/ratelimit.ts measures them).
+// 429 after 60, so the pipeline comparison runs without limits (`npm run bench:scaling` measures them).
 const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent', RATE_LIMITS: 'off' });
 // The in-memory handler never queries: its pool points at the local server and never connects,
 // so peak RSS is the pipeline's, not an unused embedded database's. The database contenders get a

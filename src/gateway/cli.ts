@@ -2,15 +2,19 @@
  * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H]`: serves any OpenAPI
  * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
- * and --host override PORT and HOST. SIGTERM/SIGINT finish in-flight requests, then exit 0.
+ * and --host override PORT and HOST; METRICS_PORT serves GET /metrics as for the API. SIGTERM/SIGINT
+ * finish in-flight requests, then exit 0.
  */
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { closeMetrics, serveMetrics } from '../metrics/server.js';
 import { createDrainer } from '../shutdown.js';
 import { createGatewayApp } from './server.js';
 
@@ -38,10 +42,13 @@ const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
 const source = readFileSync(file!, 'utf8');
 const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source);
+const metrics = config.metrics.port === undefined ? undefined : createMetrics();
 let built;
+let metricsServer: Server | undefined;
 try {
   const verifier = await createTokenVerifier(config.jwt, log);
-  built = createGatewayApp({ config, document, log, verifier });
+  built = createGatewayApp({ config, document, log, verifier, metrics });
+  if (metrics) metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
 } catch (error) {
   log.fatal(error instanceof Error ? error.message : String(error));
   process.exit(1);
@@ -61,6 +68,7 @@ const drainer = createDrainer(server);
 async function shutdown() {
   if (drainer.draining) return;
   await drainer.drain();
+  await closeMetrics(metricsServer);
   await forwarder?.close();
   process.exit(0);
 }

@@ -44,6 +44,7 @@ const codeOf = (error: unknown): string => String((error as { code?: unknown })?
 
 /** One upstream origin: its pool and its breaker, shared by every base URL on that origin. */
 interface Origin {
+  readonly name: string;
   readonly pool: Pool;
   readonly breaker: CircuitBreaker;
 }
@@ -64,7 +65,19 @@ export interface ForwarderDeps {
   readonly validators: ValidatorSet | undefined;
   /** Response headers each operation's statuses require (src/gateway/response-contract.ts). */
   readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /** Told of each upstream answer's head latency and of each failure (metrics). */
+  readonly observer?: UpstreamObserver;
 }
+
+/** What the forwarder reports about each upstream origin (src/metrics/upstream-observer.ts). */
+export interface UpstreamObserver {
+  /** The origin's response head arrived `seconds` after the request was sent. */
+  answered(origin: string, seconds: number): void;
+  failed(origin: string, kind: UpstreamFailure): void;
+}
+
+/** How a forward failed: no connection, no answer in time, circuit open, an answer against the contract, a body that broke off. */
+export type UpstreamFailure = 'connection' | 'timeout' | 'circuit_open' | 'contract' | 'broken_body';
 
 /** The forwarder: its stage, readiness per upstream origin, and a way to close the pools. */
 export interface Forwarder {
@@ -95,7 +108,7 @@ const ignore = () => {};
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** Builds the forwarder; pools open lazily on the first request to each origin. */
-export function createForwarder({ config, byOperation, validators, requiredHeaders }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, byOperation, validators, requiredHeaders, observer }: ForwarderDeps): Forwarder {
   const origins = new Map<string, Origin>();
   const targets = new Map<string, Target>();
   for (const [operationId, base] of byOperation) {
@@ -103,7 +116,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     let origin = origins.get(url.origin);
     if (!origin) {
       const pool = new Pool(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
-      origin = { pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000) };
+      origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000) };
       origins.set(url.origin, origin);
     }
     targets.set(operationId, { origin, basePath: url.pathname.replace(/\/+$/, '') });
@@ -119,8 +132,11 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
 
   async function send(op: OperationInfo, target: Target, req: IncomingMessage, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData | undefined> {
     for (let attempt = 0; ; attempt++) {
+      const sent = observer ? performance.now() : 0;
       try {
-        return await target.origin.pool.request(options);
+        const answer = await target.origin.pool.request(options);
+        observer?.answered(target.origin.name, (performance.now() - sent) / 1000);
+        return answer;
       } catch (error) {
         if (options.signal && (options.signal as AbortSignal).aborted) {
           target.origin.breaker.abandoned();
@@ -130,6 +146,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
         const connection = CONNECTION_FAILURES[code];
         if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(req.method!)) continue;
         target.origin.breaker.failed();
+        observer?.failed(target.origin.name, TIMEOUTS.has(code) ? 'timeout' : 'connection');
         if (TIMEOUTS.has(code)) throw gatewayTimeout(`The upstream for ${op.operationId} did not answer within ${timeout} ms.`, error);
         throw badGateway(`The upstream for ${op.operationId} could not be reached (${connection ?? 'broken answer'}).`, error);
       }
@@ -141,7 +158,10 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     const op = state.operation!;
     const target = targets.get(op.operationId)!;
     const wait = target.origin.breaker.refuse();
-    if (wait !== undefined) throw serviceUnavailable(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, wait);
+    if (wait !== undefined) {
+      observer?.failed(target.origin.name, 'circuit_open');
+      throw serviceUnavailable(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, wait);
+    }
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     const controller = new AbortController();
     res.once('close', () => {
@@ -183,12 +203,14 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
         try {
           buffered = await readAll(answer.body, MAX_CHECKED_BODY);
         } catch (error) {
+          observer?.failed(target.origin.name, 'broken_body');
           throw badGateway(`The upstream's answer to ${op.operationId} broke off.`, error);
         }
         violation = bodyViolation(checks, status, buffered);
       }
       if (violation !== undefined) {
         state.log.warn({ operationId: op.operationId, status, violation }, 'upstream answer breaks the contract');
+        observer?.failed(target.origin.name, 'contract');
         if (config.responseValidation === 'enforce') {
           answer.body.destroy();
           throw badGateway(`The upstream's answer to ${op.operationId} breaks the contract: ${violation}.`);

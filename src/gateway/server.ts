@@ -9,6 +9,7 @@ import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { withOperationIds } from '../mock/server.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
 import type { Forwarder } from './forward.js';
@@ -59,6 +60,8 @@ export interface GatewayDeps {
   readonly verifier: TokenVerifier;
   /** Operations answered in-process instead of upstream (a spec mixing both). */
   readonly handlers?: Readonly<Record<string, AnyHandler<object>>>;
+  /** Counts requests and upstream calls (METRICS_PORT). */
+  readonly metrics?: Metrics;
 }
 
 /** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
@@ -71,7 +74,7 @@ export interface GatewayApp {
 }
 
 /** Builds the gateway app. */
-export function createGatewayApp({ config, document, log, verifier, handlers = {} }: GatewayDeps): GatewayApp {
+export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics }: GatewayDeps): GatewayApp {
   const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
   let forwarder: Forwarder | undefined;
   const health: AnyHandler<object> = async () => {
@@ -80,7 +83,7 @@ export function createGatewayApp({ config, document, log, verifier, handlers = {
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, onForwarder: (made) => (forwarder = made) });
+  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, onForwarder: (made) => (forwarder = made) });
   const upgrade = websocketUpgrade({ config, contract, verifier, byOperation: upstreamRouting(contract, all, config.upstream.url).byOperation, log });
   return { app: mount(stages), contract, forwarder, upgrade };
 }

@@ -37,6 +37,7 @@ export function formatError(fallbackLog: Logger): ErrorStage {
     const state = stateOf(res);
     const log = state?.log ?? fallbackLog;
     const error = toApiError(thrown, state?.operation?.requestContentTypes);
+    if (state) state.errorType = error.errorType;
     if (error.status >= 500) log.error({ error_type: error.errorType, cause: describeError(error.cause ?? thrown) }, 'request failed');
     if (res.headersSent) {
       res.destroy();

@@ -24,6 +24,8 @@ class State implements RequestState {
   body: RequestState['body'] = undefined;
   input: RequestState['input'] = undefined;
   bodyError: RequestState['bodyError'] = undefined;
+  startedAt = 0;
+  errorType: RequestState['errorType'] = undefined;
   private child: Logger | undefined = undefined;
   readonly path: string;
   readonly search: string | undefined;

@@ -29,6 +29,10 @@ export interface RequestState {
   input?: { path: Record<string, unknown>; query: Record<string, unknown>; header: Record<string, unknown>; body: unknown };
   /** A body-reading failure, reported only after the caller is authenticated. */
   bodyError?: unknown;
+  /** performance.now() when the metrics stage saw the request (0 without metrics). */
+  startedAt?: number;
+  /** The error_type format-error answered with, for the metrics (undefined on success). */
+  errorType?: string;
 }
 
 const STATE = Symbol('specgate.state');

@@ -6,6 +6,7 @@ import type { OpenApiDocument } from '../contract/spec.js';
 import { createGatewayApp } from '../gateway/server.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
 import { originRequest } from './server.js';
 import { TEST_JWT_SECRET } from './tokens.js';
@@ -21,12 +22,17 @@ export interface TestGateway {
 }
 
 /** Starts a gateway for `document`; env entries override the test configuration. */
-export async function startTestGateway(document: OpenApiDocument, env: Record<string, string | undefined> = {}, handlers: Readonly<Record<string, AnyHandler<object>>> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  document: OpenApiDocument,
+  env: Record<string, string | undefined> = {},
+  handlers: Readonly<Record<string, AnyHandler<object>>> = {},
+  metrics?: Metrics,
+): Promise<TestGateway> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
   const logs: Record<string, unknown>[] = [];
   const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const verifier = await createTokenVerifier(config.jwt, log);
-  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers });
+  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics });
   const server = createHttpServer(app, config.cors);
   if (upgrade) server.on('upgrade', upgrade);
   server.listen(0, '127.0.0.1');

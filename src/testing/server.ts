@@ -15,6 +15,7 @@ import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
 import { createHttpServer } from '../http-server.js';
 import type { RateLimitStore } from '../limits/store.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { createLogger } from '../logger.js';
 import { gateOnMigrations } from '../db/readiness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -57,6 +58,8 @@ export interface TestServerOptions {
   readonly rateLimitStore?: RateLimitStore;
   /** `express`: the pipeline runs inside an Express app (specgateExpress) beside a route of the app's own. */
   readonly host?: 'node' | 'express';
+  /** Counts requests into these metrics (src/metrics), as METRICS_PORT does. */
+  readonly metrics?: Metrics;
 }
 
 /** The path of the Express host app's own route (host: 'express'), outside the contract. */
@@ -90,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // As in main.ts: nothing reaches the database before its migrations are applied.
   const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
-  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore });
+  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore, metrics: options.metrics });
   const arranged = options.arrange ? options.arrange(stages) : stages;
   const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
   const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');
