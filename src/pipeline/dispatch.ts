@@ -4,8 +4,10 @@
  * declares for that status, JSON through the serializer compiled from that response's schema
  * (src/contract/serializers.ts). The only code that writes a successful response.
  */
+import type { ServerResponse } from 'node:http';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { SerializerSet } from '../contract/serializers.js';
+import type { OperationInfo } from '../contract/spec.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
 import type { RequestStage } from './stage.js';
@@ -47,11 +49,8 @@ function contentType(declared: string | undefined): string {
 /** Creates the dispatch stage over a handler map keyed by operationId. */
 export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, serializers: SerializerSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
-  return async function dispatchStage(_req, res) {
-    const state = stateOf(res);
-    const operation = state.operation!;
-    const { path, query, header, body } = state.input!;
-    const result = await handlers[operation.operationId]!({ path, query, header, body, userId: state.userId }, new HandlerContext(state));
+  /** Writes a handler's result; a throw (a contract violation, a body that cannot be serialised) is the caller's to pass on. */
+  function respond(res: ServerResponse, operation: OperationInfo, result: HandlerResult): void {
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
@@ -63,5 +62,22 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
     res.setHeader('Content-Type', contentType(declared));
     // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
     res.end(typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
+  }
+  // Not an async function: the result is written in the handler promise's own reaction, with no
+  // promise of the stage's own for the runner to wait on (see docs/performance.md).
+  return function dispatchStage(_req, res, next) {
+    const state = stateOf(res);
+    const operation = state.operation!;
+    const { path, query, header, body } = state.input!;
+    handlers[operation.operationId]!({ path, query, header, body, userId: state.userId }, new HandlerContext(state)).then(
+      (result) => {
+        try {
+          respond(res, operation, result);
+        } catch (error) {
+          next(error);
+        }
+      },
+      (reason: unknown) => next(reason ?? new Error('The handler rejected without an error')),
+    );
   };
 }
