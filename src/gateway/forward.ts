@@ -13,7 +13,7 @@ import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';
 import { describeError } from '../log-safe.js';
-import { splitTarget, stateOf } from '../pipeline/state.js';
+import { applyHeaders, splitTarget, stateOf } from '../pipeline/state.js';
 import { CircuitBreaker, type UpstreamHealth } from './breaker.js';
 import { claimHeaderName, mergedVary, responseHeaderFilter, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
 import { rawBodyOf } from './raw-body.js';
@@ -217,6 +217,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
         }
       }
     }
+    applyHeaders(res);
     res.statusCode = status;
     const keep = responseHeaderFilter(headers);
     for (const [name, value] of Object.entries(headers)) if (value !== undefined && keep(name)) res.setHeader(name, value);

@@ -10,7 +10,7 @@ import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ERROR_HEADERS } from '../errors.js';
 import type { RouteIndex } from './route.js';
 import type { RequestStage } from './stage.js';
-import { stateOf } from './state.js';
+import { applyHeaders, stateOf } from './state.js';
 
 /** The policy parts that come from the contract rather than configuration. */
 export interface ContractCors {
@@ -80,20 +80,21 @@ export function corsPolicy(policy: Config['cors'], contract: Contract, routes: R
     const origin = req.headers.origin;
     const requested = req.headers['access-control-request-method'];
     const preflight = req.method === 'OPTIONS' && origin !== undefined && typeof requested === 'string';
+    const allowed = isAllowed(origin);
     // Every answer depends on the Origin, so caches must key on it even when none was sent.
     // CORS is the first stage to set Vary, so it is set outright (res.vary would parse it first).
-    res.setHeader('Vary', preflight ? 'Origin, Access-Control-Request-Method' : 'Origin');
-    const allowed = isAllowed(origin);
-    if (allowed) {
-      // The origin is echoed, never `*`, so credentials are safe to allow.
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Credentials', 'true');
-    }
+    // The origin is echoed, never `*`, so credentials are safe to allow.
     if (!preflight) {
-      if (allowed) res.setHeader('Access-Control-Expose-Headers', exposeHeaders);
+      const headers = stateOf(res).headers;
+      if (allowed) headers.push('Vary', 'Origin', 'Access-Control-Allow-Origin', origin, 'Access-Control-Allow-Credentials', 'true', 'Access-Control-Expose-Headers', exposeHeaders);
+      else headers.push('Vary', 'Origin');
       return next();
     }
+    applyHeaders(res);
+    res.setHeader('Vary', 'Origin, Access-Control-Request-Method');
     if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Allow-Methods', preflightMethods(routes.methodsFor(stateOf(res).path), requested));
       res.setHeader('Access-Control-Allow-Headers', allowHeaders);
       res.setHeader('Access-Control-Max-Age', maxAge);

@@ -4,12 +4,14 @@
  * declares for that status, JSON through the serializer compiled from that response's schema
  * (src/contract/serializers.ts). The only code that writes a successful response.
  */
+import { validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { SerializerSet } from '../contract/serializers.js';
+import type { OperationInfo } from '../contract/spec.js';
 import { checkResponse } from '../contract/response-check.js';
 import type { Logger } from '../logger.js';
 import type { RequestStage } from './stage.js';
-import { stateOf, type RequestState } from './state.js';
+import { applyHeaders, stateOf, type RequestState } from './state.js';
 
 /** What any handler returns (the typed `Result<Op>` of src/contract/handler.ts is one of these). */
 export interface HandlerResult {
@@ -36,6 +38,15 @@ function contextClass<C extends object>(shared: C): new (state: RequestState) =>
   return HandlerContext as unknown as new (state: RequestState) => C & { readonly log: Logger };
 }
 
+/** Whether a handler's header has the name of one the stages set (RequestState.headers). */
+function isStageHeader(stageHeaders: readonly string[], name: string): boolean {
+  for (let i = 0; i < stageHeaders.length; i += 2) {
+    const stage = stageHeaders[i]!;
+    if (stage.length === name.length && stage.toLowerCase() === name.toLowerCase()) return true;
+  }
+  return false;
+}
+
 const isJson = (declared: string | undefined) => declared === undefined || /[/+]json$/.test(declared);
 
 /** The response's Content-Type: the declared media type, with a charset for text. */
@@ -47,21 +58,53 @@ function contentType(declared: string | undefined): string {
 /** Creates the dispatch stage over a handler map keyed by operationId. */
 export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, serializers: SerializerSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
-  return async function dispatchStage(_req, res) {
-    const state = stateOf(res);
-    const operation = state.operation!;
-    const { path, query, header, body } = state.input!;
-    const result = await handlers[operation.operationId]!({ path, query, header, body, userId: state.userId }, new HandlerContext(state));
+  /** Writes a handler's result; a throw (a contract violation, a body that cannot be serialised) is the caller's to pass on. */
+  function respond(res: ServerResponse, state: RequestState, operation: OperationInfo, result: HandlerResult): void {
     checkResponse(validators.get(operation.operationId), result.status, result.body);
     const declared = operation.responseContentTypes[String(result.status)]?.[0];
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
-    // Node sets Content-Length from the string res.end is given.
     const payload = result.body === undefined || !isJson(declared) ? result.body : serializers.get(operation.operationId, result.status)(result.body);
-    res.statusCode = result.status;
-    for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
-    if (payload === undefined) return void res.end();
-    res.setHeader('Content-Type', contentType(declared));
     // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
-    res.end(typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload));
+    const text: string | Buffer | undefined = payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
+    const own = Object.entries(result.headers ?? {});
+    if (text === undefined || own.some(([name]) => isStageHeader(state.headers, name))) {
+      // Header by header: Node leaves out the Content-Length of a 204 or 304 itself, and a handler's
+      // header replaces a stage's of the same name.
+      applyHeaders(res);
+      res.statusCode = result.status;
+      for (const [name, value] of own) res.setHeader(name, String(value));
+      if (text === undefined) return void res.end();
+      res.setHeader('Content-Type', contentType(declared));
+      return void res.end(text);
+    }
+    // One writeHead with every header, as Fastify writes: none of setHeader's per-header
+    // bookkeeping, and the Content-Length given, since Node computes it only for an implicit head.
+    const head = [...state.headers];
+    for (const [name, value] of own) {
+      // Checked before writeHead, which would have taken the status line when it refused a header.
+      validateHeaderName(name);
+      validateHeaderValue(name, String(value));
+      head.push(name, String(value));
+    }
+    head.push('Content-Type', contentType(declared), 'Content-Length', String(typeof text === 'string' ? Buffer.byteLength(text) : text.length));
+    res.writeHead(result.status, head);
+    res.end(text);
+  }
+  // Not an async function: the result is written in the handler promise's own reaction, with no
+  // promise of the stage's own for the runner to wait on (see docs/performance.md).
+  return function dispatchStage(_req, res, next) {
+    const state = stateOf(res);
+    const operation = state.operation!;
+    const { path, query, header, body } = state.input!;
+    handlers[operation.operationId]!({ path, query, header, body, userId: state.userId }, new HandlerContext(state)).then(
+      (result) => {
+        try {
+          respond(res, state, operation, result);
+        } catch (error) {
+          next(error);
+        }
+      },
+      (reason: unknown) => next(reason ?? new Error('The handler rejected without an error')),
+    );
   };
 }

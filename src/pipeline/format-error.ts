@@ -1,7 +1,8 @@
 /**
  * The last stage and the only place an error becomes a response: the uniform Error body
- * (components.schemas.Error) as application/json. CORS headers set by the cors stage stay on
- * the response; a 5xx's cause is logged with the request id, never sent.
+ * (components.schemas.Error) as application/json, with the request id and CORS headers the
+ * earlier stages decided on (RequestState.headers); a 5xx's cause is logged with the request id,
+ * never sent.
  */
 import type { ServerResponse } from 'node:http';
 import type { ApiError } from '../errors.js';
@@ -9,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { describeError } from '../log-safe.js';
 import { toApiError } from './translate-error.js';
 import type { ErrorStage } from './stage.js';
-import { stateOf } from './state.js';
+import { applyHeaders, stateOf } from './state.js';
 
 /** The uniform Error body (components.schemas.Error) for an ApiError. */
 export function errorBody(error: ApiError, requestId: string) {
@@ -24,6 +25,7 @@ export function errorBody(error: ApiError, requestId: string) {
 
 function send(res: ServerResponse, error: ApiError, requestId: string) {
   const body = errorBody(error, requestId);
+  applyHeaders(res);
   res.statusCode = error.status;
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -1,8 +1,9 @@
 /**
- * Stage 1: gives every request an id (a sane incoming X-Request-ID, or a new UUID), echoes it,
- * and writes one access-log line when the response is finished. The per-request logger is made
- * only when something logs, and the access line only when its level is enabled: a child logger
- * and a listener per request cost more than routing and validation together.
+ * Stage 1: gives every request an id (a sane incoming X-Request-ID, or a new UUID), echoes it
+ * (RequestState.headers), and writes one access-log line when the response is finished. The
+ * per-request logger is made only when something logs, and the access line only when its level
+ * is enabled: a child logger and a listener per request cost more than routing and validation
+ * together.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
@@ -26,6 +27,7 @@ class State implements RequestState {
   bodyError: RequestState['bodyError'] = undefined;
   startedAt = 0;
   errorType: RequestState['errorType'] = undefined;
+  readonly headers: string[];
   private child: Logger | undefined = undefined;
   readonly path: string;
   readonly search: string | undefined;
@@ -38,6 +40,7 @@ class State implements RequestState {
     const { path, search } = splitTarget(url);
     this.path = path;
     this.search = search;
+    this.headers = ['X-Request-ID', requestId];
   }
 
   get log(): Logger {
@@ -54,7 +57,6 @@ export function requestId(log: Logger): RequestStage {
     const id = typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : randomUUID();
     const state = new State(id, log, req.url ?? '/');
     attachState(res, state);
-    res.setHeader('X-Request-ID', id);
     if (accessLog) {
       const started = process.hrtime.bigint();
       res.once('finish', () => {

@@ -33,6 +33,12 @@ export interface RequestState {
   startedAt?: number;
   /** The error_type format-error answered with, for the metrics (undefined on success). */
   errorType?: string;
+  /**
+   * Headers every answer to this request carries (the request id, CORS), as name/value pairs,
+   * kept here rather than set on the response: dispatch writes them with its own in one writeHead,
+   * which skips Node's per-header bookkeeping; every other writer sets them first (applyHeaders).
+   */
+  readonly headers: string[];
 }
 
 const STATE = Symbol('specgate.state');
@@ -40,6 +46,13 @@ const STATE = Symbol('specgate.state');
 /** The state of the request this response answers (set by the request-id stage). */
 export function stateOf(res: ServerResponse): RequestState {
   return (res as ServerResponse & { [STATE]: RequestState })[STATE];
+}
+
+/** Sets the headers every answer carries (RequestState.headers) on the response, for a writer that sets headers one by one. */
+export function applyHeaders(res: ServerResponse): void {
+  const headers = stateOf(res)?.headers;
+  if (headers === undefined) return;
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
 }
 
 /** Attaches a request's state to its response (the request-id stage does this first). */

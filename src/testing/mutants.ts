@@ -5,6 +5,7 @@
  */
 import type { Stage } from '../app.js';
 import type { ErrorStage } from '../pipeline/stage.js';
+import { stateOf } from '../pipeline/state.js';
 import { toApiError } from '../pipeline/translate-error.js';
 
 /** A named way to break one error path. */
@@ -29,6 +30,10 @@ export function stripCorsFor(status: number): Mutant {
   const strip: ErrorStage = function stripCorsStage(error, _req, res, next) {
     if (toApiError(error).status === status) {
       for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
+      // The CORS stage's headers wait in the request state until the answer is written.
+      const waiting = stateOf(res)?.headers ?? [];
+      const kept = waiting.filter((_, i) => !waiting[i - (i % 2)]!.toLowerCase().startsWith('access-control-'));
+      waiting.splice(0, waiting.length, ...kept);
     }
     next(error);
   };
