@@ -99,8 +99,7 @@ let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
 if (metrics && !cluster.isWorker) {
   try {
     metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
-  } catch (error) {
-    log.fatal({ cause: describeError(error) }, `cannot listen for metrics on ${config.metrics.host}:${config.metrics.port}; set METRICS_PORT to a free port`);
+  } catch {
     await raw.close().finally(() => process.exit(1));
   }
 }

@@ -14,7 +14,6 @@ import type { Logger } from './logger.js';
 import { clusterScrape } from './metrics/cluster.js';
 import { closeMetrics, serveMetrics } from './metrics/server.js';
 import { SHUTDOWN_GRACE_MS } from './shutdown.js';
-import { describeError } from './log-safe.js';
 
 /** How long past the workers' own grace the primary waits before it kills what is left. */
 const KILL_AFTER_MS = SHUTDOWN_GRACE_MS + 5000;
@@ -83,8 +82,7 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<nev
   if (config.metrics.port !== undefined) {
     try {
       metricsServer = await serveMetrics(config.metrics, clusterScrape(), log);
-    } catch (error) {
-      log.fatal({ cause: describeError(error) }, `cannot listen for metrics on ${config.metrics.host}:${config.metrics.port}; set METRICS_PORT to a free port`);
+    } catch {
       failed = true;
       stop('metrics listener failed');
     }

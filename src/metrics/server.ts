@@ -9,7 +9,7 @@ import type { MetricsConfig } from '../config.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
 
-/** Starts the listener; `scrape` renders the metrics (this process's registry, or every worker's). Rejects when it cannot listen. */
+/** Starts the listener; `scrape` renders the metrics (this process's registry, or every worker's). Logs what to do and rejects when it cannot listen. */
 export function serveMetrics(config: MetricsConfig, scrape: () => Promise<string>, log: Logger): Promise<Server> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -27,9 +27,13 @@ export function serveMetrics(config: MetricsConfig, scrape: () => Promise<string
   // Prometheus scrapes every few seconds on a kept-alive connection; nothing else needs long timeouts.
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: unknown) => {
+      log.fatal({ cause: describeError(error) }, `cannot listen for metrics on ${config.host}:${config.port}; set METRICS_PORT to a free port`);
+      reject(error);
+    };
+    server.once('error', failed);
     server.listen(config.port, config.host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       log.info({ metrics_port: port }, `metrics on http://${config.host}:${port}/metrics`);
