@@ -49,8 +49,8 @@ export function rateLimit(limiter: RateLimiter, by: LimitBy) {
     const { policy, field } = entry;
     const identity = by === 'caller' && state.userId !== undefined ? `caller:${state.userId}` : `ip:${clientAddress(req, trustProxy)}`;
     const decide = (decision: Decision) => {
-      res.setHeader('RateLimit-Policy', field);
-      res.setHeader('RateLimit', limitField(policy, decision));
+      // With the other headers every answer carries (RequestState.headers): one writeHead sends them all.
+      state.headers.push('RateLimit-Policy', field, 'RateLimit', limitField(policy, decision));
       if (decision.allowed) return next();
       onRejected?.(policy);
       next(rateLimited(retryAfterSeconds(decision)));
