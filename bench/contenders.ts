@@ -1,5 +1,5 @@
 /** The servers the benchmark compares, and how to start each one pinned to its own CPU. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { compiled } from './compile.js';
@@ -94,5 +94,5 @@ export async function stop(running: Running): Promise<void> {
 /** Pins this process (the load generator) to the other CPU, where taskset exists. */
 export function pinSelf(): void {
   if (!HAS_TASKSET) return;
-  spawn('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
 }

@@ -15,14 +15,16 @@ import { withClient } from '../src/testing/database.js';
 import { compileBench, compiled } from './compile.js';
 import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, BENCH_SECRET, benchToken, CREATE_BODY, TASK_ID } from './fixtures.js';
-import { measure, median } from './load.js';
+import { median } from './load.js';
+import { measureWrk } from './wrk.js';
 import { writeSection } from './section.js';
 import { freePort, tree } from './startup.js';
+import { startOwnRedis } from '../src/testing/redis.js';
 
 const quick = process.argv.includes('--quick');
 /** `--limits-only`: the rate-limit rows alone, printed and not written (to try a change to a store). */
 const limitsOnly = process.argv.includes('--limits-only');
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 const SECONDS = quick ? 2 : 5;
 const CONNECTIONS = 50;
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,16 +34,20 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 interface Sample {
   readonly rps: number;
   readonly cpuUs: number;
+  /** CPU µs per request of the `other` process over the same seconds (Redis), when one is given. */
+  readonly otherCpuUs?: number;
 }
 
 /** Measures `url` once after a 1 s warm-up; CPU is summed over `pids()` (a server, or a primary and its workers). */
-async function sample(url: string, token: string, pids: () => number[], path?: string): Promise<Sample> {
-  await measure(url, workload, { seconds: 1, connections: CONNECTIONS, token, taskId: TASK_ID, path });
+async function sample(url: string, token: string, pids: () => number[], path?: string, other?: number): Promise<Sample> {
+  await measureWrk(url, workload, { seconds: 1, connections: CONNECTIONS, token, taskId: TASK_ID, path });
   const cpu = () => pids().reduce((sum, pid) => sum + (cpuMicros(pid) || 0), 0);
   const before = cpu();
-  const m = await measure(url, workload, { seconds: SECONDS, connections: CONNECTIONS, token, taskId: TASK_ID, path });
+  const otherBefore = other === undefined ? 0 : cpuMicros(other);
+  const m = await measureWrk(url, workload, { seconds: SECONDS, connections: CONNECTIONS, token, taskId: TASK_ID, path });
   if (m.non2xx > 0 || m.errors > 0) throw new Error(`${url}${path ?? ''}: ${m.non2xx} non-2xx, ${m.errors} errors`);
-  return { rps: m.rps, cpuUs: (cpu() - before) / m.requests };
+  const otherCpuUs = other === undefined ? undefined : (cpuMicros(other) - otherBefore) / m.requests;
+  return { rps: m.rps, cpuUs: (cpu() - before) / m.requests, otherCpuUs };
 }
 
 const summary = (list: readonly Sample[]): Sample => ({ rps: median(list.map((s) => s.rps)), cpuUs: median(list.map((s) => s.cpuUs)) });
@@ -76,22 +82,31 @@ const limiterContenders: Contender[] = [
   { name: 'metrics', label: 'no rate limit, metrics stage on (METRICS_PORT)', script: 'bench/servers/limited.ts', args: ['metrics'] },
 ];
 
-async function limiterRows(token: string): Promise<Map<string, Sample>> {
+/** The limiter rows, and Redis's own CPU µs per request of the Redis row. */
+async function limiterRows(token: string): Promise<{ samples: Map<string, Sample>; redisCpuUs: number }> {
+  // A Redis of the run's own, started after pinSelf(), so it shares the load generator's CPU, not the servers'.
+  const redis = await startOwnRedis();
   const running: Running[] = [];
-  for (const contender of limiterContenders) running.push(await start(contender));
+  const redisCpu: number[] = [];
   const samples = new Map<string, Sample[]>();
   try {
+    for (const contender of limiterContenders) running.push(await start({ ...contender, env: { BENCH_REDIS_URL: redis.url } }));
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const r of running) {
-        const s = await sample(r.url, token, () => [r.child.pid!]);
+      // Each round starts with a different contender, so none always follows the same one.
+      const order = running.map((_, i) => running[(i + round - 1) % running.length]!);
+      for (const r of order) {
+        const s = await sample(r.url, token, () => [r.child.pid!], undefined, r.contender.name === 'redis' ? redis.pid : undefined);
+        if (s.otherCpuUs !== undefined) redisCpu.push(s.otherCpuUs);
         samples.set(r.contender.name, [...(samples.get(r.contender.name) ?? []), s]);
-        process.stdout.write(`round ${round} ${r.contender.name.padEnd(8)} ${Math.round(s.rps)} req/s ${s.cpuUs.toFixed(1)} CPU µs/req\n`);
+        const redisShare = s.otherCpuUs === undefined ? '' : ` (Redis ${s.otherCpuUs.toFixed(1)})`;
+        process.stdout.write(`round ${round} ${r.contender.name.padEnd(8)} ${Math.round(s.rps)} req/s ${s.cpuUs.toFixed(1)} CPU µs/req${redisShare}\n`);
       }
     }
   } finally {
     for (const r of running) await stop(r);
+    await redis.stop();
   }
-  return new Map([...samples].map(([name, list]) => [name, summary(list)]));
+  return { samples: new Map([...samples].map(([name, list]) => [name, summary(list)])), redisCpuUs: median(redisCpu) };
 }
 
 async function workerRows(token: string): Promise<Map<string, Sample>> {
@@ -133,7 +148,7 @@ const stageCost = JSON.parse(execFileSync(process.execPath, [compiled('bench/met
 const workers = limitsOnly ? new Map<string, Sample>() : await workerRows(token);
 // The limiter rows pin the servers to one CPU and the load generator to the other, as `npm run bench` does.
 pinSelf();
-const limiters = await limiterRows(token);
+const { samples: limiters, redisCpuUs } = await limiterRows(token);
 if (limitsOnly) process.exit(0);
 const loadAfter = loadavg()[0]!;
 
@@ -159,8 +174,8 @@ const section = [
   `**The rate-limit stage.** \`${workload}\` with a bearer token and an allowed Origin on specgate standalone`,
   '(production, in-memory handler), with getTask given a `by: caller` limit of 1,000,000 a minute so every',
   'request pays for a decision and none is refused. The four servers run side by side, pinned to one CPU,',
-  'interleaved round by round; autocannon runs on the other. Server CPU counts the specgate process only',
-  "(Redis's own CPU is not in it).",
+  'interleaved round by round (each round starting with the next one); wrk (one thread) runs on the',
+  'other. Server CPU counts the specgate process only.',
   '',
   '| pipeline | req/s | ÷ no limit | server CPU µs/req | added µs/req | target |',
   '|---|---|---|---|---|---|',
@@ -169,15 +184,16 @@ const section = [
   limiterLine('redis', 0.25),
   limiterLine('metrics'),
   '',
-  'Each Redis decision is one EVALSHA round trip (src/limits/gcra.ts): the server pays for writing the',
-  'command, parsing the reply and one more promise per request, and Redis, unpinned, takes CPU from the',
-  'load generator on the other core; the in-memory store is one Map read and write.',
+  `Redis is a server of the run's own, on the load generator's CPU; it spent **${fmt(redisCpuUs, 1)} µs** of its own CPU per request of`,
+  'the Redis row. The decisions asked for in one turn of the event loop go to Redis as one EVALSHA of a',
+  'batch script (src/limits/redis-store.ts, src/limits/gcra.ts), so under load one round trip and one',
+  'script run serve many requests; the in-memory store is one Map read and write.',
   '',
   `The metrics stage alone, timed on a million simulated getTask responses (bench/metrics-cost.ts): **${fmt(stageCost.withStage - stageCost.without)} ns**`,
   `of CPU per request (${fmt(stageCost.withStage)} ns with it, ${fmt(stageCost.without)} ns for the same loop without it): below what the load test above can resolve.`,
   '',
   '**WORKERS=2 against WORKERS=1.** The compiled server (`node dist/src/main.js`, production) on',
-  'PostgreSQL, not pinned: the workers, the primary, PostgreSQL and autocannon share both CPUs. CPU µs',
+  'PostgreSQL, not pinned: the workers, the primary, PostgreSQL and wrk share both CPUs. CPU µs',
   'per request is summed over the primary and its workers.',
   '',
   '| workload | WORKERS=1 req/s | WORKERS=2 req/s | 2 ÷ 1 | CPU µs/req, 1 | CPU µs/req, 2 |',
@@ -185,7 +201,7 @@ const section = [
   workerLine('livez', '`GET /livez` (no database)'),
   workerLine('getTask', '`GET /api/tasks/{taskId}` (PostgreSQL)'),
   '',
-  'On this machine a second worker can only have the CPU that autocannon, PostgreSQL and the primary',
+  'On this machine a second worker can only have the CPU that wrk, PostgreSQL and the primary',
   '(which accepts every connection and passes it on) leave free, so 2 ÷ 1 says little about a machine',
   'where the workers do not share two cores with the load generator and the database; measure there before',
   'choosing WORKERS. No target was set for this row.',

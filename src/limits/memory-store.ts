@@ -3,7 +3,7 @@
  * default). Keys whose budget is full again are swept once a minute, so memory follows the
  * callers active within the longest window.
  */
-import { gcra, intervalsOf, type Decision } from './gcra.js';
+import { admittedTat, gcra, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import type { RateLimitStore } from './store.js';
 
@@ -26,10 +26,13 @@ export function memoryStore(now: () => number = Date.now): MemoryStore {
     kind: 'memory',
     available: true,
     take(key: string, policy: RatePolicy) {
-      const { interval, window } = intervalsOf(policy.requests, policy.per);
-      const step = gcra(tats.get(key), now(), interval, window);
-      if (step.decision.allowed) tats.set(key, step.tat);
-      return step.decision;
+      const window = policy.per * 1000;
+      const interval = window / policy.requests;
+      const stored = tats.get(key);
+      const at = now();
+      const decision = gcra(stored, at, interval, window);
+      if (decision.allowed) tats.set(key, admittedTat(stored, at, interval));
+      return decision;
     },
     async close() {
       clearInterval(sweep);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
+import { memoryStore } from './memory-store.js';
 import { hasRedisServer, redisRequired, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../testing/redis.js';
 import type { RatePolicy } from './policy.js';
 import { redisStore } from './redis-store.js';
@@ -28,6 +29,18 @@ describe.runIf(run)('the Redis store (shared Redis, a prefix of its own)', () =>
     expect(refused.retryMs).toBeGreaterThan(11_000);
     expect(refused.retryMs).toBeLessThanOrEqual(12_000);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('decides the requests of one turn in one batch exactly as one call each would, keys repeating', async () => {
+    const store = await redisStore(SHARED_REDIS_URL, uniquePrefix('batch'), capture().log);
+    const reference = memoryStore(() => 0);
+    const small: RatePolicy = { name: 'small', requests: 2, per: 10, by: 'ip' };
+    const asks = [['a', policy], ['a', policy], ['b', small], ['a', policy], ['b', small], ['b', small], ['a', policy], ['a', policy], ['a', policy]] as const;
+    // All asked in the same turn: one script call decides them, on one reading of Redis's clock.
+    const batched = await Promise.all(asks.map(([key, p]) => store.take(key, p)));
+    expect(batched).toEqual(asks.map(([key, p]) => reference.take(key, p)));
+    expect(batched.map((d) => d.allowed)).toEqual([true, true, true, true, true, false, true, true, false]);
+    await Promise.all([store.close(), reference.close()]);
   });
 });
 

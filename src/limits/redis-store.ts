@@ -1,21 +1,35 @@
 /**
- * The Redis rate-limit store: every instance spends the same budgets, each decision one EVALSHA of
- * GCRA_LUA (atomic, one round trip, on Redis's clock). ioredis reconnects by itself; while it is
- * not connected a command fails at once (no offline queue) or after COMMAND_TIMEOUT_MS, and the
- * stage fails open or closed. One warning per outage, one line when it is over.
+ * The Redis rate-limit store: every instance spends the same budgets. The decisions asked for in
+ * one turn of the event loop go to Redis together, as one EVALSHA of GCRA_BATCH_LUA (atomic, one
+ * round trip, on Redis's clock), which decides them in order exactly as one call each would; under
+ * load one round trip serves many requests, and Redis runs one script instead of one per request.
+ * ioredis reconnects by itself; while it is not connected a batch fails at once (no offline queue)
+ * or after COMMAND_TIMEOUT_MS, and the stage fails open or closed. One warning per outage, one line
+ * when it is over.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { describeError } from '../log-safe.js';
-import { GCRA_LUA, intervalsOf, type Decision } from './gcra.js';
+import { GCRA_BATCH_LUA, intervalsOf, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import { StoreUnavailable, type RateLimitStore } from './store.js';
 
-/** How long one decision may take before the request goes on without it (fail open) or gets 503. */
+/** How long one batch of decisions may take before its requests go on without them (fail open) or get 503. */
 export const COMMAND_TIMEOUT_MS = 500;
+/** The most decisions one script call carries; a larger turn's worth is split. */
+export const MAX_BATCH = 256;
 const MAX_RECONNECT_DELAY_MS = 2000;
 
-type GcraCommand = (key: string, interval: number, window: number) => Promise<[number, number, number, number]>;
+/** `numberOfKeys, ...keys, ...[interval, window] per key` → flattened {allowed, remaining, reset, retry} per key. */
+type BatchCommand = (...args: (string | number)[]) => Promise<number[]>;
+
+/** One request waiting for its decision. */
+interface Pending {
+  readonly key: string;
+  readonly args: readonly [string, string];
+  readonly resolve: (decision: Decision) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /** Opens a store on `url`; keys start with `prefix`. Resolves once connected or once the first attempt failed. */
 export async function redisStore(url: string, prefix: string, log: Logger): Promise<RateLimitStore> {
@@ -26,8 +40,8 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
   });
-  redis.defineCommand('specgateGcra', { numberOfKeys: 1, lua: GCRA_LUA });
-  const gcra = (redis as unknown as { specgateGcra: GcraCommand }).specgateGcra.bind(redis);
+  redis.defineCommand('specgateGcraBatch', { lua: GCRA_BATCH_LUA });
+  const batchCommand = (redis as unknown as { specgateGcraBatch: BatchCommand }).specgateGcraBatch.bind(redis);
   let state: 'connecting' | 'up' | 'down' = 'connecting';
   const down = (error: unknown) => {
     if (state === 'down') return;
@@ -49,20 +63,60 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
     redis.once('ready', settle);
     redis.once('error', settle);
   });
+
+  // A policy's two script arguments, as strings, made once per policy.
+  const argsOf = new WeakMap<RatePolicy, readonly [string, string]>();
+  const policyArgs = (policy: RatePolicy) => {
+    let args = argsOf.get(policy);
+    if (args === undefined) {
+      const { interval, window } = intervalsOf(policy.requests, policy.per);
+      args = [String(interval), String(window)];
+      argsOf.set(policy, args);
+    }
+    return args;
+  };
+
+  let pending: Pending[] = [];
+  let scheduled = false;
+  const send = (batch: readonly Pending[]) => {
+    const args: (string | number)[] = [batch.length];
+    for (const p of batch) args.push(prefix + p.key);
+    for (const p of batch) args.push(p.args[0], p.args[1]);
+    batchCommand(...args).then(
+      (out) => {
+        for (let i = 0; i < batch.length; i++) {
+          const at = 4 * i;
+          batch[i]!.resolve({ allowed: out[at] === 1, remaining: out[at + 1]!, resetMs: out[at + 2]!, retryMs: out[at + 3]! });
+        }
+      },
+      (error: unknown) => {
+        down(error);
+        const unavailable = new StoreUnavailable({ cause: error });
+        for (const p of batch) p.reject(unavailable);
+      },
+    );
+  };
+  // After the event loop's poll phase: every request read in this turn has asked by then.
+  const flush = () => {
+    scheduled = false;
+    const all = pending;
+    pending = [];
+    for (let from = 0; from < all.length; from += MAX_BATCH) send(all.slice(from, from + MAX_BATCH));
+  };
+
   return {
     kind: 'redis',
     get available() {
       return state === 'up';
     },
-    async take(key: string, policy: RatePolicy): Promise<Decision> {
-      const { interval, window } = intervalsOf(policy.requests, policy.per);
-      try {
-        const [allowed, remaining, resetMs, retryMs] = await gcra(prefix + key, interval, window);
-        return { allowed: allowed === 1, remaining, resetMs, retryMs };
-      } catch (error) {
-        down(error);
-        throw new StoreUnavailable({ cause: error });
-      }
+    take(key: string, policy: RatePolicy): Promise<Decision> {
+      return new Promise<Decision>((resolve, reject) => {
+        pending.push({ key, args: policyArgs(policy), resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
     },
     async close() {
       redis.disconnect();

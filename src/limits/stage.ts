@@ -15,6 +15,7 @@ import { limitField, policyField, retryAfterSeconds } from './fields.js';
 import type { Decision } from './gcra.js';
 import type { LimitBy, RatePolicy } from './policy.js';
 import { StoreUnavailable, type RateLimitStore } from './store.js';
+import type { RequestStage } from '../pipeline/stage.js';
 
 /** Seconds a client is told to wait when the store is down and limits fail closed. */
 export const STORE_DOWN_RETRY_AFTER = 2;
@@ -33,35 +34,46 @@ export interface RateLimiter {
 
 type Next = (error?: unknown) => void;
 
-/** Creates the stage that enforces the policies keyed `by`. */
-export function rateLimit(limiter: RateLimiter, by: LimitBy) {
+/**
+ * The stage that enforces the policies keyed `by`, as a list of stage functions: empty when the
+ * contract has no such policy (or limits are off), so an unlimited pipeline pays nothing for it.
+ */
+export function rateLimit(limiter: RateLimiter, by: LimitBy): RequestStage[] {
   const { store, failClosed, trustProxy, onRejected } = limiter;
-  const mine = new Map([...limiter.policies].filter(([, p]) => p.by === by).map(([id, p]) => [id, { policy: p, field: policyField(p) }]));
+  // Per operation: its policy, its RateLimit-Policy field and the two key prefixes, made once.
+  const mine = new Map(
+    [...limiter.policies]
+      .filter(([, p]) => p.by === by)
+      .map(([id, p]) => [id, { policy: p, field: policyField(p), callerKey: `${p.name}:caller:`, ipKey: `${p.name}:ip:` }]),
+  );
+  if (mine.size === 0) return [];
   const unavailable = (error: unknown, next: Next) => {
     if (!(error instanceof StoreUnavailable)) return next(error);
     if (!failClosed) return next();
     next(serviceUnavailable('The rate-limit store is unavailable. Try again shortly.', STORE_DOWN_RETRY_AFTER, error.cause));
   };
-  return function rateLimitStage(req: IncomingMessage, res: ServerResponse, next: Next): void {
-    const state = stateOf(res);
-    const entry = mine.get(state.operation!.operationId);
-    if (!entry) return next();
-    const { policy, field } = entry;
-    const identity = by === 'caller' && state.userId !== undefined ? `caller:${state.userId}` : `ip:${clientAddress(req, trustProxy)}`;
-    const decide = (decision: Decision) => {
-      // With the other headers every answer carries (RequestState.headers): one writeHead sends them all.
-      state.headers.push('RateLimit-Policy', field, 'RateLimit', limitField(policy, decision));
-      if (decision.allowed) return next();
-      onRejected?.(policy);
-      next(rateLimited(retryAfterSeconds(decision)));
-    };
-    let taken: Decision | Promise<Decision>;
-    try {
-      taken = store.take(`${policy.name}:${identity}`, policy);
-    } catch (error) {
-      return unavailable(error, next);
-    }
-    if (taken instanceof Promise) taken.then(decide, (error: unknown) => unavailable(error, next));
-    else decide(taken);
-  };
+  return [
+    function rateLimitStage(req: IncomingMessage, res: ServerResponse, next: Next): void {
+      const state = stateOf(res);
+      const entry = mine.get(state.operation!.operationId);
+      if (!entry) return next();
+      const { policy, field } = entry;
+      const key = by === 'caller' && state.userId !== undefined ? entry.callerKey + state.userId : entry.ipKey + clientAddress(req, trustProxy);
+      const decide = (decision: Decision) => {
+        // With the other headers every answer carries (RequestState.headers): one writeHead sends them all.
+        state.headers.push('RateLimit-Policy', field, 'RateLimit', limitField(policy, decision));
+        if (decision.allowed) return next();
+        onRejected?.(policy);
+        next(rateLimited(retryAfterSeconds(decision)));
+      };
+      let taken: Decision | Promise<Decision>;
+      try {
+        taken = store.take(key, policy);
+      } catch (error) {
+        return unavailable(error, next);
+      }
+      if (taken instanceof Promise) taken.then(decide, (error: unknown) => unavailable(error, next));
+      else decide(taken);
+    },
+  ];
 }

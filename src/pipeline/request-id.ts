@@ -21,6 +21,7 @@ class State implements RequestState {
   operation: RequestState['operation'] = undefined;
   pathParams: RequestState['pathParams'] = undefined;
   userId: RequestState['userId'] = undefined;
+  claims: RequestState['claims'] = undefined;
   rawBody: RequestState['rawBody'] = undefined;
   body: RequestState['body'] = undefined;
   input: RequestState['input'] = undefined;

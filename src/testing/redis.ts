@@ -31,6 +31,8 @@ async function freePort(): Promise<number> {
 export interface OwnRedis {
   readonly url: string;
   readonly port: number;
+  /** The running server's process id (undefined while stopped). */
+  readonly pid: number | undefined;
   /** Stops it (`SHUTDOWN NOSAVE`) and waits for the process to exit. */
   stop(): Promise<void>;
   /** Starts it again on the same port. */
@@ -52,6 +54,9 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     start,
     async stop() {
       const exiting = child;
