@@ -2,7 +2,9 @@
  * Contender: Fastify 5 + fastify-openapi-glue on our own openapi.yaml (routes, Ajv validation and
  * fast-json-stringify serializers from the spec), @fastify/cors, and jose behind a verified-token
  * cache (src/auth/token-cache.ts, the same kind specgate uses) — the strongest contract-first peer
- * a user would pick. `argv[2] === 'no-cache'` verifies every token with jose.
+ * a user would pick. Its getTask sends the ETag the contract declares and its CORS exposes the
+ * headers specgate derives from the contract, so both servers' answers carry the same fields.
+ * `argv[2] === 'no-cache'` verifies every token with jose.
  *
  * Without the error handler below, fastify-openapi-glue on this spec turns every 400 and 401 into
  * a 500 FST_ERR_FAILED_ERROR_SERIALIZATION: Fastify serialises its error `{statusCode, code,
@@ -15,6 +17,9 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import openapiGlue from 'fastify-openapi-glue';
 import { jwtVerify } from 'jose';
 import { TokenCache } from '../../src/auth/token-cache.js';
+import { loadContract } from '../../src/contract/spec.js';
+import { etagOf } from '../../src/http/conditional.js';
+import { contractCors } from '../../src/pipeline/cors.js';
 import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask } from '../fixtures.js';
 import { announce } from './announce.js';
 
@@ -51,8 +56,11 @@ const security = {
 };
 
 const service = {
-  async getTask(req: FastifyRequest<{ Params: { taskId: string } }>) {
-    return storedTask(req.params.taskId);
+  async getTask(req: FastifyRequest<{ Params: { taskId: string } }>, reply: FastifyReply) {
+    const task = storedTask(req.params.taskId);
+    // The contract's getTask answers with a strong ETag, as specgate's in-memory handler does.
+    reply.header('ETag', etagOf(task));
+    return task;
   },
   async createTask(req: FastifyRequest<{ Body: { title: string; description?: string | null } }>, reply: FastifyReply) {
     const task = createdTask(req.body);
@@ -62,7 +70,9 @@ const service = {
 };
 
 const app = Fastify({ logger: false, genReqId: () => randomUUID() });
-await app.register(cors, { origin: [BENCH_ORIGIN], credentials: true, exposedHeaders: ['X-Request-ID', 'Location'] });
+// The same exposed headers specgate derives from the contract, so both answers carry the same fields.
+const exposedHeaders = contractCors(loadContract()).exposedHeaders as string[];
+await app.register(cors, { origin: [BENCH_ORIGIN], credentials: true, exposedHeaders });
 app.addHook('onRequest', async (req, reply) => {
   reply.header('X-Request-ID', req.id);
 });

@@ -47,6 +47,16 @@ function isStageHeader(stageHeaders: readonly string[], name: string): boolean {
   return false;
 }
 
+/** How one declared status of one operation is written. */
+interface Writer {
+  readonly json: boolean;
+  readonly contentType: string;
+  /** The serializer compiled from the response's schema; undefined for a non-JSON media type. */
+  readonly serialize: ((body: unknown) => string) | undefined;
+}
+
+const NO_HEADERS: readonly [string, string | number][] = [];
+
 const isJson = (declared: string | undefined) => declared === undefined || /[/+]json$/.test(declared);
 
 /** The response's Content-Type: the declared media type, with a charset for text. */
@@ -59,14 +69,28 @@ function contentType(declared: string | undefined): string {
 export function dispatch<C extends object>(handlers: Readonly<Record<string, AnyHandler<C>>>, validators: ValidatorSet, serializers: SerializerSet, ctx: C): RequestStage {
   const HandlerContext = contextClass(ctx);
   /** Writes a handler's result; a throw (a contract violation, a body that cannot be serialised) is the caller's to pass on. */
+  // How each declared status of each operation is written, worked out on its first answer.
+  const writers = new Map<OperationInfo, Map<number, Writer>>();
+  const writerFor = (operation: OperationInfo, status: number): Writer => {
+    let byStatus = writers.get(operation);
+    if (byStatus === undefined) writers.set(operation, (byStatus = new Map()));
+    let writer = byStatus.get(status);
+    if (writer === undefined) {
+      const declared = operation.responseContentTypes[String(status)]?.[0];
+      const json = isJson(declared);
+      writer = { json, contentType: contentType(declared), serialize: json ? serializers.get(operation.operationId, status) : undefined };
+      byStatus.set(status, writer);
+    }
+    return writer;
+  };
   function respond(res: ServerResponse, state: RequestState, operation: OperationInfo, result: HandlerResult): void {
     checkResponse(validators.get(operation.operationId), result.status, result.body);
-    const declared = operation.responseContentTypes[String(result.status)]?.[0];
+    const writer = writerFor(operation, result.status);
     // Serialised before anything is set, so a body that cannot be serialised leaves a clean 500.
-    const payload = result.body === undefined || !isJson(declared) ? result.body : serializers.get(operation.operationId, result.status)(result.body);
+    const payload = result.body === undefined || writer.serialize === undefined ? result.body : writer.serialize(result.body);
     // A non-JSON body (the Redoc page, the YAML document) goes out as the handler gave it.
     const text: string | Buffer | undefined = payload === undefined || typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload);
-    const own = Object.entries(result.headers ?? {});
+    const own = result.headers === undefined ? NO_HEADERS : Object.entries(result.headers);
     if (text === undefined || own.some(([name]) => isStageHeader(state.headers, name))) {
       // Header by header: Node leaves out the Content-Length of a 204 or 304 itself, and a handler's
       // header replaces a stage's of the same name.
@@ -74,19 +98,20 @@ export function dispatch<C extends object>(handlers: Readonly<Record<string, Any
       res.statusCode = result.status;
       for (const [name, value] of own) res.setHeader(name, String(value));
       if (text === undefined) return void res.end();
-      res.setHeader('Content-Type', contentType(declared));
+      res.setHeader('Content-Type', writer.contentType);
       return void res.end(text);
     }
     // One writeHead with every header, as Fastify writes: none of setHeader's per-header
     // bookkeeping, and the Content-Length given, since Node computes it only for an implicit head.
-    const head = [...state.headers];
+    // Checked before writeHead, which would have taken the status line when it refused a header,
+    // and before any is added to the stage's list, which an error answer would then carry.
     for (const [name, value] of own) {
-      // Checked before writeHead, which would have taken the status line when it refused a header.
       validateHeaderName(name);
       validateHeaderValue(name, String(value));
-      head.push(name, String(value));
     }
-    head.push('Content-Type', contentType(declared), 'Content-Length', String(typeof text === 'string' ? Buffer.byteLength(text) : text.length));
+    const head = state.headers;
+    for (const [name, value] of own) head.push(name, String(value));
+    head.push('Content-Type', writer.contentType, 'Content-Length', String(typeof text === 'string' ? Buffer.byteLength(text) : text.length));
     res.writeHead(result.status, head);
     res.end(text);
   }

@@ -19,6 +19,26 @@ function segmentsOf(frame: Frame): string[] {
   return segments.reverse();
 }
 
+/** Whether any string in `root`, value or property name, holds U+0000: the clean case's quick walk, with no paths kept. */
+export function holdsNul(root: unknown): boolean {
+  if (typeof root === 'string') return root.includes('\u0000');
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push(value[i]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const key in value) {
+        if (key.includes('\u0000')) return true;
+        stack.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * The paths (lists of property names and indexes) of the strings, values or keys, that hold
  * U+0000, at most `limit` of them (the caller sorts them). Iterative, so any nesting depth is safe.

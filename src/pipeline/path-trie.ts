@@ -64,39 +64,44 @@ export class PathTrie<V> {
 
   /** The value whose template matches `path`, with the parameter values in template order. */
   match(path: string): { value: V; params: string[] } | undefined {
-    if (!path.startsWith('/')) return undefined;
-    const segments = path.split('/').slice(1);
+    if (path.charCodeAt(0) !== 47 /* / */) return undefined;
+    const segments = path.split('/');
     const params: string[] = [];
-    const walk = (node: TrieNode, at: number): TrieNode | undefined => {
-      if (at === segments.length) return node.value === undefined ? undefined : node;
-      const segment = segments[at]!;
-      const decoded = decode(segment);
-      if (decoded === undefined) return undefined;
-      const literal = node.literal.get(segment) ?? node.literal.get(decoded);
-      if (literal) {
-        const found = walk(literal, at + 1);
-        if (found) return found;
-      }
-      if (segment === '') return undefined;
-      for (const { regex, node: next } of node.patterns) {
-        const groups = regex.exec(segment);
-        if (!groups) continue;
-        const taken = groups.slice(1).map(decode);
-        if (taken.some((t) => t === undefined)) continue;
-        params.push(...(taken as string[]));
-        const found = walk(next, at + 1);
-        if (found) return found;
-        params.length -= taken.length;
-      }
-      if (node.bare) {
-        params.push(decoded);
-        const found = walk(node.bare, at + 1);
-        if (found) return found;
-        params.pop();
-      }
-      return undefined;
-    };
-    const found = walk(this.root, 0);
+    const found = walk(this.root, segments, 1, params);
     return found ? { value: found.value as V, params } : undefined;
   }
+}
+
+/** The percent-decoded segment; only a segment with `%` needs decoding. */
+const decodeSegment = (segment: string): string | undefined => (segment.includes('%') ? decode(segment) : segment);
+
+/** The node matching segments[at…] below `node`, pushing parameter values; a plain function, so a match makes no closures. */
+function walk(node: TrieNode, segments: readonly string[], at: number, params: string[]): TrieNode | undefined {
+  if (at === segments.length) return node.value === undefined ? undefined : node;
+  const segment = segments[at]!;
+  const decoded = decodeSegment(segment);
+  if (decoded === undefined) return undefined;
+  const literal = node.literal.get(segment) ?? (decoded === segment ? undefined : node.literal.get(decoded));
+  if (literal) {
+    const found = walk(literal, segments, at + 1, params);
+    if (found) return found;
+  }
+  if (segment === '') return undefined;
+  for (const { regex, node: next } of node.patterns) {
+    const groups = regex.exec(segment);
+    if (!groups) continue;
+    const taken = groups.slice(1).map(decodeSegment);
+    if (taken.some((t) => t === undefined)) continue;
+    params.push(...(taken as string[]));
+    const found = walk(next, segments, at + 1, params);
+    if (found) return found;
+    params.length -= taken.length;
+  }
+  if (node.bare) {
+    params.push(decoded);
+    const found = walk(node.bare, segments, at + 1, params);
+    if (found) return found;
+    params.pop();
+  }
+  return undefined;
 }

@@ -14,7 +14,7 @@ import { CHECK_LIMIT, type Verdict } from '../contract/bounded-validator.js';
 import type { OperationValidators, ValidatorSet } from '../contract/operation-validators.js';
 import { unsupportedMediaType, validationError, type ApiError, type ValidationIssue } from '../errors.js';
 import { mediaTypeOf, sendsBody } from './body.js';
-import { nulCharacterPaths } from './nul-characters.js';
+import { holdsNul, nulCharacterPaths } from './nul-characters.js';
 import type { RequestStage } from './stage.js';
 import { stateOf, type RequestState } from './state.js';
 import { bodyIssues, parameterIssues } from './validation-issues.js';
@@ -35,7 +35,7 @@ function violations(
 ): ApiError | undefined {
   const cutShort = !verdict.valid && verdict.stopped;
   // A report already cut short gains nothing from a second walk over the data.
-  const nul = cutShort ? [] : nulCharacterPaths(data, CHECK_LIMIT);
+  const nul = cutShort || !holdsNul(data) ? [] : nulCharacterPaths(data, CHECK_LIMIT);
   if (verdict.valid && nul.length === 0) return undefined;
   const stopped = cutShort || nul.length >= CHECK_LIMIT;
   return validationError(issues(verdict.valid ? [] : verdict.errors, nul), undefined, { stopped });
