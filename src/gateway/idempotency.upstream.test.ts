@@ -37,13 +37,15 @@ interface Send {
   readonly item?: string;
   readonly method?: string;
   readonly headers?: Record<string, string>;
+  readonly signal?: AbortSignal;
 }
 
 /** A JSON request with an optional Idempotency-Key. */
-const send = (gateway: TestGateway, path: string, { token = alice, key, item = 'book', method = 'POST', headers = {} }: Send = {}) =>
+const send = (gateway: TestGateway, path: string, { token = alice, key, item = 'book', method = 'POST', headers = {}, signal }: Send = {}) =>
   gateway.request(path, {
     method,
     token,
+    signal,
     body: JSON.stringify({ item }),
     headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }), ...headers },
   });
@@ -131,6 +133,30 @@ function behaves(open: () => Promise<IdempotencyStore>, env: Record<string, stri
       expect(await replay.text()).toBe(await answered.text());
     });
     expect(hits).toBe(1);
+  });
+
+  it('keeps the answer when the client went away before it came, so its retry is replayed', async () => {
+    const key = randomUUID();
+    const { hits, result } = await counting(CREATE, async () => {
+      const held = upstream.holdNext();
+      const gone = new AbortController();
+      const first = send(gateway, '/orders', { key, signal: gone.signal }).catch(() => 'aborted');
+      await held.arrived;
+      gone.abort();
+      expect(await first).toBe('aborted');
+      held.release();
+      // 409 until the upstream's answer has reached the gateway and been kept; a few milliseconds.
+      for (let i = 0; i < 100; i++) {
+        const retry = await send(gateway, '/orders', { key });
+        if (retry.status !== 409) return retry;
+        await retry.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('still 409 after 1 s');
+    });
+    expect(hits).toBe(1);
+    expect(result.status).toBe(201);
+    expect(result.headers.get('idempotent-replayed')).toBe('true');
   });
 
   it("keeps callers apart: bob's request with alice's key is executed, and neither replays the other's answer", async () => {
