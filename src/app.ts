@@ -42,6 +42,9 @@ import { unanswered } from './pipeline/unanswered.js';
 import { validate } from './pipeline/validate.js';
 import { createForwarder, type Forwarder } from './gateway/forward.js';
 import { requiredResponseHeaders } from './gateway/response-contract.js';
+import { idempotentForwarding, idempotentOperations, leaseFor } from './gateway/idempotency.js';
+import { memoryIdempotencyStore } from './gateway/idempotency-memory.js';
+import type { IdempotencyStore } from './gateway/idempotency-store.js';
 import { upstreamRouting } from './gateway/upstreams.js';
 
 /** What any pipeline is built from: a contract, one handler per operationId, and their context. */
@@ -58,6 +61,8 @@ export interface PipelineDeps<C extends object> {
   readonly validateResponses?: boolean;
   /** Where rate-limit budgets live (Redis when REDIS_URL is set, made by main.ts); this pipeline's memory by default. */
   readonly rateLimitStore?: RateLimitStore;
+  /** Where Idempotency-Key records of upstream operations live (src/gateway/idempotency-open.ts); this pipeline's memory by default. */
+  readonly idempotencyStore?: IdempotencyStore;
   /**
    * Refuse to start on a schema that cannot compile or a scheme that cannot be checked (the
    * default, as for the Tasks API); false skips each with one start-up warning (the mock).
@@ -94,6 +99,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
   if (strict && schemeWarnings.length > 0) throw new Error(`Security schemes that cannot be checked: ${schemeWarnings.map((w) => `${w.scheme} (${w.reason})`).join('; ')}`);
   for (const warning of schemeWarnings) log.warn(warning, `security scheme ${warning.scheme}: ${warning.reason}`);
   const forwarder = upstream.byOperation.size === 0 ? undefined : gatewayForwarder(deps, upstream.byOperation, validateResponses ? validators : undefined);
+  const forward = forwarder && upstreamStage(deps, forwarder, upstream.byOperation);
   const serializers = compileSerializers(contract);
   const handle = dispatch(metrics ? countingReplays(handlers, contract, metrics) : handlers, validators, serializers, context);
   const policies = config.limits.enabled ? ratePolicies(contract) : new Map();
@@ -117,7 +123,7 @@ export function pipeline<C extends object>(deps: PipelineDeps<C>): Stage[] {
     stage('authenticate', authenticate(contract, security)),
     stage('rate-limit (by caller)', ...rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
-    stage('dispatch', forwarder ? handlerOrUpstream(handle, forwarder) : handle),
+    stage('dispatch', forwarder && forward ? handlerOrUpstream(handle, forwarder, forward) : handle),
     stage('format-error', formatError(log)),
   ];
 }
@@ -134,10 +140,26 @@ function gatewayForwarder<C extends object>(deps: PipelineDeps<C>, byOperation: 
   return forwarder;
 }
 
-/** The last stage: the operation's handler, or the forwarder for an operation sent upstream. */
-function handlerOrUpstream(handle: RequestStage, forwarder: Forwarder): RequestStage {
+/** The forwarder's stage, honouring Idempotency-Key on the POST and PATCH operations that declare it (src/gateway/idempotency.ts). */
+function upstreamStage<C extends object>(deps: PipelineDeps<C>, forwarder: Forwarder, byOperation: ReadonlyMap<string, string>): RequestStage {
+  const operations = idempotentOperations(deps.contract, byOperation);
+  if (operations.size === 0) return forwarder.stage;
+  const { config, metrics } = deps;
+  const replays = metrics && new Map([...operations].map((operation) => [operation, metrics.idempotentReplays.series({ operation })]));
+  return idempotentForwarding({
+    forwarder,
+    operations,
+    store: deps.idempotencyStore ?? memoryIdempotencyStore(),
+    leaseMs: leaseFor(config.upstream.timeoutMs),
+    trustProxy: config.limits.trustProxy,
+    onReplay: replays && ((operation) => replays.get(operation)?.inc()),
+  });
+}
+
+/** The last stage: the operation's handler, or the upstream stage for an operation sent upstream. */
+function handlerOrUpstream(handle: RequestStage, forwarder: Forwarder, forward: RequestStage): RequestStage {
   return function handlerOrUpstreamStage(req: IncomingMessage, res: ServerResponse, next: Next) {
-    return forwarder.handles(stateOf(res).operation!.operationId) ? forwarder.stage(req, res, next) : handle(req, res, next);
+    return forwarder.handles(stateOf(res).operation!.operationId) ? forward(req, res, next) : handle(req, res, next);
   };
 }
 
@@ -160,12 +182,14 @@ export interface AppDeps {
   /** What the docs operations serve; read from openapi.yaml and docs/api.html by default. */
   readonly documents?: PublishedDocuments;
   readonly rateLimitStore?: RateLimitStore;
+  /** Idempotency-Key records of operations sent upstream, when the spec has any (src/gateway/idempotency-open.ts). */
+  readonly idempotencyStore?: IdempotencyStore;
   /** Counts requests (METRICS_PORT), and exports the pool's use and Redis's availability. */
   readonly metrics?: Metrics;
 }
 
 /** The Tasks API's stages: the pipeline over openapi.yaml with the handlers of src/handlers. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, metrics }: AppDeps): Stage[] {
+export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, idempotencyStore, metrics }: AppDeps): Stage[] {
   let forwarder: Forwarder | undefined;
   const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
   metrics?.watch({ db, store: limits.store });
@@ -178,6 +202,7 @@ export function tasksPipeline({ config, contract, db, log, verifier, handlers = 
     handlers: handlers as unknown as Record<string, AnyHandler<typeof context>>,
     context,
     rateLimitStore: limits.store,
+    idempotencyStore,
     metrics,
     onForwarder: (made) => (forwarder = made),
   });

@@ -14,6 +14,8 @@ import { databaseTarget, diagnoseDatabaseError } from './db/diagnose.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open.js';
 import { InternalFault } from './errors.js';
+import { openIdempotencyStore } from './gateway/idempotency-open.js';
+import { handlers } from './handlers/index.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
 import { memoryStore } from './limits/memory-store.js';
@@ -83,7 +85,9 @@ if (fatal) await new Promise<never>(() => {});
 if (!config.limits.enabled) log.warn('RATE_LIMITS=off: every x-specgate-rate-limit of the contract is ignored.');
 // Budgets shared by every instance through Redis, or kept in this process; Redis may be down now, it reconnects by itself.
 const rateLimitStore = config.limits.redisUrl ? await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
-const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore, metrics });
+// Idempotency-Key records of operations sent upstream, shared through Redis when REDIS_URL is set (none for openapi.yaml as shipped).
+const idempotencyStore = await openIdempotencyStore(config, contract, handlers, log);
+const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore, idempotencyStore, metrics });
 const server = createHttpServer(app, config.cors, config.http);
 server.once('error', (error: NodeJS.ErrnoException) => {
   const problems: Record<string, string> = {
@@ -117,6 +121,7 @@ async function shutdown(signal: string) {
   await closeMetrics(metricsServer);
   await raw.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the database failed'));
   await rateLimitStore.close();
+  await idempotencyStore?.close();
   log.info({ connections: drainer.accepted, answered: drainer.answered }, 'stopped');
   process.exit(0);
 }

@@ -16,6 +16,10 @@ import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { closeMetrics, serveMetrics } from '../metrics/server.js';
 import { createDrainer } from '../shutdown.js';
+import { contractFrom } from '../contract/spec.js';
+import { withOperationIds } from '../mock/server.js';
+import { openIdempotencyStore } from './idempotency-open.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import { createGatewayApp } from './server.js';
 
 const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H]';
@@ -45,9 +49,12 @@ const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse
 const metrics = config.metrics.port === undefined ? undefined : createMetrics();
 let built;
 let metricsServer: Server | undefined;
+let idempotencyStore: IdempotencyStore | undefined;
 try {
   const verifier = await createTokenVerifier(config.jwt, log);
-  built = createGatewayApp({ config, document, log, verifier, metrics });
+  // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
+  idempotencyStore = await openIdempotencyStore(config, contractFrom(withOperationIds(document)), {}, log);
+  built = createGatewayApp({ config, document, log, verifier, metrics, idempotencyStore });
   if (metrics) metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
 } catch (error) {
   log.fatal(error instanceof Error ? error.message : String(error));
@@ -70,6 +77,7 @@ async function shutdown() {
   await drainer.drain();
   await closeMetrics(metricsServer);
   await forwarder?.close();
+  await idempotencyStore?.close();
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown());

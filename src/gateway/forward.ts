@@ -6,7 +6,7 @@
  * answers a 502 or a log line (UPSTREAM_RESPONSE_VALIDATION), and failures 502 / 504 / 503.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline as pipe } from 'node:stream';
+import { pipeline as pipe, type Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
@@ -79,9 +79,25 @@ export interface UpstreamObserver {
 /** How a forward failed: no connection, no answer in time, circuit open, an answer against the contract, a body that broke off. */
 export type UpstreamFailure = 'connection' | 'timeout' | 'circuit_open' | 'contract' | 'broken_body';
 
+/** An upstream's answer, before it is written: its status, its headers (lower-cased, as received) and its body. */
+export interface UpstreamAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The bytes, when read in full (checked against the contract, or stored), else the stream still to read. */
+  readonly body: Buffer | Readable;
+}
+
 /** The forwarder: its stage, readiness per upstream origin, and a way to close the pools. */
 export interface Forwarder {
   readonly stage: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => Promise<void>;
+  /**
+   * Forwards the request and returns the answer without writing it, for a stage that keeps it
+   * (src/gateway/idempotency.ts); the upstream request is not aborted when the client goes away.
+   * Throws what the stage would answer with: a translated upstream error, 502, 503 or 504.
+   */
+  exchange(req: IncomingMessage, res: ServerResponse): Promise<UpstreamAnswer>;
+  /** Writes an answer as the stage does: the gateway's own headers, the upstream's kept ones, the body. */
+  write(res: ServerResponse, answer: UpstreamAnswer): void;
   /** Whether it forwards this operation. */
   handles(operationId: string): boolean;
   /** Each upstream origin and its state: up, down or open. */
@@ -153,7 +169,8 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     }
   }
 
-  async function forwardStage(req: IncomingMessage, res: ServerResponse, _next: (error?: unknown) => void): Promise<void> {
+  /** Sends the request upstream and checks the answer; undefined when the client went away first (`abortable`). */
+  async function forwardOnce(req: IncomingMessage, res: ServerResponse, abortable: boolean): Promise<UpstreamAnswer | undefined> {
     const state = stateOf(res);
     const op = state.operation!;
     const target = targets.get(op.operationId)!;
@@ -163,10 +180,14 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       throw serviceUnavailable(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, wait);
     }
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
-    const controller = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
+    let signal: AbortSignal | undefined;
+    if (abortable) {
+      const controller = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      signal = controller.signal;
+    }
     const body = rawBodyOf(state);
     const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
     // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
@@ -181,7 +202,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       body,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal: controller.signal,
+      signal,
     });
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (readAll, pipe); an abort after that is expected.
@@ -217,20 +238,36 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
         }
       }
     }
+    return { status, headers, body: buffered ?? answer.body };
+  }
+
+  function write(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
     applyHeaders(res);
     res.statusCode = status;
     const keep = responseHeaderFilter(headers);
     for (const [name, value] of Object.entries(headers)) if (value !== undefined && keep(name)) res.setHeader(name, value);
     const vary = mergedVary(res.getHeader('vary') as string | undefined, headers.vary);
     if (vary !== undefined) res.setHeader('Vary', vary);
-    if (buffered !== undefined) return void res.end(buffered);
-    pipe(answer.body, res, (error) => {
-      if (error && !controller.signal.aborted) state.log.warn({ operationId: op.operationId, cause: describeError(error) }, 'upstream body broke off or stalled; connection ended');
+    if (Buffer.isBuffer(body)) return void res.end(body);
+    // A client that went away ends the pipe too; only a failure on the upstream's side is worth a line.
+    let clientGone = res.destroyed;
+    res.once('close', () => {
+      if (!res.writableFinished) clientGone = true;
     });
+    pipe(body, res, (error) => {
+      if (error && !clientGone) stateOf(res).log.warn({ operationId: stateOf(res).operation?.operationId, cause: describeError(error) }, 'upstream body broke off or stalled; connection ended');
+    });
+  }
+
+  async function forwardStage(req: IncomingMessage, res: ServerResponse, _next: (error?: unknown) => void): Promise<void> {
+    const answer = await forwardOnce(req, res, true);
+    if (answer !== undefined) write(res, answer);
   }
 
   return {
     stage: forwardStage,
+    exchange: async (req, res) => (await forwardOnce(req, res, false))!,
+    write,
     handles: (operationId) => targets.has(operationId),
     health: () => [...origins].map(([name, origin]) => ({ origin: name, state: origin.breaker.health() })),
     close: async () => {

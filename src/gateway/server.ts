@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { withOperationIds } from '../mock/server.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
 import type { Forwarder } from './forward.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamRouting } from './upstreams.js';
 import { websocketUpgrade } from './websocket.js';
 
@@ -62,6 +63,8 @@ export interface GatewayDeps {
   readonly handlers?: Readonly<Record<string, AnyHandler<object>>>;
   /** Counts requests and upstream calls (METRICS_PORT). */
   readonly metrics?: Metrics;
+  /** Idempotency-Key records shared by every instance (Redis, src/gateway/idempotency-open.ts); this app's memory by default. */
+  readonly idempotencyStore?: IdempotencyStore;
 }
 
 /** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
@@ -74,7 +77,7 @@ export interface GatewayApp {
 }
 
 /** Builds the gateway app. */
-export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics }: GatewayDeps): GatewayApp {
+export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore }: GatewayDeps): GatewayApp {
   const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
   let forwarder: Forwarder | undefined;
   const health: AnyHandler<object> = async () => {
@@ -83,7 +86,7 @@ export function createGatewayApp({ config, document, log, verifier, handlers = {
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, onForwarder: (made) => (forwarder = made) });
+  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, idempotencyStore, onForwarder: (made) => (forwarder = made) });
   const upgrade = websocketUpgrade({ config, contract, verifier, byOperation: upstreamRouting(contract, all, config.upstream.url).byOperation, log });
   return { app: mount(stages), contract, forwarder, upgrade };
 }

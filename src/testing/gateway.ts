@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfig } from '../config.js';
 import type { OpenApiDocument } from '../contract/spec.js';
+import type { IdempotencyStore } from '../gateway/idempotency-store.js';
 import { createGatewayApp } from '../gateway/server.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
@@ -21,18 +22,19 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Starts a gateway for `document`; env entries override the test configuration. */
+/** Starts a gateway for `document`; env entries override the test configuration; `idempotencyStore` is shared with other gateways (Redis). */
 export async function startTestGateway(
   document: OpenApiDocument,
   env: Record<string, string | undefined> = {},
   handlers: Readonly<Record<string, AnyHandler<object>>> = {},
   metrics?: Metrics,
+  idempotencyStore?: IdempotencyStore,
 ): Promise<TestGateway> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
   const logs: Record<string, unknown>[] = [];
   const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const verifier = await createTokenVerifier(config.jwt, log);
-  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics });
+  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics, idempotencyStore });
   const server = createHttpServer(app, config.cors);
   if (upgrade) server.on('upgrade', upgrade);
   server.listen(0, '127.0.0.1');

@@ -1,0 +1,116 @@
+/**
+ * The Redis idempotency-record store: every instance sees the same records, so a retry that lands
+ * on another instance is replayed (or told 409) there. Each step is one EVALSHA, atomic on Redis:
+ * claim-or-read (`SET NX PX` with the lease, else `GET`), complete and release (both only while the
+ * key still holds this claim's running value, so a claim that outlived its lease cannot overwrite
+ * the next one). A record is one JSON string, the body base64. Connection settings are those of
+ * the rate-limit store (src/limits/redis-store.ts): no offline queue, COMMAND_TIMEOUT_MS per command.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { COMMAND_TIMEOUT_MS } from '../limits/redis-store.js';
+import type { Logger } from '../logger.js';
+import { describeError } from '../log-safe.js';
+import { IdempotencyStoreUnavailable, type Claim, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredOutcome } from './idempotency-store.js';
+
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+/** Claims KEYS[1] with ARGV[1] for ARGV[2] ms and returns nil, or returns the record already there. */
+const CLAIM_LUA = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])`;
+
+/** Replaces KEYS[1] with ARGV[2] for ARGV[3] ms if it still holds the running value ARGV[1]. */
+const COMPLETE_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/** Deletes KEYS[1] if it still holds the running value ARGV[1]. */
+const RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`;
+
+interface Commands {
+  specgateIdemClaim(key: string, running: string, leaseMs: number): Promise<string | null>;
+  specgateIdemComplete(key: string, running: string, done: string, ttlMs: number): Promise<number>;
+  specgateIdemRelease(key: string, running: string): Promise<number>;
+}
+
+/** A record as stored: JSON, with an answer's body in base64. */
+function encode(record: KeyRecord & { token?: string }): string {
+  if (record.state === 'running' || record.outcome.kind === 'error') return JSON.stringify(record);
+  return JSON.stringify({ ...record, outcome: { ...record.outcome, body: record.outcome.body.toString('base64') } });
+}
+
+function decode(text: string): KeyRecord {
+  const record = JSON.parse(text);
+  if (record.state === 'done' && record.outcome.kind === 'answer') record.outcome.body = Buffer.from(record.outcome.body, 'base64');
+  return record as KeyRecord;
+}
+
+/** Opens a store on `url`; keys start with `prefix` (REDIS_PREFIX). Resolves once connected or once the first attempt failed. */
+export async function redisIdempotencyStore(url: string, prefix: string, log: Logger): Promise<IdempotencyStore> {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
+  });
+  redis.defineCommand('specgateIdemClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
+  redis.defineCommand('specgateIdemComplete', { numberOfKeys: 1, lua: COMPLETE_LUA });
+  redis.defineCommand('specgateIdemRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+  const commands = redis as unknown as Commands;
+  let state: 'connecting' | 'up' | 'down' = 'connecting';
+  const down = (error: unknown) => {
+    if (state === 'down') return;
+    state = 'down';
+    log.warn({ cause: describeError(error) }, 'idempotency-key store (Redis) unavailable; reconnecting');
+  };
+  redis.on('error', down);
+  redis.on('close', () => state === 'up' && down(new Error('connection closed')));
+  redis.on('ready', () => {
+    if (state === 'down') log.info('idempotency-key store (Redis) available again');
+    state = 'up';
+  });
+  await new Promise<void>((resolve) => {
+    const settle = () => {
+      redis.off('ready', settle);
+      redis.off('error', settle);
+      resolve();
+    };
+    redis.once('ready', settle);
+    redis.once('error', settle);
+  });
+  const attempt = async <T>(command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (error) {
+      down(error);
+      throw new IdempotencyStoreUnavailable({ cause: error });
+    }
+  };
+  return {
+    kind: 'redis',
+    get available() {
+      return state === 'up';
+    },
+    async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+      const running = encode({ state: 'running', fingerprint, token: randomUUID() });
+      const found = await attempt(() => commands.specgateIdemClaim(prefix + key, running, leaseMs));
+      return found === null ? { claimed: true, claim: { key, token: running } } : { claimed: false, record: decode(found) };
+    },
+    async complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<boolean> {
+      const done = encode({ state: 'done', fingerprint, outcome });
+      return (await attempt(() => commands.specgateIdemComplete(prefix + claim.key, claim.token, done, ttlMs))) === 1;
+    },
+    async release(claim: Claim): Promise<void> {
+      await attempt(() => commands.specgateIdemRelease(prefix + claim.key, claim.token));
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}
