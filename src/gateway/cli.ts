@@ -2,7 +2,8 @@
  * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H]`: serves any OpenAPI
  * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
- * and --host override PORT and HOST; METRICS_PORT serves GET /metrics as for the API. SIGTERM/SIGINT
+ * and --host override PORT and HOST; METRICS_PORT serves GET /metrics as for the API; REDIS_URL
+ * shares rate-limit budgets and idempotency records between instances. SIGTERM/SIGINT
  * finish in-flight requests, then exit 0.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
+import { redisStore } from '../limits/redis-store.js';
+import type { RateLimitStore } from '../limits/store.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { closeMetrics, serveMetrics } from '../metrics/server.js';
 import { createDrainer } from '../shutdown.js';
@@ -50,11 +53,13 @@ const metrics = config.metrics.port === undefined ? undefined : createMetrics();
 let built;
 let metricsServer: Server | undefined;
 let idempotencyStore: IdempotencyStore | undefined;
+let rateLimitStore: RateLimitStore | undefined;
 try {
   const verifier = await createTokenVerifier(config.jwt, log);
   // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
   idempotencyStore = await openIdempotencyStore(config, contractFrom(withOperationIds(document)), {}, log);
-  built = createGatewayApp({ config, document, log, verifier, metrics, idempotencyStore });
+  rateLimitStore = config.limits.redisUrl === undefined ? undefined : await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log);
+  built = createGatewayApp({ config, document, log, verifier, metrics, idempotencyStore, rateLimitStore });
   if (metrics) metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
 } catch (error) {
   log.fatal(error instanceof Error ? error.message : String(error));
@@ -78,6 +83,7 @@ async function shutdown() {
   await closeMetrics(metricsServer);
   await forwarder?.close();
   await idempotencyStore?.close();
+  await rateLimitStore?.close();
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown());

@@ -3,17 +3,12 @@
  * on another instance is replayed (or told 409) there. Each step is one EVALSHA, atomic on Redis:
  * claim-or-read (`SET NX PX` with the lease, else `GET`), complete and release (both only while the
  * key still holds this claim's running value, so a claim that outlived its lease cannot overwrite
- * the next one). A record is one JSON string, the body base64. Connection settings are those of
- * the rate-limit store (src/limits/redis-store.ts): no offline queue, COMMAND_TIMEOUT_MS per command.
+ * the next one). A record is one JSON string, the body base64. The connection is src/redis/connection.ts's.
  */
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { COMMAND_TIMEOUT_MS } from '../limits/redis-store.js';
 import type { Logger } from '../logger.js';
-import { describeError } from '../log-safe.js';
+import { connectRedis } from '../redis/connection.js';
 import { IdempotencyStoreUnavailable, type Claim, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredOutcome } from './idempotency-store.js';
-
-const MAX_RECONNECT_DELAY_MS = 2000;
 
 /** Claims KEYS[1] with ARGV[1] for ARGV[2] ms and returns nil, or returns the record already there. */
 const CLAIM_LUA = `
@@ -52,38 +47,13 @@ function decode(text: string): KeyRecord {
 
 /** Opens a store on `url`; keys start with `prefix` (REDIS_PREFIX). Resolves once connected or once the first attempt failed. */
 export async function redisIdempotencyStore(url: string, prefix: string, log: Logger): Promise<IdempotencyStore> {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
-  });
+  const shared = await connectRedis(url, 'idempotency-key store', log);
+  const { redis } = shared;
   redis.defineCommand('specgateIdemClaim', { numberOfKeys: 1, lua: CLAIM_LUA });
   redis.defineCommand('specgateIdemComplete', { numberOfKeys: 1, lua: COMPLETE_LUA });
   redis.defineCommand('specgateIdemRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
   const commands = redis as unknown as Commands;
-  let state: 'connecting' | 'up' | 'down' = 'connecting';
-  const down = (error: unknown) => {
-    if (state === 'down') return;
-    state = 'down';
-    log.warn({ cause: describeError(error) }, 'idempotency-key store (Redis) unavailable; reconnecting');
-  };
-  redis.on('error', down);
-  redis.on('close', () => state === 'up' && down(new Error('connection closed')));
-  redis.on('ready', () => {
-    if (state === 'down') log.info('idempotency-key store (Redis) available again');
-    state = 'up';
-  });
-  await new Promise<void>((resolve) => {
-    const settle = () => {
-      redis.off('ready', settle);
-      redis.off('error', settle);
-      resolve();
-    };
-    redis.once('ready', settle);
-    redis.once('error', settle);
-  });
+  const down = shared.failed;
   const attempt = async <T>(command: () => Promise<T>): Promise<T> => {
     try {
       return await command();
@@ -95,7 +65,7 @@ export async function redisIdempotencyStore(url: string, prefix: string, log: Lo
   return {
     kind: 'redis',
     get available() {
-      return state === 'up';
+      return shared.available;
     },
     async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
       const running = encode({ state: 'running', fingerprint, token: randomUUID() });

@@ -8,6 +8,7 @@ import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { withOperationIds } from '../mock/server.js';
@@ -65,6 +66,8 @@ export interface GatewayDeps {
   readonly metrics?: Metrics;
   /** Idempotency-Key records shared by every instance (Redis, src/gateway/idempotency-open.ts); this app's memory by default. */
   readonly idempotencyStore?: IdempotencyStore;
+  /** Rate-limit budgets shared by every instance (Redis when REDIS_URL is set); this app's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
 }
 
 /** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
@@ -77,7 +80,7 @@ export interface GatewayApp {
 }
 
 /** Builds the gateway app. */
-export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore }: GatewayDeps): GatewayApp {
+export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): GatewayApp {
   const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
   let forwarder: Forwarder | undefined;
   const health: AnyHandler<object> = async () => {
@@ -86,7 +89,7 @@ export function createGatewayApp({ config, document, log, verifier, handlers = {
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, idempotencyStore, onForwarder: (made) => (forwarder = made) });
+  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, idempotencyStore, rateLimitStore, onForwarder: (made) => (forwarder = made) });
   const upgrade = websocketUpgrade({ config, contract, verifier, byOperation: upstreamRouting(contract, all, config.upstream.url).byOperation, log });
   return { app: mount(stages), contract, forwarder, upgrade };
 }

@@ -27,6 +27,20 @@ describe('which operations go upstream', () => {
     });
   });
 
+  it('sends only operations without a handler to the document root upstream: the gateway still answers its own /health', async () => {
+    const doc = gatewaySpec('http://path-item.internal');
+    doc['x-specgate-upstream'] = 'http://root.internal';
+    const routing = upstreamRouting(contractFrom(doc), { getLocal: localHandlers.getLocal }, 'http://fallback.internal');
+    expect(routing.byOperation.get('getCase')).toBe('http://root.internal');
+    expect(routing.byOperation.has('getLocal')).toBe(false);
+    expect(routing.explicit.has('getCase')).toBe(false);
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET });
+    const verifier = await createTokenVerifier(config.jwt, log);
+    const built = createGatewayApp({ config, document: doc, log, verifier });
+    expect(built.contract.operations.some((op) => op.path === '/health')).toBe(true);
+    await built.forwarder?.close();
+  });
+
   it('sends an operation without a handler or extension to UPSTREAM_URL, and keeps handled ones local', () => {
     const routing = upstreamRouting(contractFrom(gatewaySpec('http://a.internal')), localHandlers, 'http://fallback.internal');
     expect(routing.byOperation.get('getCase')).toBe('http://fallback.internal');

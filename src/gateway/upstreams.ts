@@ -1,6 +1,6 @@
 /**
- * Which operations go upstream and where: `x-specgate-upstream` on the operation, its path item or
- * the document root (the nearest wins), else UPSTREAM_URL for an operation without a handler.
+ * Which operations go upstream and where: `x-specgate-upstream` on the operation or its path item
+ * (the nearest wins); for an operation without a handler, the document root's, else UPSTREAM_URL.
  */
 import { upstreamUrlProblem } from '../config.js';
 import type { Contract, OperationInfo } from '../contract/spec.js';
@@ -8,11 +8,16 @@ import type { Contract, OperationInfo } from '../contract/spec.js';
 /** The extension that sends operations to an upstream base URL. */
 export const UPSTREAM_EXTENSION = 'x-specgate-upstream';
 
-/** The nearest `x-specgate-upstream` for an operation, or undefined when none is set. */
-export function declaredUpstream(contract: Contract, op: OperationInfo): string | undefined {
-  const doc = contract.document;
-  const item = doc.paths[op.path];
-  const value = item[op.method]?.[UPSTREAM_EXTENSION] ?? item[UPSTREAM_EXTENSION] ?? doc[UPSTREAM_EXTENSION];
+/** The extension on the operation or its path item (nearest first): the operation must go there. */
+function ownUpstream(contract: Contract, op: OperationInfo): string | undefined {
+  const item = contract.document.paths[op.path];
+  const value = item[op.method]?.[UPSTREAM_EXTENSION] ?? item[UPSTREAM_EXTENSION];
+  return value === undefined ? undefined : String(value);
+}
+
+/** The extension on the document root: where operations without a handler go (the gateway's own /health has one). */
+function rootUpstream(contract: Contract): string | undefined {
+  const value = contract.document[UPSTREAM_EXTENSION];
   return value === undefined ? undefined : String(value);
 }
 
@@ -32,15 +37,20 @@ export function upstreamRouting(contract: Contract, handlers: object, fallback: 
   const byOperation = new Map<string, string>();
   const explicit = new Set<string>();
   const problems: string[] = [];
+  const root = rootUpstream(contract);
+  if (root !== undefined) {
+    const problem = upstreamUrlProblem(`${UPSTREAM_EXTENSION} of the document root`, root);
+    if (problem) problems.push(problem);
+  }
   for (const op of contract.operations) {
-    const declared = declaredUpstream(contract, op);
-    if (declared !== undefined) {
-      const problem = upstreamUrlProblem(`${UPSTREAM_EXTENSION} of ${op.operationId}`, declared);
+    const own = ownUpstream(contract, op);
+    if (own !== undefined) {
+      const problem = upstreamUrlProblem(`${UPSTREAM_EXTENSION} of ${op.operationId}`, own);
       if (problem) problems.push(problem);
       explicit.add(op.operationId);
-      byOperation.set(op.operationId, declared);
-    } else if (fallback !== undefined && !Object.hasOwn(handlers, op.operationId)) {
-      byOperation.set(op.operationId, fallback);
+      byOperation.set(op.operationId, own);
+    } else if (!Object.hasOwn(handlers, op.operationId) && (root ?? fallback) !== undefined) {
+      byOperation.set(op.operationId, (root ?? fallback)!);
     }
   }
   if (problems.length > 0) throw new Error(`Bad upstream in the spec: ${problems.join(' ')}`);

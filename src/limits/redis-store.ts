@@ -3,22 +3,17 @@
  * one turn of the event loop go to Redis together, as one EVALSHA of GCRA_BATCH_LUA (atomic, one
  * round trip, on Redis's clock), which decides them in order exactly as one call each would; under
  * load one round trip serves many requests, and Redis runs one script instead of one per request.
- * ioredis reconnects by itself; while it is not connected a batch fails at once (no offline queue)
- * or after COMMAND_TIMEOUT_MS, and the stage fails open or closed. One warning per outage, one line
- * when it is over.
+ * While Redis is down a batch fails at once or after COMMAND_TIMEOUT_MS (src/redis/connection.ts),
+ * and the stage fails open or closed.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
-import { describeError } from '../log-safe.js';
+import { connectRedis } from '../redis/connection.js';
 import { GCRA_BATCH_LUA, intervalsOf, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import { StoreUnavailable, type RateLimitStore } from './store.js';
 
-/** How long one batch of decisions may take before its requests go on without them (fail open) or get 503. */
-export const COMMAND_TIMEOUT_MS = 500;
 /** The most decisions one script call carries; a larger turn's worth is split. */
 export const MAX_BATCH = 256;
-const MAX_RECONNECT_DELAY_MS = 2000;
 
 /** `numberOfKeys, ...keys, ...[interval, window] per key` → flattened {allowed, remaining, reset, retry} per key. */
 type BatchCommand = (...args: (string | number)[]) => Promise<number[]>;
@@ -33,36 +28,11 @@ interface Pending {
 
 /** Opens a store on `url`; keys start with `prefix`. Resolves once connected or once the first attempt failed. */
 export async function redisStore(url: string, prefix: string, log: Logger): Promise<RateLimitStore> {
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    connectTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
-  });
+  const shared = await connectRedis(url, 'rate-limit store', log);
+  const { redis } = shared;
   redis.defineCommand('specgateGcraBatch', { lua: GCRA_BATCH_LUA });
   const batchCommand = (redis as unknown as { specgateGcraBatch: BatchCommand }).specgateGcraBatch.bind(redis);
-  let state: 'connecting' | 'up' | 'down' = 'connecting';
-  const down = (error: unknown) => {
-    if (state === 'down') return;
-    state = 'down';
-    log.warn({ cause: describeError(error) }, 'rate-limit store (Redis) unavailable; reconnecting');
-  };
-  redis.on('error', down);
-  redis.on('close', () => state === 'up' && down(new Error('connection closed')));
-  redis.on('ready', () => {
-    if (state === 'down') log.info('rate-limit store (Redis) available again');
-    state = 'up';
-  });
-  await new Promise<void>((resolve) => {
-    const settle = () => {
-      redis.off('ready', settle);
-      redis.off('error', settle);
-      resolve();
-    };
-    redis.once('ready', settle);
-    redis.once('error', settle);
-  });
+  const down = shared.failed;
 
   // A policy's two script arguments, as strings, made once per policy.
   const argsOf = new WeakMap<RatePolicy, readonly [string, string]>();
@@ -107,7 +77,7 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
   return {
     kind: 'redis',
     get available() {
-      return state === 'up';
+      return shared.available;
     },
     take(key: string, policy: RatePolicy): Promise<Decision> {
       return new Promise<Decision>((resolve, reject) => {

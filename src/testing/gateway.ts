@@ -6,6 +6,7 @@ import type { OpenApiDocument } from '../contract/spec.js';
 import type { IdempotencyStore } from '../gateway/idempotency-store.js';
 import { createGatewayApp } from '../gateway/server.js';
 import { createHttpServer } from '../http-server.js';
+import type { RateLimitStore } from '../limits/store.js';
 import { createLogger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
@@ -29,12 +30,13 @@ export async function startTestGateway(
   handlers: Readonly<Record<string, AnyHandler<object>>> = {},
   metrics?: Metrics,
   idempotencyStore?: IdempotencyStore,
+  rateLimitStore?: RateLimitStore,
 ): Promise<TestGateway> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
   const logs: Record<string, unknown>[] = [];
   const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const verifier = await createTokenVerifier(config.jwt, log);
-  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics, idempotencyStore });
+  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics, idempotencyStore, rateLimitStore });
   const server = createHttpServer(app, config.cors);
   if (upgrade) server.on('upgrade', upgrade);
   server.listen(0, '127.0.0.1');
