@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { compileBench } from './compile.js';
 import { cpuMicros, pinSelf, start, stop, type Running } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
-import { measure, median, type Workload } from './load.js';
+import { median, type Workload } from './load.js';
+import { measureWrk } from './wrk.js';
 
 const [ref = 'HEAD', rounds = '5', seconds = '3'] = process.argv.slice(2);
 const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
@@ -29,9 +30,9 @@ const taskId = TASK_ID;
 for (let round = 0; round < Number(rounds); round++) {
   for (const workload of WORKLOADS) {
     for (const [side, r] of Object.entries(running)) {
-      await measure(r.url, workload, { seconds: 1, connections: 50, token, taskId });
+      await measureWrk(r.url, workload, { seconds: 1, connections: 50, token, taskId });
       const cpu0 = cpuMicros(r.child.pid);
-      const m = await measure(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId });
+      const m = await measureWrk(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId });
       const key = `${workload}|${side}`;
       samples.set(key, [...(samples.get(key) ?? []), { cpu: (cpuMicros(r.child.pid) - cpu0) / m.requests, rps: m.rps }]);
     }

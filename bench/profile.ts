@@ -16,7 +16,8 @@ import { createInterface } from 'node:readline';
 import { BENCH_BUILD, compileBench, compiled } from './compile.js';
 import { cpuMicros, pinSelf, SERVER_CPU } from './contenders.js';
 import { benchToken, CREATE_BODY } from './fixtures.js';
-import { measure, type Workload } from './load.js';
+import type { Workload } from './load.js';
+import { measureWrk } from './wrk.js';
 
 interface Node {
   id: number;
@@ -109,10 +110,10 @@ async function profileServer(script: string, args: string[], token: string) {
   const taskId = ((await created.json()) as { id: string }).id;
   const windows: { workload: Workload; from: number; to: number; cpuUs: number; requests: number }[] = [];
   for (const workload of WORKLOADS) {
-    await measure(url, workload, { seconds: 1, connections: 50, token, taskId });
+    await measureWrk(url, workload, { seconds: 1, connections: 50, token, taskId });
     const cpu0 = cpuMicros(child.pid);
     const from = Number(process.hrtime.bigint() / 1000n);
-    const m = await measure(url, workload, { seconds, connections: 50, token, taskId });
+    const m = await measureWrk(url, workload, { seconds, connections: 50, token, taskId });
     const to = Number(process.hrtime.bigint() / 1000n);
     windows.push({ workload, from, to, cpuUs: (cpuMicros(child.pid) - cpu0) / m.requests, requests: m.requests });
   }

@@ -27,7 +27,8 @@ export interface ContenderResult {
 }
 
 interface Run {
-  readonly meta: { date: string; rounds: number; seconds: number; connections: number; node: string };
+  /** `load`: the one-minute load average when the run started and when it ended. */
+  readonly meta: { date: string; rounds: number; seconds: number; connections: number; node: string; load?: readonly [number, number] };
   readonly results: readonly ContenderResult[];
   readonly scaling: readonly ScalingResult[];
   readonly startup?: readonly StartupResult[];
@@ -123,7 +124,7 @@ function ratios(run: Run): string {
 /** Renders and writes the report. */
 export function writeReport(run: Run, baseline?: Baseline): void {
   const throughput = run.results
-    .map((r) => [r.label, ...WORKLOADS.flatMap((w) => [fmt(r.workloads[w]?.rps ?? NaN), `${fmt(r.workloads[w]?.p50 ?? NaN)} / ${fmt(r.workloads[w]?.p99 ?? NaN)}`, fmt(r.workloads[w]?.cpuUs ?? NaN, 1)]), fmt(r.peakRssMiB)].join(' | '))
+    .map((r) => [r.label, ...WORKLOADS.flatMap((w) => [fmt(r.workloads[w]?.rps ?? NaN), `${fmt(r.workloads[w]?.p50 ?? NaN, 2)} / ${fmt(r.workloads[w]?.p99 ?? NaN, 2)}`, fmt(r.workloads[w]?.cpuUs ?? NaN, 1)]), fmt(r.peakRssMiB)].join(' | '))
     .map((line) => `| ${line} |`)
     .join('\n');
   const last10 = run.scaling.find((s) => s.spec !== 'github' && s.operations === 10)?.lastRps ?? NaN;
@@ -140,8 +141,9 @@ export function writeReport(run: Run, baseline?: Baseline): void {
   const markdown = `# Performance
 
 Figures from one run of \`npm run bench\` on this project's machine type (2 cores), ${run.meta.date}, Node ${run.meta.node}.
-Each server runs pinned to CPU 0 (\`taskset\`), the load generator (autocannon, ${run.meta.connections} connections) on CPU 1;
-contenders are interleaved round by round, ${run.meta.rounds} rounds of ${run.meta.seconds} s after a 1 s warm-up; medians.
+Each server runs pinned to CPU 0 (\`taskset\`), the load generator (wrk, one thread, ${run.meta.connections} connections) on CPU 1;
+contenders are interleaved round by round, ${run.meta.rounds} rounds of ${run.meta.seconds} s after a 1 s warm-up; medians.${run.meta.load ? `
+One-minute load average at the start and end of the run: ${run.meta.load.map((l) => l.toFixed(2)).join(' and ')} (the run itself keeps both CPUs busy, about 2).` : ''}
 Every request carries a valid HS256 bearer token and an allowed Origin. Reproduce with:
 
 \`\`\`sh
@@ -153,8 +155,8 @@ npm run bench -- --quick # a short round of the main contenders, proves the harn
 and even between rounds. Compare contenders only within one run, and prefer **server CPU µs per
 request** — the server process's \`utime + stime\` from \`/proc/<pid>/stat\` over the measured
 seconds, divided by the requests answered — which counts only the server's own work and is far
-less sensitive to what else runs. The load generator is one process on one core: the fastest
-contenders can saturate it, so their req/s ratios understate the CPU ratios.
+less sensitive to what else runs. The load generator is wrk (Debian's \`wrk\`, written in C), which
+keeps even bare node:http busy on its CPU, so req/s measure the servers, not the generator.
 
 ![requests per second and CPU per request](performance.svg)
 

@@ -6,12 +6,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpuMicros, pinSelf, peakRssMiB, start, stop, type Contender, type Running } from './contenders.js';
 import { BENCH_ORIGIN, benchToken, CREATE_BODY } from './fixtures.js';
-import { measure, median, type Measurement, type Workload } from './load.js';
+import { median, type Measurement, type Workload } from './load.js';
+import { measureWrk } from './wrk.js';
 import { writeReport, type Baseline, type ContenderResult } from './report.js';
 import { runScaling } from './scaling.js';
 import { runStartup } from './startup.js';
 import { compileBench } from './compile.js';
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 3;
@@ -63,6 +65,7 @@ async function main() {
   // Every contender runs compiled, under plain node (bench/compile.ts says why).
   await compileBench();
   const token = await benchToken();
+  const loadBefore = loadavg()[0]!;
   const running: Running[] = [];
   for (const contender of contenders) {
     try {
@@ -79,9 +82,9 @@ async function main() {
     for (const workload of WORKLOADS) {
       for (const r of running) {
         const taskId = taskIds.get(r.contender.name)!;
-        await measure(r.url, workload, { seconds: 1, connections: CONNECTIONS, token, taskId }); // warm-up
+        await measureWrk(r.url, workload, { seconds: 1, connections: CONNECTIONS, token, taskId }); // warm-up
         const cpuBefore = cpuMicros(r.child.pid);
-        const m = await measure(r.url, workload, { seconds: SECONDS, connections: CONNECTIONS, token, taskId });
+        const m = await measureWrk(r.url, workload, { seconds: SECONDS, connections: CONNECTIONS, token, taskId });
         const cpuUs = m.requests > 0 ? (cpuMicros(r.child.pid) - cpuBefore) / m.requests : Number.NaN;
         if (m.non2xx > 0 || m.errors > 0) throw new Error(`${r.contender.name} ${workload}: ${m.non2xx} non-2xx, ${m.errors} errors`);
         const key = `${r.contender.name}|${workload}`;
@@ -107,7 +110,8 @@ async function main() {
 
   const scaling = await runScaling({ quick, token });
   const startup = await runStartup({ runs: quick ? 1 : 5, databaseUrl: PG_URL, only: quick ? ['npm-start'] : undefined });
-  const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version };
+  const load = [loadBefore, loadavg()[0]!] as const;
+  const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version, load };
   writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling, startup }, null, 2)}\n`);
   if (!quick) writeReport({ meta, results, scaling, startup }, loadBaseline());
   process.stdout.write(quick ? 'bench --quick: the harness works (no report written).\n' : 'wrote docs/performance.md\n');

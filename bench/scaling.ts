@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { cpuMicros, peakRssMiB, start, stop, type Contender } from './contenders.js';
-import { measure } from './load.js';
+import { measureWrk } from './wrk.js';
 import { syntheticPath } from './synthetic-spec.js';
 
 /** GitHub's REST description, from the npm package @octokit/openapi (a devDependency, not committed). */
@@ -68,9 +68,9 @@ async function scale(c: Case, options: { seconds: number; token: string }): Prom
     const startupMs = running.serverStartupMs ?? running.startupMs;
     const load = async (path: string) => {
       const load_ = { connections: 50, token: options.token, taskId: '', path };
-      await measure(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: 1 });
+      await measureWrk(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: 1 });
       const cpu0 = cpuMicros(running.child.pid);
-      const m = await measure(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: options.seconds });
+      const m = await measureWrk(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: options.seconds });
       if (m.non2xx > 0 || m.errors > 0) throw new Error(`${c.contender.name} ${path}: ${m.non2xx} non-2xx, ${m.errors} errors`);
       return { rps: m.rps, cpuUs: m.requests > 0 ? (cpuMicros(running.child.pid) - cpu0) / m.requests : Number.NaN };
     };

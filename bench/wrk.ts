@@ -2,10 +2,14 @@
  * Drives one workload with wrk (Debian's `wrk`, one thread), a load generator in C that keeps a
  * server on one CPU busy where autocannon, in JavaScript, runs out of CPU first: req/s then
  * measure the server, and a response a few header fields longer does not slow the generator.
+ * A POST's method, body and Content-Type come from a small Lua script written once.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BENCH_ORIGIN } from './fixtures.js';
+import { BENCH_ORIGIN, CREATE_BODY } from './fixtures.js';
 import type { Measurement, Workload } from './load.js';
 
 const run = promisify(execFile);
@@ -35,7 +39,19 @@ export function parseWrk(report: string): Measurement {
   };
 }
 
-/** Runs a GET workload for `seconds` with `connections` on one wrk thread. */
+let postScript: string | undefined;
+
+/** The Lua script that makes wrk's requests `POST /api/tasks` with CREATE_BODY (written once per run). */
+function createTaskScript(): string {
+  if (postScript === undefined) {
+    postScript = join(mkdtempSync(join(tmpdir(), 'specgate-wrk-')), 'create-task.lua');
+    const body = CREATE_BODY.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    writeFileSync(postScript, `wrk.method = "POST"\nwrk.body = "${body}"\nwrk.headers["Content-Type"] = "application/json"\n`);
+  }
+  return postScript;
+}
+
+/** Runs a workload for `seconds` with `connections` on one wrk thread. */
 export async function measureWrk(
   url: string,
   workload: Workload,
@@ -44,7 +60,7 @@ export async function measureWrk(
   const get = workload.startsWith('GET');
   const target = url + (options.path ?? (get ? `/api/tasks/${options.taskId}` : '/api/tasks'));
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-H', `Origin: ${BENCH_ORIGIN}`, '-H', `Authorization: Bearer ${options.token}`];
-  if (!get) throw new Error(`measureWrk drives GET workloads only (a POST body would need a wrk script): ${workload}`);
+  if (!get) args.push('-s', createTaskScript());
   const { stdout } = await run('wrk', [...args, target], { encoding: 'utf8' });
   return parseWrk(stdout);
 }

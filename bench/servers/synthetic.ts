@@ -26,3 +26,4 @@ const answer = async (input: { path: Record<string, string> }) => ({ status: 200
 const handlers = Object.fromEntries(contract.operations.map((op) => [op.operationId, answer])) as unknown as Handlers;
 const app = createApp({ config, contract, db, log, verifier, handlers });
 const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));
+process.once('SIGTERM', () => process.exit(0));
