@@ -59,7 +59,7 @@ export async function measureWrk(
 ): Promise<Measurement> {
   const get = workload.startsWith('GET');
   const target = url + (options.path ?? (get ? `/api/tasks/${options.taskId}` : '/api/tasks'));
-  const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency', '-H', `Origin: ${BENCH_ORIGIN}`, '-H', `Authorization: Bearer ${options.token}`];
+  const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '--latency', '-H', `Origin: ${BENCH_ORIGIN}`, '-H', `Authorization: Bearer ${options.token}`];
   if (!get) args.push('-s', createTaskScript());
   const { stdout } = await run('wrk', [...args, target], { encoding: 'utf8' });
   return parseWrk(stdout);
