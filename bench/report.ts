@@ -191,7 +191,10 @@ ${ratios(run)}
   every token. fastify-openapi-glue needs an error handler of the user's: without one, every 400 and
   401 on this spec is a 500 \`FST_ERR_FAILED_ERROR_SERIALIZATION\` (Fastify serialises its own error
   object with the spec's Error response schema, whose required fields it lacks). The contender has one
-  that writes the uniform body.
+  that writes the uniform body. Like specgate's in-memory handler, its getTask sends the strong
+  \`ETag\` the contract declares (the same digest), and its CORS exposes the headers the contract
+  declares, so both servers send the same header fields (before 2026-12-04 it sent neither, which
+  spared it a SHA-256 per GET and shorter headers).
 - (a) and (b) do far less: no validation, no authentication, no request id, no spec-derived CORS.
 - The database contenders (d) run the real Tasks handlers: their gap to (c) is the database.
   Embedded PGlite runs Postgres compiled to WebAssembly in the server's own process, single

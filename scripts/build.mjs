@@ -1,9 +1,12 @@
 // `npm run build`: transpiles src/ (tests excluded) to dist/ with esbuild, one .js and one source
-// map per file, copies the run-time assets beside them, and stamps dist/ with the inputs' digest.
+// map per file, copies the run-time assets beside them (openapi.yaml also parsed, as JSON), and
+// stamps dist/ with the inputs' digest.
 // Type checking is `npm run typecheck`; this only emits.
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
+import { parse } from 'yaml';
 import { assets, DIST, inputsDigest, ROOT, sources, STAMP } from './build-inputs.mjs';
 
 const started = Date.now();
@@ -24,5 +27,9 @@ for (const asset of assets()) {
   mkdirSync(dirname(join(DIST, asset)), { recursive: true });
   copyFileSync(join(ROOT, asset), join(DIST, asset));
 }
+// openapi.yaml already parsed, tied to its text by a digest (loadContract in src/contract/spec.ts):
+// the server starts without loading the YAML parser.
+const spec = readFileSync(join(ROOT, 'openapi.yaml'), 'utf8');
+writeFileSync(join(DIST, 'openapi.yaml.json'), JSON.stringify({ sha256: createHash('sha256').update(spec).digest('hex'), document: parse(spec) }));
 writeFileSync(STAMP, `${inputsDigest()}\n`);
 console.log(`built dist/: ${files.length} modules, ${assets().length} assets in ${Date.now() - started} ms`);

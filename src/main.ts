@@ -19,14 +19,10 @@ import { handlers } from './handlers/index.js';
 import { gateOnMigrations } from './db/readiness.js';
 import { createHttpServer } from './http-server.js';
 import { memoryStore } from './limits/memory-store.js';
-import { redisStore } from './limits/redis-store.js';
 import { describeError } from './log-safe.js';
 import { createLogger } from './logger.js';
-import { shareWithPrimary } from './metrics/cluster.js';
-import { createMetrics } from './metrics/metrics.js';
 import { closeMetrics, serveMetrics } from './metrics/server.js';
 import { createDrainer } from './shutdown.js';
-import { superviseWorkers } from './workers.js';
 
 const config = loadConfigOrExit();
 const refusal = databaseRefusal(config);
@@ -43,11 +39,12 @@ if (!cluster.isWorker) {
     processLog.warn('Neither JWT_SECRET nor JWKS_URL is set: using the documented development secret. Never do this in production.');
   }
 }
-if (cluster.isPrimary && config.workers > 1) await superviseWorkers(config, processLog);
+// What only some configurations use (workers, metrics, Redis) is imported only by them: start-up stays short.
+if (cluster.isPrimary && config.workers > 1) await (await import('./workers.js')).superviseWorkers(config, processLog);
 const log = cluster.isWorker ? processLog.child({ worker: cluster.worker!.id, pid: process.pid }) : processLog;
 // Counted only when Prometheus can scrape them: no metrics stage at all without METRICS_PORT.
-const metrics = config.metrics.port === undefined ? undefined : createMetrics();
-if (metrics && cluster.isWorker) shareWithPrimary(metrics.registry);
+const metrics = config.metrics.port === undefined ? undefined : (await import('./metrics/metrics.js')).createMetrics();
+if (metrics && cluster.isWorker) (await import('./metrics/cluster.js')).shareWithPrimary(metrics.registry);
 const contract = loadContract();
 let verifier;
 try {
@@ -84,7 +81,7 @@ await gate.firstAttempt;
 if (fatal) await new Promise<never>(() => {});
 if (!config.limits.enabled) log.warn('RATE_LIMITS=off: every x-specgate-rate-limit of the contract is ignored.');
 // Budgets shared by every instance through Redis, or kept in this process; Redis may be down now, it reconnects by itself.
-const rateLimitStore = config.limits.redisUrl ? await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
+const rateLimitStore = config.limits.redisUrl ? await (await import('./limits/redis-store.js')).redisStore(config.limits.redisUrl, config.limits.redisPrefix, log) : memoryStore();
 // Idempotency-Key records of operations sent upstream, shared through Redis when REDIS_URL is set (none for openapi.yaml as shipped).
 const idempotencyStore = await openIdempotencyStore(config, contract, handlers, log);
 const app = createApp({ config, contract, db: gate.db, log, verifier, rateLimitStore, idempotencyStore, metrics });

@@ -8,7 +8,7 @@
  */
 import fastJson from 'fast-json-stringify';
 import { schemaDocument } from './openapi30.js';
-import { resolveRef, type Contract, type OpenApiDocument } from './spec.js';
+import { resolveRef, type Contract, type OpenApiDocument, type OperationInfo } from './spec.js';
 
 /** Writes a response body as JSON text. */
 export type Serialize = (body: unknown) => string;
@@ -48,27 +48,56 @@ function jsonSchemaOf(doc: OpenApiDocument, response: unknown): unknown {
   return type === undefined ? undefined : content[type]?.schema;
 }
 
-/** Compiles the serializers of every operation (none for documents over the eager limit). */
+/**
+ * The serializers of every operation (none for documents over the eager limit), each compiled on
+ * its operation's first answer or, sooner, in the background one operation per turn of the event
+ * loop from start-up on: the server listens and answers its first request without waiting for the
+ * compiler, and no request waits for it for long.
+ */
 export function compileSerializers(contract: Contract): SerializerSet {
   const byOperation = new Map<string, ReadonlyMap<string, Serialize>>();
-  if (contract.operations.length <= EAGER_LIMIT) {
-    const doc = schemaDocument(contract.document);
-    const external = { [SPEC_ID]: { $id: SPEC_ID, components: doc.components ?? {} } };
-    for (const op of contract.operations) {
-      const statuses = new Map<string, Serialize>();
-      for (const [status, response] of Object.entries<unknown>(doc.paths[op.path][op.method].responses ?? {})) {
-        const schema = jsonSchemaOf(doc, response);
-        if (schema === undefined || !isClosed(doc, schema)) continue;
-        // References inside point at the document's components, served to the compiler by $id.
-        const rooted = JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`));
+  const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
+  const eager = contract.operations.length <= EAGER_LIMIT;
+  let prepared: { doc: OpenApiDocument; external: Record<string, unknown> } | undefined;
+  const compileOne = (op: OperationInfo): ReadonlyMap<string, Serialize> => {
+    prepared ??= (() => {
+      const doc = schemaDocument(contract.document);
+      return { doc, external: { [SPEC_ID]: { $id: SPEC_ID, components: doc.components ?? {} } } };
+    })();
+    const { doc, external } = prepared;
+    const statuses = new Map<string, Serialize>();
+    for (const [status, response] of Object.entries<unknown>(doc.paths[op.path][op.method].responses ?? {})) {
+      const schema = jsonSchemaOf(doc, response);
+      if (schema === undefined || !isClosed(doc, schema)) continue;
+      // References inside point at the document's components, served to the compiler by $id.
+      const rooted = JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`));
+      try {
         statuses.set(status.toUpperCase(), fastJson(rooted, { schema: external as never }) as Serialize);
+      } catch {
+        // A schema the compiler refuses keeps JSON.stringify, which writes any value correctly.
       }
-      byOperation.set(op.operationId, statuses);
     }
+    return statuses;
+  };
+  const serializersOf = (operationId: string): ReadonlyMap<string, Serialize> | undefined => {
+    let statuses = byOperation.get(operationId);
+    const op = byId.get(operationId);
+    if (statuses === undefined && eager && op !== undefined) byOperation.set(operationId, (statuses = compileOne(op)));
+    return statuses;
+  };
+  if (eager) {
+    const pending = contract.operations.map((op) => op.operationId);
+    const next = () => {
+      const id = pending.shift();
+      if (id === undefined) return;
+      serializersOf(id);
+      setImmediate(next).unref();
+    };
+    setImmediate(next).unref();
   }
   return {
     get(operationId, status) {
-      const statuses = byOperation.get(operationId);
+      const statuses = serializersOf(operationId);
       if (!statuses || statuses.size === 0) return JSON.stringify;
       const key = String(status);
       return statuses.get(key) ?? statuses.get(`${key[0]}XX`) ?? statuses.get('DEFAULT') ?? JSON.stringify;

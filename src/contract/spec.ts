@@ -2,8 +2,9 @@
  * Loads openapi.yaml once at start-up and indexes what the pipeline needs from it: each
  * operation's id, method, path, security requirements and request content types.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** The HTTP methods an OpenAPI path item can declare. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -38,11 +39,35 @@ export interface Contract {
 /** Default location of the contract, resolved from the repository root. */
 export const DEFAULT_SPEC_PATH = new URL('../../openapi.yaml', import.meta.url).pathname;
 
+/** Where `npm run build` writes a YAML document already parsed: `{sha256, document}` beside it. */
+export const parsedCachePath = (specPath: string) => `${specPath}.json`;
+
+/** The digest that ties a parsed cache to the exact YAML text it was parsed from. */
+export const sourceDigest = (source: string) => createHash('sha256').update(source).digest('hex');
+
+/**
+ * A YAML document as data: from the parsed cache when its digest matches the text (the compiled
+ * build starts without loading the YAML parser, about a quarter of its start-up), else parsed.
+ */
+function parseYaml(source: string, specPath: string): OpenApiDocument {
+  const cache = parsedCachePath(specPath);
+  if (existsSync(cache)) {
+    try {
+      const cached = JSON.parse(readFileSync(cache, 'utf8')) as { sha256?: string; document?: OpenApiDocument };
+      if (cached.sha256 === sourceDigest(source) && cached.document) return cached.document;
+    } catch {
+      // An unreadable cache is ignored: the YAML text is the truth.
+    }
+  }
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return parse(source) as OpenApiDocument;
+}
+
 /** Reads and indexes an OpenAPI document (YAML or JSON); a document without operationIds refuses to load. */
 export function loadContract(specPath: string = DEFAULT_SPEC_PATH): Contract {
   const source = readFileSync(specPath, 'utf8');
   // JSON.parse is far faster than the YAML parser on big JSON documents (GitHub's is 13 MB).
-  const document = (source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source)) as OpenApiDocument;
+  const document = source.trimStart().startsWith('{') ? (JSON.parse(source) as OpenApiDocument) : parseYaml(source, specPath);
   return contractFrom(document, source);
 }
 

@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline as pipe, type Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import type { UpstreamConfig } from '../config.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { OperationInfo } from '../contract/spec.js';
@@ -123,6 +124,9 @@ const ignore = () => {};
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
+/** undici, loaded when the first upstream pool is made: a server with no upstream never loads it. */
+const undici = () => createRequire(import.meta.url)('undici') as typeof import('undici');
+
 /** Builds the forwarder; pools open lazily on the first request to each origin. */
 export function createForwarder({ config, byOperation, validators, requiredHeaders, observer }: ForwarderDeps): Forwarder {
   const origins = new Map<string, Origin>();
@@ -131,7 +135,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     const url = new URL(base);
     let origin = origins.get(url.origin);
     if (!origin) {
-      const pool = new Pool(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
+      const pool = new (undici().Pool)(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
       origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000) };
       origins.set(url.origin, origin);
     }

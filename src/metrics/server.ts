@@ -4,10 +4,12 @@
  * where the operator exposes that port. Anything else there is a plain 404 or 405.
  */
 import { createServer, type Server } from 'node:http';
-import { Registry } from 'prom-client';
 import type { MetricsConfig } from '../config.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
+
+/** The Prometheus text format's media type (prom-client's `Registry.PROMETHEUS_CONTENT_TYPE`). */
+const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** Starts the listener; `scrape` renders the metrics (this process's registry, or every worker's). Logs what to do and rejects when it cannot listen. */
 export function serveMetrics(config: MetricsConfig, scrape: () => Promise<string>, log: Logger): Promise<Server> {
@@ -17,7 +19,7 @@ export function serveMetrics(config: MetricsConfig, scrape: () => Promise<string
     if (path !== '/metrics') return void res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found: metrics are at /metrics.\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
     scrape().then(
-      (text) => void res.writeHead(200, { 'Content-Type': Registry.PROMETHEUS_CONTENT_TYPE }).end(req.method === 'HEAD' ? undefined : text),
+      (text) => void res.writeHead(200, { 'Content-Type': PROMETHEUS_CONTENT_TYPE }).end(req.method === 'HEAD' ? undefined : text),
       (error: unknown) => {
         log.warn({ cause: describeError(error) }, 'metrics scrape failed');
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Metrics are unavailable right now.\n');

@@ -4,7 +4,7 @@
  * Redis is down (or after COMMAND_TIMEOUT_MS) and the caller decides what that means; reconnects by
  * itself with backoff; one warning per outage and one line when it is over.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { describeError } from '../log-safe.js';
 
@@ -23,7 +23,9 @@ export interface SharedRedis {
 
 /** Connects to `url` for the store named `what` in log lines; resolves once connected or once the first attempt failed. */
 export async function connectRedis(url: string, what: string, log: Logger): Promise<SharedRedis> {
-  const redis = new Redis(url, {
+  // Loaded with the first store that needs it: a server without REDIS_URL never loads ioredis.
+  const { Redis: Client } = await import('ioredis');
+  const redis = new Client(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: COMMAND_TIMEOUT_MS,
