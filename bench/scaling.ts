@@ -1,10 +1,11 @@
 /**
  * Spec-size scaling: for synthetic specs of 10 to 5,000 operations, and GitHub's REST description
  * through the mock server, start-up (spec load to listening, and to the first answered request),
- * peak RSS, and throughput to the first and the last declared operation.
+ * peak RSS, and throughput to the first and the last declared operation, every size side by side.
  */
 import { existsSync } from 'node:fs';
-import { cpuMicros, peakRssMiB, start, stop, type Contender } from './contenders.js';
+import { cpuMicros, peakRssMiB, start, stop, type Contender, type Running } from './contenders.js';
+import { median } from './load.js';
 import { measureWrk } from './wrk.js';
 import { syntheticPath } from './synthetic-spec.js';
 
@@ -57,51 +58,74 @@ const github: Case = {
   lastPath: '/orgs/specgate/organization-fine-grained-permissions',
 };
 
-async function scale(c: Case, options: { seconds: number; token: string }): Promise<ScalingResult> {
-  const running = await start(c.contender);
-  try {
-    const t0 = performance.now();
-    const first = await fetch(running.url + c.firstPath, { headers: { authorization: `Bearer ${options.token}` } });
-    await first.arrayBuffer();
-    if (first.status !== 200) throw new Error(`${c.contender.name}: first request answered ${first.status}`);
-    const roundTrip = performance.now() - t0;
-    const startupMs = running.serverStartupMs ?? running.startupMs;
-    const load = async (path: string) => {
-      const load_ = { connections: 50, token: options.token, taskId: '', path };
-      await measureWrk(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: 1 });
-      const cpu0 = cpuMicros(running.child.pid);
-      const m = await measureWrk(running.url, 'GET /api/tasks/{taskId}', { ...load_, seconds: options.seconds });
-      if (m.non2xx > 0 || m.errors > 0) throw new Error(`${c.contender.name} ${path}: ${m.non2xx} non-2xx, ${m.errors} errors`);
-      return { rps: m.rps, cpuUs: m.requests > 0 ? (cpuMicros(running.child.pid) - cpu0) / m.requests : Number.NaN };
-    };
-    const firstLoad = await load(c.firstPath);
-    const lastLoad = await load(c.lastPath);
-    const [firstRps, lastRps] = [firstLoad.rps, lastLoad.rps];
-    const result = {
-      spec: c.spec,
-      operations: c.operations,
-      startupMs,
-      specToFirstMs: startupMs + roundTrip,
-      firstRequestMs: running.startupMs + roundTrip,
-      peakRssMiB: peakRssMiB(running),
-      firstRps,
-      lastRps,
-      firstCpuUs: firstLoad.cpuUs,
-      lastCpuUs: lastLoad.cpuUs,
-    };
-    process.stdout.write(`scaling ${c.contender.name}: start ${Math.round(startupMs)} ms, first ${Math.round(firstRps)} req/s ${firstLoad.cpuUs.toFixed(1)} µs, last ${Math.round(lastRps)} req/s ${lastLoad.cpuUs.toFixed(1)} µs\n`);
-    return result;
-  } finally {
-    await stop(running);
-  }
+/** A started case, its start-up figures taken. */
+interface Started {
+  readonly c: Case;
+  readonly running: Running;
+  readonly startupMs: number;
+  readonly roundTrip: number;
 }
 
-/** Runs the scaling series; the quick variant only proves it works. */
+async function startCase(c: Case, token: string): Promise<Started> {
+  const running = await start(c.contender);
+  const t0 = performance.now();
+  const first = await fetch(running.url + c.firstPath, { headers: { authorization: `Bearer ${token}` } });
+  await first.arrayBuffer();
+  if (first.status !== 200) throw new Error(`${c.contender.name}: first request answered ${first.status}`);
+  return { c, running, startupMs: running.serverStartupMs ?? running.startupMs, roundTrip: performance.now() - t0 };
+}
+
+/** req/s and server CPU µs per request of one path, after a 1 s warm-up. */
+async function load(s: Started, path: string, seconds: number, token: string) {
+  const options = { connections: 50, token, taskId: '', path };
+  await measureWrk(s.running.url, 'GET /api/tasks/{taskId}', { ...options, seconds: 1 });
+  const cpu0 = cpuMicros(s.running.child.pid);
+  const m = await measureWrk(s.running.url, 'GET /api/tasks/{taskId}', { ...options, seconds });
+  if (m.non2xx > 0 || m.errors > 0) throw new Error(`${s.c.contender.name} ${path}: ${m.non2xx} non-2xx, ${m.errors} errors`);
+  return { rps: m.rps, cpuUs: m.requests > 0 ? (cpuMicros(s.running.child.pid) - cpu0) / m.requests : Number.NaN };
+}
+
+/**
+ * Runs the scaling series; the quick variant only proves it works. Every spec's server is started
+ * first, then the first and last operation of each are loaded round by round, interleaved, so the
+ * sizes are compared side by side rather than minutes apart.
+ */
 export async function runScaling(options: { quick: boolean; token: string }): Promise<ScalingResult[]> {
   const cases = (options.quick ? [10, 100] : [10, 100, 1000, 5000]).map(synthetic);
   if (existsSync(GITHUB_SPEC)) cases.push(github);
   else process.stdout.write(`skipping GitHub's description: ${GITHUB_SPEC} is not installed\n`);
-  const results: ScalingResult[] = [];
-  for (const c of cases) results.push(await scale(c, { seconds: options.quick ? 1 : 5, token: options.token }));
-  return results;
+  const rounds = options.quick ? 1 : 3;
+  const seconds = options.quick ? 1 : 3;
+  const started: Started[] = [];
+  try {
+    for (const c of cases) started.push(await startCase(c, options.token));
+    const samples = new Map<string, { rps: number; cpuUs: number }[]>();
+    for (let round = 1; round <= rounds; round++) {
+      for (const s of started) {
+        for (const [which, path] of [['first', s.c.firstPath], ['last', s.c.lastPath]] as const) {
+          const m = await load(s, path, seconds, options.token);
+          const key = `${s.c.contender.name}|${which}`;
+          samples.set(key, [...(samples.get(key) ?? []), m]);
+          process.stdout.write(`scaling round ${round} ${s.c.contender.name} ${which}: ${Math.round(m.rps)} req/s ${m.cpuUs.toFixed(1)} µs\n`);
+        }
+      }
+    }
+    return started.map((s) => {
+      const of = (which: 'first' | 'last') => samples.get(`${s.c.contender.name}|${which}`)!;
+      return {
+        spec: s.c.spec,
+        operations: s.c.operations,
+        startupMs: s.startupMs,
+        specToFirstMs: s.startupMs + s.roundTrip,
+        firstRequestMs: s.running.startupMs + s.roundTrip,
+        peakRssMiB: peakRssMiB(s.running),
+        firstRps: median(of('first').map((m) => m.rps)),
+        lastRps: median(of('last').map((m) => m.rps)),
+        firstCpuUs: median(of('first').map((m) => m.cpuUs)),
+        lastCpuUs: median(of('last').map((m) => m.cpuUs)),
+      };
+    });
+  } finally {
+    for (const s of started) await stop(s.running);
+  }
 }
