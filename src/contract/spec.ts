@@ -59,8 +59,14 @@ function parseYaml(source: string, specPath: string): OpenApiDocument {
       // An unreadable cache is ignored: the YAML text is the truth.
     }
   }
+  return parseDocumentText(source) as OpenApiDocument;
+}
+
+/** A document's text as data: JSON by JSON.parse, anything else by the YAML parser, loaded only then. */
+export function parseDocumentText(source: string): unknown {
+  if (source.trimStart().startsWith('{')) return JSON.parse(source);
   const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return parse(source) as OpenApiDocument;
+  return parse(source);
 }
 
 /** Reads and indexes an OpenAPI document (YAML or JSON); a document without operationIds refuses to load. */

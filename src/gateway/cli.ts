@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
 import { createHttpServer } from '../http-server.js';
@@ -19,7 +18,7 @@ import type { RateLimitStore } from '../limits/store.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { closeMetrics, serveMetrics } from '../metrics/server.js';
 import { createDrainer } from '../shutdown.js';
-import { contractFrom } from '../contract/spec.js';
+import { contractFrom, parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { withOperationIds } from '../mock/server.js';
 import { openIdempotencyStore } from './idempotency-open.js';
 import type { IdempotencyStore } from './idempotency-store.js';
@@ -48,7 +47,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an
 const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
 const source = readFileSync(file!, 'utf8');
-const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source);
+const document = parseDocumentText(source) as OpenApiDocument;
 const metrics = config.metrics.port === undefined ? undefined : createMetrics();
 let built;
 let metricsServer: Server | undefined;

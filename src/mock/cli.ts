@@ -7,12 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { loadConfigOrExit } from '../config.js';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
 import { discoverOpenIdVerifiers } from '../auth/openid.js';
 import { openApi3 } from '../contract/openapi-version.js';
-import type { OpenApiDocument } from '../contract/spec.js';
+import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { createHttpServer } from '../http-server.js';
 import { createMockApp } from './server.js';
@@ -40,7 +39,7 @@ let contract: ReturnType<typeof createMockApp>['contract'];
 let verifier: TokenVerifier;
 try {
   const source = readFileSync(file, 'utf8');
-  document = await openApi3(source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source));
+  document = await openApi3(parseDocumentText(source) as OpenApiDocument);
   verifier = await createTokenVerifier(config.jwt, log);
   const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(document, config, log);
   ({ app, contract } = createMockApp({ config, document, log, verifier, strict: values.strict === true, schemeVerifiers }));
