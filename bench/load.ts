@@ -16,15 +16,28 @@ export interface Measurement {
   readonly errors: number;
 }
 
+/** How long, how hard and as whom one measurement drives a workload; `path` replaces the workload's own. */
+export interface LoadOptions {
+  readonly seconds: number;
+  readonly connections: number;
+  readonly token: string;
+  readonly taskId: string;
+  readonly path?: string;
+}
+
+/** The URL a workload's requests go to. */
+export const targetOf = (url: string, workload: Workload, options: LoadOptions): string =>
+  url + (options.path ?? (workload.startsWith('GET') ? `/api/tasks/${options.taskId}` : '/api/tasks'));
+
 /** Runs a workload for `seconds` with `connections` and returns throughput and latency. */
 export async function measure(
   url: string,
   workload: Workload,
-  options: { seconds: number; connections: number; token: string; taskId: string; path?: string },
+  options: LoadOptions,
 ): Promise<Measurement> {
   const get = workload.startsWith('GET');
   const result = await autocannon({
-    url: url + (options.path ?? (get ? `/api/tasks/${options.taskId}` : '/api/tasks')),
+    url: targetOf(url, workload, options),
     method: get ? 'GET' : 'POST',
     connections: options.connections,
     duration: options.seconds,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BENCH_ORIGIN, CREATE_BODY } from './fixtures.js';
-import type { Measurement, Workload } from './load.js';
+import { targetOf, type LoadOptions, type Measurement, type Workload } from './load.js';
 
 const run = promisify(execFile);
 
@@ -55,12 +55,10 @@ function createTaskScript(): string {
 export async function measureWrk(
   url: string,
   workload: Workload,
-  options: { seconds: number; connections: number; token: string; taskId: string; path?: string },
+  options: LoadOptions,
 ): Promise<Measurement> {
-  const get = workload.startsWith('GET');
-  const target = url + (options.path ?? (get ? `/api/tasks/${options.taskId}` : '/api/tasks'));
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '--latency', '-H', `Origin: ${BENCH_ORIGIN}`, '-H', `Authorization: Bearer ${options.token}`];
-  if (!get) args.push('-s', createTaskScript());
-  const { stdout } = await run('wrk', [...args, target], { encoding: 'utf8' });
+  if (!workload.startsWith('GET')) args.push('-s', createTaskScript());
+  const { stdout } = await run('wrk', [...args, targetOf(url, workload, options)], { encoding: 'utf8' });
   return parseWrk(stdout);
 }
