@@ -7,6 +7,7 @@
  * id) and `x-` extensions. Keys of name maps (`properties`, `components.schemas` …) are never
  * taken for keywords, so a property called `nullable` or `example` survives.
  */
+import { isIndexKey, statusMap } from './status-map.js';
 import type { OpenApiDocument } from './spec.js';
 
 type Node = Record<string, any>;
@@ -58,8 +59,10 @@ const isNameMap = (key: string, value: unknown) => NAME_MAPS.has(key) && !!value
 function copyNode(node: unknown, mode: 'node' | 'map', options: CopyOptions): unknown {
   if (Array.isArray(node)) return node.map((item) => copyNode(item, 'node', options));
   if (!node || typeof node !== 'object') return node;
-  const out: Node = {};
-  for (const [key, value] of Object.entries(node)) {
+  const entries = Object.entries(node);
+  // Integer-like keys come first in order: a responses map ('200', '404') gets a compact store.
+  const out: Node = entries.length > 0 && isIndexKey(entries[0]![0]) ? statusMap() : {};
+  for (const [key, value] of entries) {
     if (mode === 'map') out[key] = copyNode(value, 'node', options);
     else if (DROPPED.has(key) || key.startsWith('x-')) {
       if (!options.forAjv) out[key] = value;

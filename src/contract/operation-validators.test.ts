@@ -168,3 +168,51 @@ describe('references in published documents', () => {
     expect(skipped).toEqual([{ operationId: 't', location: '/paths/~1t/post/requestBody/content/application~1json/schema', reason: expect.stringMatching(/Missing/) }]);
   });
 });
+
+describe('compileOperationValidators sharing compiled schemas', () => {
+  const name = { type: 'string', maxLength: 5 };
+  const contract = contractFrom({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    components: { schemas: { Name: name, Alias: { $ref: '#/components/schemas/Name' } } },
+    paths: {
+      '/a/{id}': {
+        post: {
+          operationId: 'plain',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 3 } }],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Alias' } } } },
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/b/{id}': {
+        post: {
+          operationId: 'stricter',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 2 } }],
+          // A $ref with a sibling keyword (JSON Schema 2020-12) keeps the sibling.
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Name', minLength: 2 } } } },
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+      '/c/{id}': {
+        post: {
+          operationId: 'same',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 3 } }],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Name' } } } },
+          responses: { '200': { description: 'ok' } },
+        },
+      },
+    },
+  });
+  const set = compileOperationValidators(contract, { responses: false });
+  const pathOk = (operationId: string, id: string) => legacy(set.get(operationId).parameters)({ path: { id }, query: {}, header: {} });
+  const bodyOk = (operationId: string, body: unknown) => legacy(set.get(operationId).requestBody!.media.get('application/json')!)(body);
+
+  it('checks each operation against its own parameter schema', () => {
+    expect([pathOk('plain', 'abc'), pathOk('same', 'abc'), pathOk('stricter', 'abc'), pathOk('stricter', 'ab')]).toEqual([true, true, false, true]);
+  });
+
+  it('checks each operation against its own body schema, a $ref chain and a $ref with siblings alike', () => {
+    expect([bodyOk('plain', 'a'), bodyOk('same', 'a'), bodyOk('stricter', 'a'), bodyOk('stricter', 'ab')]).toEqual([true, true, false, true]);
+    expect([bodyOk('plain', 'abcdef'), bodyOk('same', 'abcdef'), bodyOk('stricter', 'abcdef')]).toEqual([false, false, false]);
+  });
+});

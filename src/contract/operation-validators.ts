@@ -70,6 +70,22 @@ function follow(doc: OpenApiDocument, value: any, pointer: string): { value: any
   return current;
 }
 
+/**
+ * Where a schema really lives: through every schema that is nothing but a local `$ref`, so that
+ * operations referring to one component compile it once (a `$ref` with siblings stays put).
+ */
+function canonicalPointer(doc: OpenApiDocument, schema: any, pointer: string): string {
+  for (let hops = 0; hops < 20; hops++) {
+    const ref = schema?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#') || Object.keys(schema).length !== 1) return pointer;
+    const target = pointerTarget(doc, ref);
+    if (target === undefined) return pointer;
+    schema = target;
+    pointer = ref.slice(1);
+  }
+  return pointer;
+}
+
 function operationPointer(op: OperationInfo) {
   return `/paths/${pointerSegment(op.path)}/${op.method}`;
 }
@@ -83,7 +99,29 @@ const readable = (pointer: string) => {
   }
 };
 
-interface Param { name: string; location: ParamLocation; required: boolean; pointer: string; schema: any }
+interface Param {
+  name: string;
+  location: ParamLocation;
+  required: boolean;
+  pointer: string;
+  /** The schema with its `$ref`s followed. */
+  schema: any;
+  /** The schema as written, when it refers to nothing and can be compiled where it stands (see selfContained). */
+  inline: object | undefined;
+}
+
+/** Keywords that make a schema depend on where it lives in the document. */
+const LOCATED = /"\$(?:ref|id|anchor|dynamicRef|dynamicAnchor|recursiveRef|recursiveAnchor|schema)"/;
+
+/** The schema itself when it refers to nothing (no `$ref`, no `$id`…), so compiling it inline equals compiling it in place. */
+function selfContained(schema: unknown): object | undefined {
+  if (schema === null || typeof schema !== 'object') return undefined;
+  try {
+    return LOCATED.test(JSON.stringify(schema)) ? undefined : schema;
+  } catch {
+    return undefined;
+  }
+}
 
 function collectParameters(doc: OpenApiDocument, op: OperationInfo): Param[] {
   const byKey = new Map<string, Param>();
@@ -95,7 +133,7 @@ function collectParameters(doc: OpenApiDocument, op: OperationInfo): Param[] {
       const name = location === 'header' ? String(value.name).toLowerCase() : String(value.name);
       const required = value.required === true || location === 'path';
       const schema = value.schema === undefined ? undefined : follow(doc, value.schema, `${pointer}/schema`).value;
-      byKey.set(`${location}:${name}`, { name, location, required, pointer, schema });
+      byKey.set(`${location}:${name}`, { name, location, required, pointer, schema, inline: selfContained(value.schema) });
     });
   collect(doc.paths[op.path].parameters, `/paths/${pointerSegment(op.path)}`);
   collect(doc.paths[op.path][op.method].parameters, operationPointer(op));
@@ -117,7 +155,7 @@ function parameterSchema(params: readonly Param[], included: (p: Param) => boole
       properties: Object.fromEntries(
         [...(location === 'query' ? apiKeys.map((name) => [name, {}]) : []), ...here.map((p) => [
           p.name,
-          p.schema === undefined || !included(p) ? {} : { $ref: `${SPEC_ID}#${p.pointer}/schema` },
+          p.schema === undefined || !included(p) ? {} : (p.inline ?? { $ref: `${SPEC_ID}#${p.pointer}/schema` }),
         ])],
       ),
       required: here.filter((p) => p.required).map((p) => p.name),
@@ -181,6 +219,15 @@ export function compileOperationValidators(contract: Contract, options: CompileO
       return acceptAll;
     }
   };
+  // Operations that declare the same schema share one compiled function: GitHub's `owner` and
+  // `repo` parameters, a component every response refers to, a generated spec's every `{id}`.
+  const shared = new Map<string, ValidateFunction>();
+  const compileShared = (schema: object): ValidateFunction => {
+    const key = JSON.stringify(schema);
+    let validate = shared.get(key);
+    if (validate === undefined) shared.set(key, (validate = registered().ajv.compile(schema)));
+    return validate;
+  };
   const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
   const compiled = new Map<string, OperationValidators>();
   // A request body's validation cut short at CHECK_LIMIT is decided again by a first-error
@@ -208,7 +255,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     const apiKeys = apiKeyQueryNames(doc, op);
     let validate: ValidateFunction;
     try {
-      validate = ajv.compile(parameterSchema(params, () => true, apiKeys));
+      validate = compileShared(parameterSchema(params, () => true, apiKeys));
     } catch {
       // Find the parameters whose schemas fail on their own, skip those, keep the rest.
       const broken = new Set<Param>();
@@ -221,7 +268,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
           skip(op.operationId, `${p.pointer}/schema`, error);
         }
       }
-      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => ajv.compile(parameterSchema(params, (p) => !broken.has(p), apiKeys)));
+      validate = compile(op.operationId, `${operationPointer(op)}/parameters`, () => compileShared(parameterSchema(params, (p) => !broken.has(p), apiKeys)));
     }
     let rules: ParameterRule[] = [];
     try {
@@ -233,7 +280,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   };
 
   const compileOne = (op: OperationInfo): OperationValidators => {
-    const { ajv, document: doc } = registered();
+    const { document: doc } = registered();
     const where = operationPointer(op);
     const operation = doc.paths[op.path][op.method];
     const { parameters, headerNames } = compileParameters(op);
@@ -244,8 +291,8 @@ export function compileOperationValidators(contract: Contract, options: CompileO
         const media = new Map<string, BoundedValidator | undefined>();
         for (const [type, content] of Object.entries<any>(body.content ?? {})) {
           const location = `${pointer}/content/${pointerSegment(type)}/schema`;
-          const ref = `${SPEC_ID}#${location}`;
-          media.set(type.toLowerCase(), isJson(type) && content?.schema ? bounded(compile(op.operationId, location, () => ajv.compile({ $ref: ref })), recheck(ref)) : undefined);
+          const ref = `${SPEC_ID}#${canonicalPointer(doc, content?.schema, location)}`;
+          media.set(type.toLowerCase(), isJson(type) && content?.schema ? bounded(compile(op.operationId, location, () => compileShared({ $ref: ref })), recheck(ref)) : undefined);
         }
         requestBody = { required: body.required === true, media };
       } catch (error) {
@@ -260,7 +307,8 @@ export function compileOperationValidators(contract: Contract, options: CompileO
           const { value, pointer } = follow(doc, raw, `${where}/responses/${status}`);
           const jsonType = Object.keys(value.content ?? {}).find(isJson);
           const location = jsonType ? `${pointer}/content/${pointerSegment(jsonType)}/schema` : '';
-          const json = jsonType && value.content[jsonType].schema ? unthrowing(compile(op.operationId, location, () => ajv.compile({ $ref: `${SPEC_ID}#${location}` }))) : undefined;
+          const schema = jsonType ? value.content[jsonType].schema : undefined;
+          const json = schema ? unthrowing(compile(op.operationId, location, () => compileShared({ $ref: `${SPEC_ID}#${canonicalPointer(doc, schema, location)}` }))) : undefined;
           map.set(status.toUpperCase(), { json, hasContent: Object.keys(value.content ?? {}).length > 0 });
         } catch (error) {
           skip(op.operationId, `${where}/responses/${status}`, error);

@@ -48,14 +48,23 @@ describe('compileSerializers on openapi.yaml', () => {
 });
 
 describe('compileSerializers on large documents', () => {
-  it('compiles nothing over 300 operations', () => {
-    const paths = Object.fromEntries(
-      Array.from({ length: 301 }, (_, i) => [
-        `/r${i}`,
-        { get: { operationId: `op${i}`, responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } } } } } } } },
-      ]),
-    );
-    const large = compileSerializers(contractFrom({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
-    expect(large.get('op0', 200)).toBe(JSON.stringify);
+  const item = { type: 'object', additionalProperties: false, properties: { a: { type: 'string' } } };
+  const paths = Object.fromEntries(
+    Array.from({ length: 301 }, (_, i) => [
+      `/r${i}`,
+      { get: { operationId: `op${i}`, responses: { '200': { description: 'ok', content: { 'application/json': { schema: i === 300 ? { ...item, required: ['a'] } : item } } } } } },
+    ]),
+  );
+  const large = compileSerializers(contractFrom({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
+
+  it('compiles an operation of a document over 300 operations on its first answer', () => {
+    const serialize = large.get('op0', 200);
+    expect(serialize).not.toBe(JSON.stringify);
+    expect(serialize({ a: 'x' })).toBe('{"a":"x"}');
+  });
+
+  it('shares one serializer among operations that declare the same schema, and only among those', () => {
+    expect(large.get('op299', 200)).toBe(large.get('op0', 200));
+    expect(large.get('op300', 200)).not.toBe(large.get('op0', 200));
   });
 });

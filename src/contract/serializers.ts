@@ -2,7 +2,8 @@
  * Response serializers compiled from the contract (fast-json-stringify), once at start-up: for a
  * JSON response whose schema fixes every property (each object `additionalProperties: false`),
  * writing by the schema is faster than JSON.stringify and cannot drop data a valid body holds.
- * Open schemas, combinators and documents over the eager-compile limit keep JSON.stringify.
+ * Open schemas and combinators keep JSON.stringify. Operations whose responses declare the same
+ * schema share one compiled serializer.
  * Outside production the body is validated against the same schema before it is written
  * (src/contract/response-check.ts), so a serializer never meets a body the contract refuses unseen.
  */
@@ -19,8 +20,8 @@ export interface SerializerSet {
   get(operationId: string, status: number): Serialize;
 }
 
-/** Documents with more operations than this keep JSON.stringify (as their validators compile lazily). */
-const EAGER_LIMIT = 300;
+/** Documents with more operations than this compile an operation's serializers on its first answer only, not in the background. */
+const BACKGROUND_LIMIT = 300;
 const SPEC_ID = 'specgate-serializers';
 const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
 
@@ -49,15 +50,17 @@ function jsonSchemaOf(doc: OpenApiDocument, response: unknown): unknown {
 }
 
 /**
- * The serializers of every operation (none for documents over the eager limit), each compiled on
- * its operation's first answer or, sooner, in the background one operation per turn of the event
- * loop from start-up on: the server listens and answers its first request without waiting for the
- * compiler, and no request waits for it for long.
+ * The serializers of every operation, each compiled on its operation's first answer or, sooner
+ * (documents up to BACKGROUND_LIMIT operations), in the background one operation per turn of the
+ * event loop from start-up on: the server listens and answers its first request without waiting
+ * for the compiler, and no request waits for it for long.
  */
 export function compileSerializers(contract: Contract): SerializerSet {
   const byOperation = new Map<string, ReadonlyMap<string, Serialize>>();
   const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
-  const eager = contract.operations.length <= EAGER_LIMIT;
+  const background = contract.operations.length <= BACKGROUND_LIMIT;
+  // By the schema's text: one compile for every operation that answers with the same component.
+  const byText = new Map<string, Serialize | undefined>();
   let prepared: { doc: OpenApiDocument; external: Record<string, unknown> } | undefined;
   const compileOne = (op: OperationInfo): ReadonlyMap<string, Serialize> => {
     prepared ??= (() => {
@@ -70,22 +73,27 @@ export function compileSerializers(contract: Contract): SerializerSet {
       const schema = jsonSchemaOf(doc, response);
       if (schema === undefined || !isClosed(doc, schema)) continue;
       // References inside point at the document's components, served to the compiler by $id.
-      const rooted = JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`));
-      try {
-        statuses.set(status.toUpperCase(), fastJson(rooted, { schema: external as never }) as Serialize);
-      } catch {
-        // A schema the compiler refuses keeps JSON.stringify, which writes any value correctly.
+      const text = JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${SPEC_ID}#/`);
+      if (!byText.has(text)) {
+        try {
+          byText.set(text, fastJson(JSON.parse(text), { schema: external as never }) as Serialize);
+        } catch {
+          // A schema the compiler refuses keeps JSON.stringify, which writes any value correctly.
+          byText.set(text, undefined);
+        }
       }
+      const serialize = byText.get(text);
+      if (serialize !== undefined) statuses.set(status.toUpperCase(), serialize);
     }
     return statuses;
   };
   const serializersOf = (operationId: string): ReadonlyMap<string, Serialize> | undefined => {
     let statuses = byOperation.get(operationId);
     const op = byId.get(operationId);
-    if (statuses === undefined && eager && op !== undefined) byOperation.set(operationId, (statuses = compileOne(op)));
+    if (statuses === undefined && op !== undefined) byOperation.set(operationId, (statuses = compileOne(op)));
     return statuses;
   };
-  if (eager) {
+  if (background) {
     const pending = contract.operations.map((op) => op.operationId);
     const next = () => {
       const id = pending.shift();

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { statusMapOf } from './status-map.js';
 
 /** The HTTP methods an OpenAPI path item can declare. */
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -116,7 +117,7 @@ export function contractFrom(parsed: OpenApiDocument, source?: string): Contract
         path,
         security: operation.security ?? globalSecurity,
         requestContentTypes: Object.keys(operation.requestBody?.content ?? {}),
-        responseContentTypes: Object.fromEntries(
+        responseContentTypes: statusMapOf(
           Object.entries<any>(operation.responses ?? {}).map(([status, response]) => [status, Object.keys(resolveRef(document, response)?.content ?? {})]),
         ),
       });
