@@ -1,6 +1,6 @@
 /**
  * Process start → first answered request, from the compiled build (`npm run build`, dist/): `npm start`
- * on openapi.yaml (npm and its prestart check included; on a fresh database of the PostgreSQL server,
+ * on openapi.yaml (npm and its build check included; on a fresh database of the PostgreSQL server,
  * so the embedded database's own start is excluded), the same server as `node dist/src/main.js`, and
  * the mock on GitHub's REST description. The clock starts at spawn and stops at the first 200, polled
  * every 5 ms; the server runs on the servers' CPU.
@@ -61,7 +61,7 @@ async function firstAnswer(command: string[], env: Record<string, string>, path:
       ]);
       if (answered) {
         const ms = performance.now() - started;
-        // npm's own children (sh, exited prestart node) count through cutime/cstime once waited for.
+        // npm's own children (sh when it does not exec) count through cutime/cstime once exited and waited for.
         const cpuMs = tree(child.pid!).reduce((sum, pid) => sum + (cpuMicros(pid, true) || 0), 0) / 1000;
         return { ms, cpuMs };
       }
@@ -82,7 +82,7 @@ export async function runStartup(options: { runs: number; databaseUrl: string; o
   url.pathname = `/${name}`;
   const env = { NODE_ENV: 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent', DATABASE_URL: url.toString(), DB_DRIVER: 'pg' };
   const cases = [
-    { name: 'npm-start', label: '`npm start` on openapi.yaml (compiled; npm and the prestart check included)', command: ['npm', 'start'], path: '/health' },
+    { name: 'npm-start', label: '`npm start` on openapi.yaml (compiled; npm and the build check included)', command: ['npm', 'start'], path: '/health' },
     { name: 'node-main', label: '`node dist/src/main.js` on openapi.yaml', command: [process.execPath, 'dist/src/main.js'], path: '/health' },
     ...(existsSync(GITHUB_SPEC)
       ? [{ name: 'mock-github', label: "`node dist/src/mock/cli.js` on GitHub's REST description (1,223 operations), first answer on `GET /`", command: [process.execPath, 'dist/src/mock/cli.js', GITHUB_SPEC], path: '/' }]

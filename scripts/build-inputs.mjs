@@ -1,5 +1,5 @@
 // What `npm run build` compiles and copies into dist/, and a digest of it, shared by the build and
-// by the `prestart` check that rebuilds only when dist/ no longer matches the sources.
+// by the build check (scripts/ensure-build.mjs) that rebuilds only when dist/ no longer matches the sources.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

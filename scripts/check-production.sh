@@ -40,7 +40,7 @@ for path in /health /docs /openapi.yaml; do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path")" = 200 ] || fail "$path is not 200"
 done
 server_pid=$(cat "/proc/$npm_pid/task/"*/children | tr ' ' '\n' | grep -m1 .) || fail "npm start has no child process"
-grep -q 'dist/src/main.js' "/proc/$server_pid/cmdline" || fail "npm's child is not node dist/src/main.js: $(tr '\0' ' ' < "/proc/$server_pid/cmdline")"
+tr '\0' ' ' < "/proc/$server_pid/cmdline" | grep -q 'scripts/run-built.mjs src/main.js' || fail "npm's child is not node scripts/run-built.mjs src/main.js: $(tr '\0' ' ' < "/proc/$server_pid/cmdline")"
 kill -TERM "$npm_pid"
 started=$SECONDS
 status=0; wait "$npm_pid" || status=$?

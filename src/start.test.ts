@@ -1,5 +1,6 @@
 /**
- * `npm start` as a user runs it: the prestart check, then the compiled server with plain node. A
+ * `npm start` as a user runs it: the build check, then the compiled server with plain node, in one
+ * process (scripts/run-built.mjs). A
  * signal to npm's pid must reach the server (the script `exec`s node, so npm's signal forwarding
  * lands on the server, not on a shell that would leave it orphaned): graceful shutdown, exit 0
  * within 10 s, the server process gone and nothing listening. On PostgreSQL when TEST_DATABASE_URL
@@ -60,7 +61,9 @@ it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm start stops the compiled serv
   try {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    expect(readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0')).toContain('dist/src/main.js');
+    // npm's only child is node itself (no shell, no tsx), running the compiled entry.
+    expect(readFileSync(`/proc/${server}/cmdline`, 'utf8').split('\0').slice(1, 4)).toEqual(['--enable-source-maps', 'scripts/run-built.mjs', 'src/main.js']);
+    expect(readFileSync(`/proc/${server}/comm`, 'utf8').trim()).toBe('node');
 
     const signalled = Date.now();
     npm.kill(signal);
