@@ -15,6 +15,8 @@ export interface WorkloadResult {
   readonly p50: number;
   readonly p99: number;
   readonly cpuUs?: number;
+  /** Each round's figures, in round order (runs recorded before 2026-12-04's third session have none). */
+  readonly rounds?: readonly { rps: number; p99: number; cpuUs: number }[];
 }
 
 /** One contender's medians. */
@@ -52,6 +54,21 @@ const versus10 = (s: ScalingResult | undefined, last10: number) => s?.lastVs10 ?
 /** The 10-operation spec's CPU µs per request ÷ a size's, paired as versus10 is. */
 const cpuVersus10 = (s: ScalingResult | undefined, cpuLast10: number) => s?.lastCpuVs10 ?? cpuLast10 / (s?.lastCpuUs ?? NaN);
 
+/**
+ * `top ÷ bottom` of one figure: the median of the per-round ratios when both have rounds (the two
+ * were loaded back to back in each round, bench/run.ts), else the ratio of the medians.
+ */
+function paired(top: WorkloadResult | undefined, bottom: WorkloadResult | undefined, figure: 'rps' | 'p99' | 'cpuUs'): number {
+  const a = top?.rounds;
+  const b = bottom?.rounds;
+  if (a && b && a.length === b.length && a.length > 0) {
+    const ratios = a.map((r, i) => r[figure] / b[i]![figure]).sort((x, y) => x - y);
+    const mid = Math.floor(ratios.length / 2);
+    return ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  }
+  return (top?.[figure] ?? NaN) / (bottom?.[figure] ?? NaN);
+}
+
 /** The targets of issue 11, evaluated on this run's figures. */
 function targets(run: Run): string {
   const by = (name: string) => run.results.find((r) => r.name === name);
@@ -60,14 +77,13 @@ function targets(run: Run): string {
   const last10 = scale(10)?.lastRps ?? NaN;
   const rows: [string, number, '≥' | '≤', number][] = [];
   for (const w of WORKLOADS) {
-    const s = get('specgate', w);
-    const f = get('fastify-glue', w);
-    rows.push([`${short(w)}: (c) specgate ÷ (f) Fastify + glue, req/s`, (s?.rps ?? NaN) / (f?.rps ?? NaN), '≥', 1]);
-    rows.push([`${short(w)}: (f) Fastify + glue ÷ (c) specgate, CPU µs per request`, (f?.cpuUs ?? NaN) / (s?.cpuUs ?? NaN), '≥', 1]);
-    rows.push([`${short(w)}: (c) specgate ÷ (b) bare Express, req/s`, (s?.rps ?? NaN) / (get('express', w)?.rps ?? NaN), '≥', 3.5]);
-    rows.push([`${short(w)}: (b) bare Express ÷ (c) specgate, CPU µs per request`, (get('express', w)?.cpuUs ?? NaN) / (s?.cpuUs ?? NaN), '≥', 3.5]);
-    rows.push([`${short(w)}: (e) Express adapter ÷ (b) bare Express, req/s`, (get('specgate-express', w)?.rps ?? NaN) / (get('express', w)?.rps ?? NaN), '≥', 1]);
-    rows.push([`${short(w)}: (c) specgate p99 ÷ (f) Fastify + glue p99`, (s?.p99 ?? NaN) / (f?.p99 ?? NaN), '≤', 1]);
+    const ratio = (top: string, bottom: string, figure: 'rps' | 'p99' | 'cpuUs') => paired(get(top, w), get(bottom, w), figure);
+    rows.push([`${short(w)}: (c) specgate ÷ (f) Fastify + glue, req/s`, ratio('specgate', 'fastify-glue', 'rps'), '≥', 1]);
+    rows.push([`${short(w)}: (f) Fastify + glue ÷ (c) specgate, CPU µs per request`, ratio('fastify-glue', 'specgate', 'cpuUs'), '≥', 1]);
+    rows.push([`${short(w)}: (c) specgate ÷ (b) bare Express, req/s`, ratio('specgate', 'express', 'rps'), '≥', 3.5]);
+    rows.push([`${short(w)}: (b) bare Express ÷ (c) specgate, CPU µs per request`, ratio('express', 'specgate', 'cpuUs'), '≥', 3.5]);
+    rows.push([`${short(w)}: (e) Express adapter ÷ (b) bare Express, req/s`, ratio('specgate-express', 'express', 'rps'), '≥', 1]);
+    rows.push([`${short(w)}: (c) specgate p99 ÷ (f) Fastify + glue p99`, ratio('specgate', 'fastify-glue', 'p99'), '≤', 1]);
   }
   for (const n of [1000, 5000]) {
     const size = n.toLocaleString('en-US');
@@ -147,7 +163,9 @@ export function writeReport(run: Run, baseline?: Baseline): void {
 
 Figures from one run of \`npm run bench\` on this project's machine type (2 cores), ${run.meta.date}, Node ${run.meta.node}.
 Each server runs pinned to CPU 0 (\`taskset\`), the load generator (wrk, one thread, ${run.meta.connections} connections) on CPU 1;
-contenders are interleaved round by round, ${run.meta.rounds} rounds of ${run.meta.seconds} s after a 1 s warm-up; medians.${run.meta.load ? `
+contenders are interleaved round by round, ${run.meta.rounds} rounds of ${run.meta.seconds} s after a 1 s warm-up; medians.
+Each pair the targets compare (specgate and Fastify, specgate and Express, Express and the adapter)
+is loaded back to back in every round, and a target's ratio is the median of its per-round ratios.${run.meta.load ? `
 One-minute load average at the start and end of the run: ${run.meta.load.map((l) => l.toFixed(2)).join(' and ')} (the run itself keeps both CPUs busy, about 2).` : ''}
 Every request carries a valid HS256 bearer token and an allowed Origin. Reproduce with:
 

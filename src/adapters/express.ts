@@ -19,12 +19,8 @@ export function specgateExpress(stages: readonly Stage[]): RequestHandler {
   const run = compose(stages.flatMap((stage) => stage.handlers));
   return function specgateMiddleware(req: Request, res: Response, next: NextFunction) {
     const { path } = splitTarget(req.url);
-    let declared: boolean;
-    try {
-      declared = routes.find(req.method, path) !== undefined || routes.methodsFor(path) !== undefined;
-    } catch {
-      declared = false; // a path that does not decode is no path of the contract
-    }
+    // A path the contract does not declare (or whose encoding does not decode) is the app's.
+    const declared = routes.declares(path);
     if (!declared) return next();
     run(req, res, (error) => unanswered(res, error));
   };

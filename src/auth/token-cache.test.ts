@@ -38,6 +38,28 @@ describe('TokenCache', () => {
     expect(cache.get('c', T0)).toBe('C');
   });
 
+  it('keeps a token in use over tokens inserted after it but not used since', () => {
+    const cache = new TokenCache<string>({ maxEntries: 10, maxAgeMs: 60_000 });
+    for (let i = 0; i < 10; i++) cache.set(`t${i}`, `v${i}`, exp(30_000), T0);
+    // t0 is the oldest insertion; used now, it must outlive every token not used since.
+    expect(cache.get('t0', T0)).toBe('v0');
+    for (let i = 10; i < 19; i++) cache.set(`t${i}`, `v${i}`, exp(30_000), T0);
+    expect(cache.get('t0', T0)).toBe('v0');
+    expect(cache.size).toBe(10);
+    for (let i = 1; i < 10; i++) expect(cache.get(`t${i}`, T0)).toBeUndefined();
+  });
+
+  it('evicts in insertion order a token used only while it was among the newest half', () => {
+    const cache = new TokenCache<string>({ maxEntries: 4, maxAgeMs: 60_000 });
+    cache.set('a', 'A', exp(30_000), T0);
+    cache.set('b', 'B', exp(30_000), T0);
+    expect(cache.get('a', T0)).toBe('A'); // one insertion since: still among the newest, not moved
+    cache.set('c', 'C', exp(30_000), T0);
+    cache.set('d', 'D', exp(30_000), T0);
+    cache.set('e', 'E', exp(30_000), T0);
+    expect([cache.get('a', T0), cache.get('b', T0), cache.get('e', T0)]).toEqual([undefined, 'B', 'E']);
+  });
+
   it('forgets everything on clear', () => {
     const cache = new TokenCache<string>({ maxEntries: 2, maxAgeMs: 60_000 });
     cache.set('a', 'A', exp(30_000), T0);

@@ -27,6 +27,8 @@ export interface RouteIndex {
   find(method: string, path: string): { operation: OperationInfo; params: Record<string, string> } | undefined;
   /** The methods the spec declares for a concrete path (upper case), undefined when it declares none. */
   methodsFor(path: string): readonly string[] | undefined;
+  /** Whether the spec declares the path for any method (one match, nothing built; false for a path that does not decode). */
+  declares(path: string): boolean;
 }
 
 /**
@@ -60,6 +62,9 @@ export function routeIndex(contract: Contract): RouteIndex {
     methodsFor(path) {
       const entry = trie.match(path)?.value;
       return entry ? [...entry.keys()] : undefined;
+    },
+    declares(path) {
+      return trie.match(path) !== undefined;
     },
   };
 }
