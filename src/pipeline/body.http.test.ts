@@ -4,6 +4,7 @@
  * strict UTF-8 with no lone surrogates, any JSON value is parsed and left to the schema, and a
  * body sent to an operation that declares none is refused.
  */
+import { Agent, request } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/server.js';
@@ -134,5 +135,25 @@ describe('deep nesting', () => {
     const res = await post(`{"title":"\\u00e9","description":null,"x":${'['.repeat(depth)}${']'.repeat(depth)}}`);
     const { status, body } = await uniform(res);
     expect({ status, error_type: body.error_type }).toEqual({ status: 400, error_type: 'validation_error' });
+  });
+
+  it('reads and drops the rest of a body over the limit: the client gets its 413, and the connection stays usable', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: Buffer) =>
+      new Promise<{ status: number | undefined; reused: boolean }>((resolve, reject) => {
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(body ? { 'content-length': String(body.length) } : {}) };
+        const req = request(server.url + path, { method, agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      expect(await send('POST', '/api/tasks', Buffer.alloc(3 * 1024 * 1024, 'x'))).toEqual({ status: 413, reused: false });
+      expect(await send('GET', '/health')).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 });

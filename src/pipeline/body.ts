@@ -19,6 +19,14 @@ export const BODY_LIMIT = '1 MB';
 /** The body size limit in bytes (decoded). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * How much of a refused body is still read and dropped. Closing on a client that is still sending
+ * makes the server's TCP stack answer the unread bytes with a reset, which can reach the client
+ * before the 413 does (it then sees a connection error, not the answer). Up to this many bytes
+ * the rest is read and dropped and the connection stays usable; past it the connection is cut.
+ */
+export const DRAIN_LIMIT_BYTES = 8 * BODY_LIMIT_BYTES;
+
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
 const DECODERS: Readonly<Record<string, () => Transform>> = {
   gzip: createGunzip,
@@ -72,6 +80,21 @@ export function parseJsonBody(raw: Buffer): unknown {
   return value;
 }
 
+/** After a refusal, reads and drops the rest of the body (see DRAIN_LIMIT_BYTES); a larger declared body closes the connection after the answer. */
+function dropRest(req: IncomingMessage, res: ServerResponse): void {
+  if (Number(req.headers['content-length']) > DRAIN_LIMIT_BYTES) {
+    res.setHeader('Connection', 'close');
+    req.pause();
+    return;
+  }
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_LIMIT_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
+
 /** Reads the body's bytes, undoing Content-Encoding; rejects with the ApiError the client will see. */
 function readBody(req: IncomingMessage, res: ServerResponse, encoding: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -83,11 +106,9 @@ function readBody(req: IncomingMessage, res: ServerResponse, encoding: string): 
     const fail = (error: ApiError) => {
       if (settled) return;
       settled = true;
-      // The rest of the body is not read: the answer closes the connection instead.
-      res.setHeader('Connection', 'close');
       if (decoder) req.unpipe(decoder);
       decoder?.destroy();
-      req.pause();
+      if (!req.complete) dropRest(req, res);
       reject(error);
     };
     source.on('data', (chunk: Buffer) => {
@@ -132,7 +153,7 @@ export function jsonBody(): RequestStage {
           ? payloadTooLarge(BODY_LIMIT)
           : undefined;
     if (failure) {
-      res.setHeader('Connection', 'close');
+      dropRest(req, res);
       state.bodyError = failure;
       return next();
     }
