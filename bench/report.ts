@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { keptSections } from './section.js';
-import type { Workload } from './load.js';
+import { median, type Workload } from './load.js';
 import type { ScalingResult } from './scaling.js';
 import type { StartupResult } from './startup.js';
 
@@ -61,11 +61,7 @@ const cpuVersus10 = (s: ScalingResult | undefined, cpuLast10: number) => s?.last
 function paired(top: WorkloadResult | undefined, bottom: WorkloadResult | undefined, figure: 'rps' | 'p99' | 'cpuUs'): number {
   const a = top?.rounds;
   const b = bottom?.rounds;
-  if (a && b && a.length === b.length && a.length > 0) {
-    const ratios = a.map((r, i) => r[figure] / b[i]![figure]).sort((x, y) => x - y);
-    const mid = Math.floor(ratios.length / 2);
-    return ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
-  }
+  if (a && b && a.length === b.length && a.length > 0) return median(a.map((r, i) => r[figure] / b[i]![figure]));
   return (top?.[figure] ?? NaN) / (bottom?.[figure] ?? NaN);
 }
 

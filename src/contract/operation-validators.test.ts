@@ -171,36 +171,24 @@ describe('references in published documents', () => {
 
 describe('compileOperationValidators sharing compiled schemas', () => {
   const name = { type: 'string', maxLength: 5 };
+  /** A POST whose path `id` has at most `idLength` characters and whose JSON body has `body` for schema. */
+  const post = (operationId: string, idLength: number, body: Record<string, unknown>) => ({
+    post: {
+      operationId,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: idLength } }],
+      requestBody: { content: { 'application/json': { schema: body } } },
+      responses: { '200': { description: 'ok' } },
+    },
+  });
   const contract = contractFrom({
     openapi: '3.1.0',
     info: { title: 't', version: '1' },
     components: { schemas: { Name: name, Alias: { $ref: '#/components/schemas/Name' } } },
     paths: {
-      '/a/{id}': {
-        post: {
-          operationId: 'plain',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 3 } }],
-          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Alias' } } } },
-          responses: { '200': { description: 'ok' } },
-        },
-      },
-      '/b/{id}': {
-        post: {
-          operationId: 'stricter',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 2 } }],
-          // A $ref with a sibling keyword (JSON Schema 2020-12) keeps the sibling.
-          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Name', minLength: 2 } } } },
-          responses: { '200': { description: 'ok' } },
-        },
-      },
-      '/c/{id}': {
-        post: {
-          operationId: 'same',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 3 } }],
-          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Name' } } } },
-          responses: { '200': { description: 'ok' } },
-        },
-      },
+      '/a/{id}': post('plain', 3, { $ref: '#/components/schemas/Alias' }),
+      // A $ref with a sibling keyword (JSON Schema 2020-12) keeps the sibling.
+      '/b/{id}': post('stricter', 2, { $ref: '#/components/schemas/Name', minLength: 2 }),
+      '/c/{id}': post('same', 3, { $ref: '#/components/schemas/Name' }),
     },
   });
   const set = compileOperationValidators(contract, { responses: false });
