@@ -9,6 +9,7 @@ import { parseEnv } from 'node:util';
 import { JWKS_ALGORITHMS, SECRET_ALGORITHMS } from './auth/algorithms.js';
 import { DEFAULT_JWKS_OPTIONS } from './auth/jwks.js';
 import { DEFAULT_TOKEN_CACHE_OPTIONS } from './auth/token-cache.js';
+import { SHUTDOWN_GRACE_MS } from './serve/shutdown.js';
 
 /** The development-only HS256 secret, documented in README; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'specgate-development-secret-do-not-use-in-production';
@@ -73,11 +74,13 @@ export interface Config {
   readonly logLevel: string;
   readonly database: DatabaseConfig;
   readonly limits: LimitsConfig;
-  /** The HTTP server's timeouts, in milliseconds (src/server-timeouts.ts, README). */
+  /** The HTTP server's timeouts, in milliseconds (src/serve/server-timeouts.ts, README). */
   readonly http: {
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
+    /** SHUTDOWN_TIMEOUT_MS: how long a draining server lets in-flight requests finish; unset → 10 s, or in gateway mode the upstream timeout plus 1 s if that is longer. */
+    readonly shutdownTimeoutMs: number | undefined;
   };
   /** Risky but valid settings, logged loudly at start-up (production on embedded PGlite, no CORS origin). */
   readonly warnings: readonly string[];
@@ -346,6 +349,7 @@ function httpTimeouts(env: Env, problems: string[]): Config['http'] {
     headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000, problems),
     requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000, problems),
     keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600_000, problems),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS === undefined || env.SHUTDOWN_TIMEOUT_MS === '' ? undefined : integer(env, 'SHUTDOWN_TIMEOUT_MS', SHUTDOWN_GRACE_MS, 100, 3_600_000, problems),
   };
   // Node refuses a head deadline later than the whole request's.
   if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
