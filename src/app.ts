@@ -9,7 +9,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { securityHandlersFor, type SchemeWarning } from './auth/schemes.js';
 import type { TokenVerifier } from './auth/verifier.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import type { Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import { compileOperationValidators, type SkippedCheck, type ValidatorSet } from './contract/operation-validators.js';

@@ -8,7 +8,7 @@
 import cluster from 'node:cluster';
 import { createApp } from './app.js';
 import { createTokenVerifier } from './auth/verifier.js';
-import { databaseRefusal, loadConfigOrExit } from './config.js';
+import { databaseRefusal, loadConfigOrExit } from './config/index.js';
 import { loadContract } from './contract/spec.js';
 import { databaseTarget, diagnoseDatabaseError } from './db/diagnose.js';
 import type { Database } from './db/database.js';

@@ -10,7 +10,7 @@ import { specgateExpress } from '../../src/adapters/express.js';
 import { mount, tasksPipeline } from '../../src/app.js';
 import { createHttpServer } from '../../src/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';

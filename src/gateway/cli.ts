@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
+import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
 import { createHttpServer } from '../http-server.js';
 import { createLogger } from '../logger.js';
 import { redisStore } from '../limits/redis-store.js';

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline as pipe, type Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
-import type { UpstreamConfig } from '../config.js';
+import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, serviceUnavailable } from '../errors.js';

@@ -6,7 +6,7 @@
 import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';

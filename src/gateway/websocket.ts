@@ -11,7 +11,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { VerifiedCaller, TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Contract } from '../contract/spec.js';
 import { ApiError, authenticationError, badGateway, notFound } from '../errors.js';
 import { rawAnswer } from '../bare-answers.js';

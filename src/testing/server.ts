@@ -9,7 +9,7 @@ import type { DestinationStream } from 'pino';
 import { specgateExpress } from '../adapters/express.js';
 import { mount, tasksPipeline, type Stage } from '../app.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config/index.js';
 import type { Handlers } from '../contract/handler.js';
 import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
