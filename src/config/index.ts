@@ -34,7 +34,7 @@ export interface Config {
   readonly logLevel: string;
   readonly database: DatabaseConfig;
   readonly limits: LimitsConfig;
-  /** The HTTP server's timeouts, in milliseconds (src/server-timeouts.ts, README). */
+  /** The HTTP server's timeouts, in milliseconds (src/serve/server-timeouts.ts, README). */
   readonly http: HttpTimeouts;
   /** Risky but valid settings, logged loudly at start-up (production on embedded PGlite, no CORS origin). */
   readonly warnings: readonly string[];

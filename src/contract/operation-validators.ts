@@ -38,7 +38,7 @@ export function compileOperationValidators(contract: Contract, options: CompileO
   const byId = new Map(contract.operations.map((op) => [op.operationId, op]));
   const compiled = new Map<string, OperationValidators>();
   const compileOne = (op: OperationInfo): OperationValidators => ({
-    ...compileParameters(compiler, op),
+    ...compileParameters(compiler, op, contract.document),
     requestBody: compileRequestBody(compiler, op),
     responses: options.responses ? compileResponses(compiler, op) : undefined,
   });

@@ -65,11 +65,16 @@ function collectParameters(doc: OpenApiDocument, op: OperationInfo): Param[] {
   return [...byKey.values()];
 }
 
-/** Query parameters that carry an apiKey of the operation's security: declared by the scheme, not as parameters. */
-function apiKeyQueryNames(doc: OpenApiDocument, op: OperationInfo): string[] {
+/**
+ * Query parameters that carry a credential of the operation's security, declared by the scheme
+ * rather than as parameters: an apiKey's, and `access_token` on a WebSocket path of the original
+ * document (a browser cannot set Authorization on an upgrade; src/auth/bearer.ts).
+ */
+function apiKeyQueryNames(doc: OpenApiDocument, op: OperationInfo, original: OpenApiDocument): string[] {
   const schemes = doc.components?.securitySchemes ?? {};
   const names = op.security.flatMap((requirement) => Object.keys(requirement)).map((name) => schemes[name]);
-  return names.filter((s) => s?.type === 'apiKey' && s.in === 'query' && typeof s.name === 'string').map((s) => s.name as string);
+  const keys = names.filter((s) => s?.type === 'apiKey' && s.in === 'query' && typeof s.name === 'string').map((s) => s.name as string);
+  return original.paths[op.path]?.['x-specgate-websocket'] === true ? [...keys, 'access_token'] : keys;
 }
 
 function parameterSchema(params: readonly Param[], included: (p: Param) => boolean, apiKeys: readonly string[]) {
@@ -101,8 +106,8 @@ function parameterRules(doc: OpenApiDocument, params: readonly Param[]): Paramet
     .filter((rule) => rule.scalar !== undefined || rule.array || rule.default !== undefined);
 }
 
-/** Compiles the parameter check of `op`; a parameter that cannot compile is skipped (or refused, in strict mode). */
-export function compileParameters(compiler: ValidatorCompiler, op: OperationInfo): ParameterValidators {
+/** Compiles the parameter check of `op` (`original`: the document as loaded); a parameter that cannot compile is skipped (or refused, in strict mode). */
+export function compileParameters(compiler: ValidatorCompiler, op: OperationInfo, original: OpenApiDocument): ParameterValidators {
   const { ajv, document: doc } = compiler.registered();
   let params: Param[] = [];
   try {
@@ -110,7 +115,7 @@ export function compileParameters(compiler: ValidatorCompiler, op: OperationInfo
   } catch (error) {
     compiler.skip(op.operationId, `${operationPointer(op)}/parameters`, error);
   }
-  const apiKeys = apiKeyQueryNames(doc, op);
+  const apiKeys = apiKeyQueryNames(doc, op, original);
   let validate: ValidateFunction;
   try {
     validate = compiler.compileShared(parameterSchema(params, () => true, apiKeys));

@@ -24,6 +24,8 @@ export interface OperationInfo {
   readonly requestContentTypes: readonly string[];
   /** Declared media types per response status ('200', '4XX', 'default'); the first one is what a handler's body is sent as. */
   readonly responseContentTypes: Readonly<Record<string, readonly string[]>>;
+  /** The status a refused request is answered with: 422 where the operation declares 422 and not 400 (FastAPI), else 400. */
+  readonly validationStatus: 400 | 422;
 }
 
 /** A parsed OpenAPI document (kept loose: the libraries that read it validate it). */
@@ -98,6 +100,9 @@ export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
   return { ...document, paths: Object.fromEntries(paths.map(([path, item]) => [path, inline(item)])) };
 }
 
+/** 422 where the responses declare 422 and not 400, else 400. */
+const validationStatusOf = (responses: Record<string, unknown>): 400 | 422 => ('422' in responses && !('400' in responses) ? 422 : 400);
+
 /** Indexes an already-parsed OpenAPI document; `source` defaults to the document as JSON. */
 export function contractFrom(parsed: OpenApiDocument, source?: string): Contract {
   const document = inlinePathItems(parsed);
@@ -121,6 +126,7 @@ export function contractFrom(parsed: OpenApiDocument, source?: string): Contract
         responseContentTypes: statusMapOf(
           Object.entries<any>(operation.responses ?? {}).map(([status, response]) => [status, Object.keys(resolveRef(document, response)?.content ?? {})]),
         ),
+        validationStatus: validationStatusOf(operation.responses ?? {}),
       });
     }
   }

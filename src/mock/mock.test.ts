@@ -1,4 +1,4 @@
-import { createHttpServer } from '../http-server.js';
+import { createHttpServer } from '../serve/http-server.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +24,7 @@ const servers: Server[] = [];
 async function serve(document: OpenApiDocument): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
   const log = createLogger('silent');
-  const { app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log) });
+  const { listener: app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log) });
   const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));

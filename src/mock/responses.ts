@@ -6,7 +6,7 @@
  * against its schema: an example that breaks it is replaced by a generated value. A chosen 4xx or
  * 5xx without content is the uniform Error body. Each operation is answered once and reused.
  */
-import { ApiError, type ErrorType } from '../errors.js';
+import { relayedError, type ErrorType } from '../errors.js';
 import { pointerSegment } from '../contract/ajv.js';
 import { followRefs, resolveRef } from '../contract/refs.js';
 import type { OpenApiDocument } from '../contract/spec.js';
@@ -68,7 +68,7 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
   const [type, content] = media.find(([t]) => t === 'application/json') ?? media.find(([t]) => /[/+]json$/.test(t)) ?? media[0] ?? [];
   if (status === 204 || status === 304) return { status, body: undefined, headers };
   if (!content) {
-    if (status >= 400) throw new ApiError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
+    if (status >= 400) throw relayedError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
     return { status, body: undefined, headers };
   }
   const named = Object.values<Record<string, any>>(content.examples ?? {}).map((e) => followRefs(document, e, '').value).find((e) => e?.value !== undefined);

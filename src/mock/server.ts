@@ -6,30 +6,20 @@
  * is made (an invalid example is replaced by a generated body), so the dispatcher's response
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
  */
-import type { RequestListener } from 'node:http';
-import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/index.js';
-import { contractFrom, HTTP_METHODS, inlinePathItems, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import { withOperationIds } from '../contract/operation-ids.js';
+import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AnyHandler, HandlerResult } from '../pipeline/dispatch.js';
+import { handlerStage } from '../pipeline/handler-stage.js';
+import type { LastStageFactory } from '../pipeline/last-stage.js';
+import { pipeline } from '../pipeline/pipeline.js';
+import { servedApp, type ServedApp } from '../serve/served-app.js';
 import { mockResponse } from './responses.js';
 import { assertOpenApi3 } from '../contract/openapi-version.js';
-
-/** Gives every operation without an operationId one made of its method and path, on a copy. */
-export function withOperationIds(document: OpenApiDocument): OpenApiDocument {
-  const inline = inlinePathItems(document);
-  const copy = { ...inline, paths: { ...inline.paths } };
-  for (const [path, item] of Object.entries<Record<string, any>>(copy.paths ?? {})) {
-    if (!item || typeof item !== 'object') continue;
-    const next = { ...item };
-    for (const method of HTTP_METHODS) {
-      if (next[method] && typeof next[method].operationId !== 'string') next[method] = { ...next[method], operationId: `${method}${path.replace(/[^A-Za-z0-9]+/g, '_')}` };
-    }
-    copy.paths[path] = next;
-  }
-  return copy;
-}
 
 /** One handler per operationId, each answering its operation's mock (computed on first use). */
 export function mockHandlers(contract: Contract, log?: Logger): Record<string, AnyHandler<object>> {
@@ -42,6 +32,9 @@ export function mockHandlers(contract: Contract, log?: Logger): Record<string, A
   );
 }
 
+/** The mock as a last stage: every operation of the contract answered from its examples and schemas. */
+export const mockStage = (log?: Logger): LastStageFactory => (compiled) => ({ ...handlerStage(mockHandlers(compiled.contract, log), { context: {} })(compiled), name: 'mock' });
+
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
   readonly config: Config;
@@ -53,14 +46,15 @@ export interface MockDeps {
   readonly strict?: boolean;
   /** Verifiers for openIdConnect schemes, by scheme name (src/auth/openid.ts). */
   readonly schemeVerifiers?: Readonly<Record<string, TokenVerifier>>;
+  /** Rate-limit budgets shared by every instance (Redis when REDIS_URL is set); this app's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
+  /** Counts requests (METRICS_PORT). */
+  readonly metrics?: Metrics;
 }
 
-/** Builds the mock app for a parsed document. */
-export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
+/** Builds the mock app for a parsed document; a gateway document's upstreams are never called. */
+export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics }: MockDeps): ServedApp {
   assertOpenApi3(document);
   const contract = contractFrom(withOperationIds(document));
-  // The mock answers every operation itself: a gateway document's upstreams are not called.
-  const mocking = { ...config, upstream: { ...config.upstream, url: undefined } };
-  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers, ignoreUpstreams: true });
-  return { app: mount(stages), contract };
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log), validateResponses: false, strict, rateLimitStore, metrics }));
 }

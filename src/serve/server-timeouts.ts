@@ -7,8 +7,8 @@
  * HTTP_KEEP_ALIVE_TIMEOUT_MS.
  */
 import type { Server, ServerOptions } from 'node:http';
-import type { Config } from './config/index.js';
-import { HTTP_TIMEOUT_DEFAULTS } from './config/http.js';
+import { HTTP_TIMEOUT_DEFAULTS } from '../config/http.js';
+import type { Config } from '../config/index.js';
 
 /** How often Node checks the head and request deadlines, in milliseconds. */
 export const DEADLINE_CHECK_MS = 1000;
