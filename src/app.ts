@@ -6,7 +6,7 @@
  */
 import type { RequestListener } from 'node:http';
 import type { TokenVerifier } from './auth/verifier.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import type { Context, Handlers, PublishedDocuments } from './contract/handler.js';
 import { assertHandlersMatch } from './contract/handlers-match.js';
 import type { Contract } from './contract/spec.js';

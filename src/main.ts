@@ -6,7 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { tasksPipeline } from './app.js';
-import { databaseRefusal, loadConfigOrExit } from './config.js';
+import { databaseRefusal, loadConfigOrExit } from './config/index.js';
 import { loadContract } from './contract/spec.js';
 import { databaseTarget, diagnoseDatabaseError } from './db/diagnose.js';
 import { openDatabase } from './db/open.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createGatewayApp } from '../../src/gateway/server.js';
 import { createHttpServer } from '../../src/serve/http-server.js';
 import { createLogger } from '../../src/logger.js';

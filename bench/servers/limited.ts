@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { tasksPipeline } from '../../src/app.js';
 import { mount } from '../../src/pipeline/pipeline.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { contractFrom, loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';

@@ -6,7 +6,7 @@ import { createHttpServer } from '../../src/serve/http-server.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMockApp } from '../../src/mock/server.js';
 import { BENCH_ORIGIN, BENCH_SECRET } from '../fixtures.js';

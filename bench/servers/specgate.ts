@@ -11,7 +11,7 @@ import { tasksPipeline } from '../../src/app.js';
 import { mount } from '../../src/pipeline/pipeline.js';
 import { createHttpServer } from '../../src/serve/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';

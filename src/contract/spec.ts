@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { MAX_REF_HOPS, pointerTarget, resolveRef } from './refs.js';
 import { statusMapOf } from './status-map.js';
 
 /** The HTTP methods an OpenAPI path item can declare. */
@@ -90,7 +91,7 @@ export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
   const paths = Object.entries<Record<string, any>>(document.paths ?? {});
   if (!paths.some(([, item]) => typeof item?.$ref === 'string')) return document;
   const inline = (item: Record<string, any>, hops = 0): Record<string, any> => {
-    if (typeof item?.$ref !== 'string' || hops > 20) return item;
+    if (typeof item?.$ref !== 'string' || hops > MAX_REF_HOPS) return item;
     const { $ref, ...rest } = item;
     const target = pointerTarget(document, $ref);
     if (target === undefined) throw new Error(`Unresolvable $ref ${String($ref)} for a path item`);
@@ -140,31 +141,4 @@ export function contractFrom(parsed: OpenApiDocument, source?: string): Contract
     operations: Object.freeze(operations),
     version: String(document.info?.version ?? '0.0.0'),
   });
-}
-
-/**
- * The value an internal `$ref` (`#/…`) points at, per RFC 6901 inside a URI fragment:
- * percent-decoding first, then `~1` → `/` and `~0` → `~`; undefined when nothing is there.
- */
-export function pointerTarget(document: OpenApiDocument, ref: string): any {
-  if (ref === '#') return document;
-  if (!ref.startsWith('#/')) return undefined;
-  let node: any = document;
-  for (const raw of ref.slice(2).split('/')) {
-    let segment = raw;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      // A lone `%` is taken literally.
-    }
-    node = node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (node === undefined) return undefined;
-  }
-  return node;
-}
-
-/** Follows an internal `$ref` (`#/components/...`) to its target; anything else is returned as is. */
-export function resolveRef(document: OpenApiDocument, item: any): any {
-  if (typeof item?.$ref !== 'string' || !item.$ref.startsWith('#')) return item;
-  return pointerTarget(document, item.$ref);
 }

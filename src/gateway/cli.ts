@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
+import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
 import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve/serve.js';

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Contract } from '../contract/spec.js';
-import { resolveRef } from '../contract/spec.js';
+import { resolveRef } from '../contract/refs.js';
 import { IDEMPOTENCY_TTL_HOURS } from '../http/idempotency.js';
 import { ApiError, badGateway, conflict, idempotencyKeyReused, relayedError, serviceUnavailable } from '../errors.js';
 import { clientAddress } from '../limits/client-address.js';

@@ -4,7 +4,7 @@
  * `/health`, the gateway adds one (operationId specgateHealth) that reports each upstream.
  */
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { assertHandlersMatch } from '../contract/handlers-match.js';
 import { withOperationIds } from '../contract/operation-ids.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';

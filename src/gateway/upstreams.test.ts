@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { contractFrom } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/index.js';
 import { discoverOpenIdVerifiers } from '../auth/openid.js';
 import { openApi3 } from '../contract/openapi-version.js';
 import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';

@@ -6,7 +6,8 @@
  * declared types, formats, bounds, `required` (also in untyped schemas), `allOf` merged, the
  * first `oneOf`/`anyOf` branch, and schema-level examples only when their JSON type fits.
  */
-import { pointerTarget, type OpenApiDocument } from '../contract/spec.js';
+import { pointerTarget } from '../contract/refs.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 
 type Schema = Record<string, any>;
 

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { violations } from '../../contract-tests/validator.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';

@@ -8,7 +8,8 @@
  */
 import { relayedError, type ErrorType } from '../errors.js';
 import { pointerSegment } from '../contract/ajv.js';
-import { pointerTarget, resolveRef, type OpenApiDocument } from '../contract/spec.js';
+import { followRefs, resolveRef } from '../contract/refs.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import type { HandlerResult } from '../pipeline/dispatch.js';
 import type { Logger } from '../logger.js';
 import { matchesSchemaAt } from './body-check.js';
@@ -44,18 +45,8 @@ export function chooseStatus(responses: Record<string, unknown>): [string, numbe
   return [key, /^[345]xx$/i.test(key) ? Number(key[0]) * 100 : 200];
 }
 
-/** Follows a chain of `$ref`s; returns the target and its JSON pointer. */
-function follow(document: OpenApiDocument, value: any, pointer: string): { value: any; pointer: string } {
-  let current = { value, pointer };
-  for (let hops = 0; typeof current.value?.$ref === 'string' && hops < 20; hops++) {
-    const ref: string = current.value.$ref;
-    current = { value: pointerTarget(document, ref), pointer: ref.slice(1) };
-  }
-  return current;
-}
-
 function headerValue(document: OpenApiDocument, raw: unknown): string {
-  const header = follow(document, raw, '').value ?? {};
+  const header = followRefs(document, raw, '').value ?? {};
   const value = header.example ?? generate(document, header.schema ?? { type: 'string' });
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -67,7 +58,7 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
   if (!chosen) return { status: 200, body: undefined };
   const [key, status] = chosen;
   const where = `/paths/${pointerSegment(path)}/${method}/responses/${pointerSegment(key)}`;
-  const { value: response, pointer } = follow(document, operation.responses[key], where);
+  const { value: response, pointer } = followRefs(document, operation.responses[key], where);
   const headers = Object.fromEntries(
     Object.entries<unknown>(response?.headers ?? {})
       .filter(([name]) => name.toLowerCase() !== 'content-type')
@@ -80,7 +71,7 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
     if (status >= 400) throw relayedError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
     return { status, body: undefined, headers };
   }
-  const named = Object.values<Record<string, any>>(content.examples ?? {}).map((e) => follow(document, e, '').value).find((e) => e?.value !== undefined);
+  const named = Object.values<Record<string, any>>(content.examples ?? {}).map((e) => followRefs(document, e, '').value).find((e) => e?.value !== undefined);
   const example = content.example ?? named?.value;
   if (!content.schema) return { status, body: example ?? {}, headers };
   const schemaPointer = `${pointer}/content/${pointerSegment(type!)}/schema`;

@@ -7,7 +7,7 @@
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
  */
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { withOperationIds } from '../contract/operation-ids.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { RateLimitStore } from '../limits/store.js';

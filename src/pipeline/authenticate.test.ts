@@ -9,7 +9,7 @@ import type { RequestStage } from './stage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerAuth, type SecurityHandler } from '../auth/bearer.js';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { contractFrom } from '../contract/spec.js';
 import { authenticationError } from '../errors.js';
 import { createHttpServer } from '../serve/http-server.js';

@@ -5,7 +5,7 @@
  * Preflights are answered here for every path, declared or not, so that the browser goes on to
  * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ERROR_HEADERS } from '../errors.js';
 import type { RouteIndex } from './route.js';

@@ -3,7 +3,7 @@
  * validated — the Tasks API's handlers, the gateway's upstream forwarder, or the mock. A pipeline
  * takes one; an app whose operations are answered in two ways composes two with `eitherOf`.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { Contract, OperationInfo } from '../contract/spec.js';
 import type { Logger } from '../logger.js';

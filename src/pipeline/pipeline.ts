@@ -8,7 +8,7 @@
 import type { RequestListener } from 'node:http';
 import { securityHandlersFor, type SchemeWarning } from '../auth/schemes.js';
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { compileOperationValidators, type SkippedCheck } from '../contract/operation-validators.js';
 import type { Contract } from '../contract/spec.js';
 import type { ApiError } from '../errors.js';

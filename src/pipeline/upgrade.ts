@@ -9,7 +9,7 @@
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { notFound, originRefused } from '../errors.js';
 import { compose } from './compose.js';
 import { originCheck } from './cors.js';

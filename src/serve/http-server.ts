@@ -9,7 +9,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { answerBareRequests, pendingOrigin, rawAnswer, requireHost } from './bare-answers.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { headersTooLarge, notHttp, requestTimeout, type ApiError } from '../errors.js';
 import { originCheck } from '../pipeline/cors.js';
 import { HEAD_LIMIT, MAX_HEAD_BYTES } from '../pipeline/head-limit.js';

@@ -1,5 +1,5 @@
 /** What to tell an operator when the server cannot listen: one line, never a stack. */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 /** The one-line reason a listen failed with `code`, saying what to change. */
 export function listenProblem(code: string | undefined, host: string, port: number): string {

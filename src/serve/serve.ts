@@ -10,7 +10,8 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import { SHUTDOWN_GRACE_MS } from '../config/http.js';
+import type { Config } from '../config/index.js';
 import { memoryStore } from '../limits/memory-store.js';
 import type { RateLimitStore } from '../limits/store.js';
 import { describeError } from '../log-safe.js';
@@ -20,7 +21,7 @@ import { closeMetrics, serveMetrics } from '../metrics/server.js';
 import { createHttpServer } from './http-server.js';
 import { drainWindowMs, listenProblem } from './listen-problem.js';
 import type { ServedApp } from './served-app.js';
-import { createDrainer, SHUTDOWN_GRACE_MS } from './shutdown.js';
+import { createDrainer } from './shutdown.js';
 
 /** What serve() opens once per process and hands to `build`. */
 export interface Resources {

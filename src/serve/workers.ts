@@ -9,7 +9,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { clusterScrape } from '../metrics/cluster.js';
 import { closeMetrics, serveMetrics } from '../metrics/server.js';

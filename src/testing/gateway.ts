@@ -1,7 +1,7 @@
 /** Starts a gateway (src/gateway/server.ts) on an ephemeral port, with its log lines kept for the test. */
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { IdempotencyStore } from '../gateway/idempotency-store.js';
 import { createGatewayApp } from '../gateway/server.js';

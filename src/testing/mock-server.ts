@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { createMockApp } from '../mock/server.js';
 import { capturingLogger } from './capture-log.js';

@@ -10,7 +10,7 @@ import { specgateExpress } from '../adapters/express.js';
 import { tasksPipeline } from '../app.js';
 import { mount, type Stage } from '../pipeline/pipeline.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config/index.js';
 import type { Handlers } from '../contract/handler.js';
 import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
