@@ -56,11 +56,11 @@ describe("the mock of GitHub's REST description (OpenAPI 3.0, 1,223 operations)"
     expect(body).toMatchObject({ full_name: expect.any(String), owner: { login: expect.any(String) } });
   });
 
-  it('validates requests against the document: a bad query parameter is a 400 validation_error', async () => {
+  it('validates requests against the document: a bad query parameter is the 422 validation_error GitHub declares (it declares no 400)', async () => {
     const res = await request('/repos/octocat/hello-world/issues?per_page=many');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const body = await res.json();
-    expect(body).toMatchObject({ status_code: 400, error_type: 'validation_error', errors: [{ location: 'query', path: 'per_page', message: 'must be integer' }] });
+    expect(body).toMatchObject({ status_code: 422, error_type: 'validation_error', errors: [{ location: 'query', path: 'per_page', message: 'must be integer' }] });
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Stage 6: runs the operation's security requirements from the spec before anything about the
+ * The authenticate stage: runs the operation's security requirements from the spec before anything about the
  * request is validated: alternatives are OR, the schemes within one are AND, `security: []` is
  * public. Scopes the requirement names must all be in the token (403 otherwise). A caller whose
  * every scheme answers without a promise (a cached token) passes without one.

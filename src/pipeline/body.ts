@@ -1,5 +1,5 @@
 /**
- * Stage 4: reads the request body, up to the limit, as the bytes that were sent: Content-Encoding
+ * The body stage: reads the request body, up to the limit, as the bytes that were sent: Content-Encoding
  * gzip, deflate and br are undone (the limit counts the decoded bytes, so a compression bomb stops
  * at 1 MB), a JSON media type is decoded as strict UTF-8 and parsed as any JSON value (the schema
  * decides what is allowed), and text that only JSON's escapes can carry — lone UTF-16 surrogates —

@@ -1,5 +1,5 @@
 /**
- * Stage 2: CORS, before anything else can fail, so every response — errors included — carries
+ * The CORS stage: CORS, before anything else can fail, so every response — errors included — carries
  * the headers of an allowed Origin. The request headers to allow, the response headers to expose
  * and the methods of each path come from the spec; origins and Max-Age come from configuration.
  * Preflights are answered here for every path, declared or not, so that the browser goes on to

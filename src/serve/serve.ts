@@ -61,8 +61,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     return;
   }
   const log = cluster.isWorker ? options.log.child({ worker: cluster.worker!.id, pid: process.pid }) : options.log;
+  /** A start-up failure: one fatal line, on stderr when the log level hides it (LOG_LEVEL=silent), then exit 1. */
   const fail = (message: string): never => {
-    log.fatal(message);
+    if (log.isLevelEnabled('fatal')) log.fatal(message);
+    else process.stderr.write(`${message}\n`);
     process.exit(1);
   };
   // What only some configurations use (metrics, Redis) is imported only by them: start-up stays short.
