@@ -46,9 +46,13 @@ export function diffDocuments(oldDocument: OpenApiDocument, newDocument: OpenApi
   const overrides = options.severities ?? {};
   const findings: Finding[] = [];
   const report = (operation: FindingOperation, changes: readonly Change[]) => {
+    // One component reached along two routes (two oneOf branches) is one change.
+    const seen = new Set<string>();
     for (const change of changes) {
       const severity = severityOf(change.check, overrides);
-      if (severity === 'off') continue;
+      const key = `${change.check}\0${change.message}\0${change.old}\0${change.new}`;
+      if (severity === 'off' || seen.has(key)) continue;
+      seen.add(key);
       findings.push({ check: change.check, severity, operation, message: change.message, pointer: { old: change.old ?? null, new: change.new ?? null } });
     }
   };

@@ -78,7 +78,7 @@ export function parameterChanges(before: OpenApiDocument, after: OpenApiDocument
     const q = neu.get(p.key);
     if (!q) continue;
     if (!p.required && q.required) changes.push({ check: 'request-parameter-became-required', message: `${describe(q)} is now required`, old: p.pointer, new: q.pointer });
-    if (p.schema && q.schema) changes.push(...within(schemas.compare(p.schema, q.schema, 'request', q.name), `${q.in} parameter`));
+    if (p.schema && q.schema) changes.push(...within(schemas.compare(p.schema, q.schema, 'request', 'value'), describe(q)));
   }
   return changes;
 }

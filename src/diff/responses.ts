@@ -77,8 +77,8 @@ function headerChanges(before: OpenApiDocument, after: OpenApiDocument, status: 
     const a = resolve(before, { node: was[1], pointer: child(old.pointer, 'headers', was[0]) });
     const b = resolve(after, { node: header, pointer: at });
     if (a.node?.schema === undefined || b.node?.schema === undefined) continue;
-    const compared = schemas.compare({ node: a.node.schema, pointer: child(a.pointer, 'schema') }, { node: b.node.schema, pointer: child(b.pointer, 'schema') }, 'response', name);
-    changes.push(...within(compared, `response ${status} header`));
+    const compared = schemas.compare({ node: a.node.schema, pointer: child(a.pointer, 'schema') }, { node: b.node.schema, pointer: child(b.pointer, 'schema') }, 'response', 'value');
+    changes.push(...within(compared, `response ${status} header ${name}`));
   }
   return changes;
 }
