@@ -29,6 +29,18 @@ function refPointer(ref: string): string {
 /** Whether a node is a `$ref` object. */
 export const isRef = (node: unknown): node is { $ref: string } => typeof (node as any)?.$ref === 'string';
 
+// Each document's references, resolved once: a large document names the same components thousands of times.
+const targets = new WeakMap<OpenApiDocument, Map<string, unknown>>();
+
+function targetOf(document: OpenApiDocument, ref: string): unknown {
+  let known = targets.get(document);
+  if (!known) targets.set(document, (known = new Map()));
+  if (known.has(ref)) return known.get(ref);
+  const target = ref.startsWith('#') ? pointerTarget(document, ref) : undefined;
+  known.set(ref, target);
+  return target;
+}
+
 /**
  * Follows `$ref`s from a node to what they name (at most 32 hops, so a reference cycle ends); an
  * external or unresolvable reference is treated as an empty object (anything goes).
@@ -37,7 +49,7 @@ export function resolve(document: OpenApiDocument, at: Located): Located {
   let current = at;
   for (let hops = 0; hops < 32 && isRef(current.node); hops++) {
     const ref = current.node.$ref;
-    const target = ref.startsWith('#') ? pointerTarget(document, ref) : undefined;
+    const target = targetOf(document, ref);
     if (target === undefined) return { node: {}, pointer: current.pointer };
     current = { node: target, pointer: refPointer(ref) };
   }
