@@ -111,6 +111,24 @@ describe('diffDocuments: breaking changes', () => {
     ]);
   });
 
+  it('reports a change behind a cycle for an operation that enters the cycle elsewhere', () => {
+    const cyclic = (nullable: boolean) =>
+      changed((d) => {
+        schemas(d).Order.properties.total.nullable = nullable;
+        schemas(d).Order.properties.lines = { type: 'array', items: { $ref: '#/components/schemas/Line' } };
+        schemas(d).Line = { type: 'object', properties: { order: { $ref: '#/components/schemas/Order' } } };
+        d.paths['/lines/{id}'] = { get: { operationId: 'getLine', responses: { '200': { description: 'a line', content: { 'application/json': { schema: { $ref: '#/components/schemas/Line' } } } } } } };
+      });
+    const result = diffDocuments(cyclic(false), cyclic(true));
+    const widened = result.findings.filter((f) => f.check === 'response-type-widened');
+    expect(widened.map((f) => `${f.operation.operationId}: ${f.message}`).sort()).toEqual([
+      'createOrder: Order.total: type integer → integer | null (in response 201 application/json)',
+      'getLine: Order.total: type integer → integer | null (in response 200 application/json)',
+      'getOrder: Order.total: type integer → integer | null (in response 200 application/json)',
+      'listOrders: Order.total: type integer → integer | null (in response 200 application/json)',
+    ]);
+  });
+
   it('reads OpenAPI 3.1 type arrays: a response integer that may now be null is widened', () => {
     const v31 = (total: unknown) => changed((d) => {
       d.openapi = '3.1.0';

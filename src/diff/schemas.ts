@@ -23,7 +23,11 @@ export const within = (changes: readonly Change[], context: string): Change[] =>
 /** Compares schemas of the old and new documents; one instance per pair of documents. */
 export class SchemaComparer {
   readonly #memo = new Map<string, readonly Change[]>();
-  readonly #open = new Set<string>();
+  // Results cut short by a reference cycle: right only until the outermost comparison ends.
+  readonly #partial = new Map<string, readonly Change[]>();
+  // The references being compared, outermost first, and the shallowest one a cycle led back to.
+  readonly #open: string[] = [];
+  #cutAt = Infinity;
 
   constructor(
     private readonly before: OpenApiDocument,
@@ -36,14 +40,27 @@ export class SchemaComparer {
     const from = resolve(this.before, old);
     const to = resolve(this.after, neu);
     const key = `${direction}\0${from.pointer}\0${to.pointer}`;
-    const known = this.#memo.get(key);
+    const known = this.#memo.get(key) ?? this.#partial.get(key);
     if (known) return known;
-    if (this.#open.has(key)) return [];
-    this.#open.add(key);
+    const open = this.#open.indexOf(key);
+    if (open >= 0) {
+      // A cycle: what lies beyond is being compared further up, and reported there.
+      this.#cutAt = Math.min(this.#cutAt, open);
+      return [];
+    }
+    const depth = this.#open.push(key) - 1;
+    const outerCut = this.#cutAt;
+    this.#cutAt = Infinity;
     // Inside a component, messages name the component, so a remembered result reads right anywhere.
     const changes = this.#compareViews(from, to, direction, lastSegment(isRef(neu.node) ? to.pointer : from.pointer));
-    this.#open.delete(key);
-    this.#memo.set(key, changes);
+    this.#open.pop();
+    // Complete unless a cycle led back above this reference: then it lacks what is reported up there.
+    (this.#cutAt >= depth ? this.#memo : this.#partial).set(key, changes);
+    this.#cutAt = Math.min(outerCut, this.#cutAt);
+    if (depth === 0) {
+      this.#partial.clear();
+      this.#cutAt = Infinity;
+    }
     return changes;
   }
 
