@@ -140,6 +140,24 @@ describe('diffDocuments: breaking changes', () => {
     ]);
   });
 
+  it('ignores a readOnly property in a request, inline or referenced, but not in a response', () => {
+    const withId = (type: string, created: string) =>
+      changed((d) => {
+        schemas(d).Id = { type, readOnly: true };
+        schemas(d).NewOrder.properties.id = { $ref: '#/components/schemas/Id' };
+        schemas(d).NewOrder.properties.created = { type: created, readOnly: true };
+        schemas(d).Order.properties.id = { $ref: '#/components/schemas/Id' };
+      });
+    const onCreateOrder = (before: Record<string, any>, after: Record<string, any>) =>
+      diffDocuments(before, after).findings.filter((f) => f.operation.operationId === 'createOrder').map((f) => [f.check, f.message]);
+    // NewOrder itself unchanged (only what Id names changed), then changed too.
+    for (const created of ['string', 'integer']) {
+      expect(onCreateOrder(withId('string', 'string'), withId('integer', created))).toEqual([
+        ['response-type-widened', 'Id: type string → integer (in response 201 application/json)'],
+      ]);
+    }
+  });
+
   it('finds nothing between a document and itself', () => {
     expect(diffDocuments(shop(), shop())).toEqual({ findings: [], breaking: false, counts: { breaking: 0, warning: 0, info: 0 } });
   });

@@ -8,6 +8,7 @@
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { Change, CheckId } from './checks.js';
 import { isRef, lastSegment, resolve, type Located } from './refs.js';
+import { sameShape } from './same-shape.js';
 import { BOUNDS, schemaView, typesCovered, typesText, type SchemaView } from './schema-view.js';
 
 /** Which way values flow: sent by the client (request) or by the server (response). */
@@ -36,7 +37,7 @@ export class SchemaComparer {
 
   /** The changes between two schemas; `where` names the value in messages (e.g. `body`). */
   compare(old: Located, neu: Located, direction: Direction, where: string): readonly Change[] {
-    if (!isRef(old.node) && !isRef(neu.node)) return this.#compareViews(old, neu, direction, where);
+    if (!isRef(old.node) && !isRef(neu.node)) return this.#compareSchemas(old, neu, direction, where);
     const from = resolve(this.before, old);
     const to = resolve(this.after, neu);
     const key = `${direction}\0${from.pointer}\0${to.pointer}`;
@@ -52,7 +53,7 @@ export class SchemaComparer {
     const outerCut = this.#cutAt;
     this.#cutAt = Infinity;
     // Inside a component, messages name the component, so a remembered result reads right anywhere.
-    const changes = this.#compareViews(from, to, direction, lastSegment(isRef(neu.node) ? to.pointer : from.pointer));
+    const changes = this.#compareSchemas(from, to, direction, lastSegment(isRef(neu.node) ? to.pointer : from.pointer));
     this.#open.pop();
     // Complete unless a cycle led back above this reference: then it lacks what is reported up there.
     (this.#cutAt >= depth ? this.#memo : this.#partial).set(key, changes);
@@ -60,6 +61,22 @@ export class SchemaComparer {
     if (depth === 0) {
       this.#partial.clear();
       this.#cutAt = Infinity;
+    }
+    return changes;
+  }
+
+  /** Two schemas written the same way differ only in what their references name: only those are compared. */
+  #compareSchemas(old: Located, neu: Located, direction: Direction, where: string): readonly Change[] {
+    const refs: [unknown, unknown][] = [];
+    if (!sameShape(old.node, neu.node, refs)) return this.#compareViews(old, neu, direction, where);
+    const changes: Change[] = [];
+    const flag = direction === 'request' ? 'readOnly' : 'writeOnly';
+    for (const [a, b] of refs) {
+      const was = { node: a, pointer: old.pointer };
+      const now = { node: b, pointer: neu.pointer };
+      // As in #compareProperties: what the client never sends (readOnly) or never gets (writeOnly) is not compared.
+      if (resolve(this.before, was).node?.[flag] === true && resolve(this.after, now).node?.[flag] === true) continue;
+      changes.push(...this.compare(was, now, direction, where));
     }
     return changes;
   }
