@@ -62,9 +62,8 @@ export function parameterChanges(before: OpenApiDocument, after: OpenApiDocument
   }
   for (const gone of [...removed]) {
     if (gone.in === 'path') continue;
-    const sameIn = added.filter((p) => p.in === gone.in);
-    const alone = sameIn.length === 1 && removed.filter((p) => p.in === gone.in).length === 1;
-    const renamed = alone ? sameIn[0] : sameIn.find((p) => sameSchema(p, gone));
+    // Another name in the same place with the same schema; anything else is a removal and an addition.
+    const renamed = added.find((p) => p.in === gone.in && sameSchema(p, gone));
     if (!renamed) continue;
     changes.push({ check: 'request-parameter-renamed', message: `${describe(gone)} renamed to ${renamed.name}`, old: gone.pointer, new: renamed.pointer });
     take(removed, gone);
