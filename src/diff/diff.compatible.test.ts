@@ -54,6 +54,29 @@ describe('npm run diff: compatible changes', () => {
   });
 });
 
+describe('npm run diff: warnings exit 0', () => {
+  it('a parameter replaced by one with another schema is a removal and an addition, not a rename', async () => {
+    const { code, report } = await run(shop(), changed((d) => (d.paths['/orders'].get.parameters[0] = { name: 'page', in: 'query', schema: { type: 'string' } })));
+    expect(code).toBe(0);
+    expect(report.findings.map((f: any) => [f.check, f.severity, f.message])).toEqual([
+      ['request-parameter-removed', 'warning', 'query parameter limit removed'],
+      ['request-parameter-added', 'info', 'new optional query parameter page'],
+    ]);
+  });
+
+  it('a new operationId is a warning, a deprecation information', async () => {
+    const { code, report } = await run(shop(), changed((d) => {
+      d.paths['/orders/{orderId}'].get.operationId = 'fetchOrder';
+      d.paths['/orders/{orderId}'].get.deprecated = true;
+    }));
+    expect(code).toBe(0);
+    expect(report.findings.map((f: any) => [f.check, f.severity, f.operation.operationId, f.message])).toEqual([
+      ['operation-id-changed', 'warning', 'fetchOrder', 'operationId getOrder → fetchOrder'],
+      ['operation-deprecated', 'info', 'fetchOrder', 'now deprecated'],
+    ]);
+  });
+});
+
 describe('diffDocuments: x-specgate-* extensions', () => {
   const limited = (policy: unknown, on: 'root' | 'operation' = 'operation') =>
     changed((d) => {
