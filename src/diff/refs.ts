@@ -3,7 +3,8 @@
  * pointer, and following a `$ref` moves the pointer to the target, so a finding names the place
  * the change really is (often under `components`).
  */
-import { pointerTarget, type OpenApiDocument } from '../contract/spec.js';
+import { MAX_REF_HOPS, pointerTarget } from '../contract/refs.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 
 /** A node of a document and its JSON pointer (RFC 6901, without the leading `#`). */
 export interface Located {
@@ -42,12 +43,13 @@ function targetOf(document: OpenApiDocument, ref: string): unknown {
 }
 
 /**
- * Follows `$ref`s from a node to what they name (at most 32 hops, so a reference cycle ends); an
- * external or unresolvable reference is treated as an empty object (anything goes).
+ * Follows `$ref`s from a node to what they name (at most MAX_REF_HOPS, so a reference cycle ends),
+ * with src/contract/refs.ts's pointerTarget; an external or unresolvable reference is treated as
+ * an empty object (anything goes). Unlike followRefs, each target is looked up once per document.
  */
 export function resolve(document: OpenApiDocument, at: Located): Located {
   let current = at;
-  for (let hops = 0; hops < 32 && isRef(current.node); hops++) {
+  for (let hops = 0; hops < MAX_REF_HOPS && isRef(current.node); hops++) {
     const ref = current.node.$ref;
     const target = targetOf(document, ref);
     if (target === undefined) return { node: {}, pointer: current.pointer };
