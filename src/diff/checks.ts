@@ -20,6 +20,7 @@ export const CHECKS = {
   'request-parameter-became-required': { severity: 'breaking', means: 'an optional parameter or header is now required' },
   'request-parameter-moved': { severity: 'breaking', means: 'a parameter keeps its name but moved (e.g. in: query → header)' },
   'request-parameter-renamed': { severity: 'breaking', means: 'a parameter was replaced by one of another name, in the same place with the same schema' },
+  'request-parameter-style-changed': { severity: 'breaking', means: 'a parameter is serialised another way (style or explode): old calls send the old form' },
   'request-parameter-removed': { severity: 'warning', means: 'a parameter is no longer declared: clients still sending it may be refused or ignored' },
   'request-parameter-added': { severity: 'info', means: 'a new optional parameter' },
   'request-body-became-required': { severity: 'breaking', means: 'a request body is now required' },

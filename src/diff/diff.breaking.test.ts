@@ -36,6 +36,7 @@ const cases: [string, string, string, (doc: Record<string, any>) => void][] = [
   ['a request enum loses a value', 'request-enum-narrowed', 'listOrders GET /orders', (d) => (listOrders(d).parameters[1].schema.enum = ['open'])],
   ['a request bound is tightened', 'request-constraint-tightened', 'createOrder POST /orders', (d) => (schemas(d).NewOrder.properties.note.maxLength = 100)],
   ['a parameter moves from query to header', 'request-parameter-moved', 'listOrders GET /orders', (d) => (listOrders(d).parameters[0].in = 'header')],
+  ['an array parameter is serialised another way', 'request-parameter-style-changed', 'listOrders GET /orders', (d) => (listOrders(d).parameters[1].explode = false)],
   ['a parameter is renamed', 'request-parameter-renamed', 'listOrders GET /orders', (d) => (listOrders(d).parameters[0].name = 'max')],
   ['the request body becomes required', 'request-body-became-required', 'createOrder POST /orders', (d) => {
     createOrder(d).requestBody.required = false;

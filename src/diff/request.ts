@@ -15,6 +15,8 @@ interface Parameter {
   readonly required: boolean;
   readonly pointer: string;
   readonly schema: Located | undefined;
+  /** How the value is serialised: style and explode, defaults filled in. */
+  readonly serialised: string;
 }
 
 // OpenAPI: header parameters with these names are ignored (they are described elsewhere).
@@ -34,7 +36,9 @@ function parametersOf(document: OpenApiDocument, at: OperationAt): Map<string, P
       const key = node.in === 'path' ? `path:${names.indexOf(node.name)}` : node.in === 'header' ? `header:${lower}` : `${node.in}:${node.name}`;
       const media = node.schema === undefined ? Object.keys(node.content ?? {})[0] : undefined;
       const schema = node.schema !== undefined ? { node: node.schema, pointer: child(at, 'schema') } : media !== undefined ? { node: node.content[media].schema ?? {}, pointer: child(at, 'content', media, 'schema') } : undefined;
-      found.set(key, { key, in: node.in, name: node.name, required: node.required === true || node.in === 'path', pointer: at, schema });
+      const style = node.style ?? (node.in === 'query' || node.in === 'cookie' ? 'form' : 'simple');
+      const serialised = `style: ${style}, explode: ${node.explode ?? style === 'form'}`;
+      found.set(key, { key, in: node.in, name: node.name, required: node.required === true || node.in === 'path', pointer: at, schema, serialised });
     });
   };
   read(at.item.parameters, at.itemPointer);
@@ -77,6 +81,7 @@ export function parameterChanges(before: OpenApiDocument, after: OpenApiDocument
     const q = neu.get(p.key);
     if (!q) continue;
     if (!p.required && q.required) changes.push({ check: 'request-parameter-became-required', message: `${describe(q)} is now required`, old: p.pointer, new: q.pointer });
+    if (p.serialised !== q.serialised) changes.push({ check: 'request-parameter-style-changed', message: `${describe(q)}: ${p.serialised} → ${q.serialised}`, old: p.pointer, new: q.pointer });
     if (p.schema && q.schema) changes.push(...within(schemas.compare(p.schema, q.schema, 'request', 'value'), describe(q)));
   }
   return changes;
