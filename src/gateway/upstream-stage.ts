@@ -47,7 +47,7 @@ function forwarderFor({ config, contract, validators, responsesChecked, metrics 
   const checking = mode === 'off' ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, byOperation, validators: checking, requiredHeaders, observer });
+  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer });
 }
 
 /** The forwarder's stage, with Idempotency-Key records for the operations that declare the header. */
