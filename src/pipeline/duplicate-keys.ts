@@ -30,7 +30,7 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 const COLON = 58;
 
-/** How many `:` of the JSON text stand outside strings: one per object member as written. */
+/** How many `:` of the JSON text stand outside strings: one per object member as written (a char loop beats indexOf hops here). */
 function separatorsIn(text: string): number {
   let count = 0;
   let inString = false;
