@@ -46,6 +46,10 @@ export async function startEdgeUpstream(base = ''): Promise<EdgeUpstream> {
         res.writeHead(503, { 'content-type': 'application/json' });
         return void res.end('{"detail":"down for maintenance"}');
       }
+      if (path === `${base}/api/redirect/crash`) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        return void res.end('{"detail":"KeyError"}');
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ url: req.url, user: req.headers['x-user-id'] ?? null }));
     });
