@@ -115,3 +115,9 @@ export const gatewayTimeout = (detail: string, cause?: unknown) => new ApiError(
 /** 503 service_unavailable with Retry-After. */
 export const serviceUnavailable = (detail = 'The database is unavailable. Try again shortly.', retryAfterSeconds = 5, cause?: unknown) =>
   new ApiError(503, 'service_unavailable', detail, { 'Retry-After': String(retryAfterSeconds) }, undefined, { cause });
+
+/** 400 validation_error: a `Prefer` scenario (the mock's `code=` or `example=`) names what the operation does not declare; lists what it does. */
+export const undeclaredScenario = (preference: string, declared: readonly string[]) =>
+  new ApiError(400, 'validation_error', `Prefer: ${preference} is not declared by this operation. Declared: ${declared.join(', ') || 'none'}.`, {}, [
+    { location: 'header', path: 'Prefer', message: `${preference} is not declared; declared: ${declared.join(', ') || 'none'}` },
+  ]);

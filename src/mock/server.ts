@@ -5,42 +5,19 @@
  * its backend exists. Requests are validated; each answer is checked against its schema where it
  * is made (an invalid example is replaced by a generated body), so the dispatcher's response
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
+ * The served document is src/mock/mock-document.ts's (Prefer, GET /openapi.json); handlers are src/mock/handlers.ts's.
  */
 import type { RequestListener } from 'node:http';
 import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config.js';
-import { contractFrom, HTTP_METHODS, inlinePathItems, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
-import type { AnyHandler, HandlerResult } from '../pipeline/dispatch.js';
-import { mockResponse } from './responses.js';
+import { mockHandlers } from './handlers.js';
+import { mockDocument } from './mock-document.js';
+
+export { withOperationIds } from './mock-document.js';
 import { assertOpenApi3 } from '../contract/openapi-version.js';
-
-/** Gives every operation without an operationId one made of its method and path, on a copy. */
-export function withOperationIds(document: OpenApiDocument): OpenApiDocument {
-  const inline = inlinePathItems(document);
-  const copy = { ...inline, paths: { ...inline.paths } };
-  for (const [path, item] of Object.entries<Record<string, any>>(copy.paths ?? {})) {
-    if (!item || typeof item !== 'object') continue;
-    const next = { ...item };
-    for (const method of HTTP_METHODS) {
-      if (next[method] && typeof next[method].operationId !== 'string') next[method] = { ...next[method], operationId: `${method}${path.replace(/[^A-Za-z0-9]+/g, '_')}` };
-    }
-    copy.paths[path] = next;
-  }
-  return copy;
-}
-
-/** One handler per operationId, each answering its operation's mock (computed on first use). */
-export function mockHandlers(contract: Contract, log?: Logger): Record<string, AnyHandler<object>> {
-  return Object.fromEntries(
-    contract.operations.map((op) => {
-      let answer: HandlerResult | undefined;
-      const handler: AnyHandler<object> = async () => (answer ??= mockResponse(contract.document, op.path, op.method, log));
-      return [op.operationId, handler];
-    }),
-  );
-}
 
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
@@ -58,9 +35,9 @@ export interface MockDeps {
 /** Builds the mock app for a parsed document. */
 export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
   assertOpenApi3(document);
-  const contract = contractFrom(withOperationIds(document));
+  const contract = contractFrom(mockDocument(document));
   // The mock answers every operation itself: a gateway document's upstreams are not called.
   const mocking = { ...config, upstream: { ...config.upstream, url: undefined } };
-  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract, log), context: {}, validateResponses: false, strict, schemeVerifiers, ignoreUpstreams: true });
+  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract, { log, effective: { rateLimits: config.limits.enabled } }), context: {}, validateResponses: false, strict, schemeVerifiers, ignoreUpstreams: true });
   return { app: mount(stages), contract };
 }
