@@ -83,7 +83,7 @@ export function generate(document: OpenApiDocument, schema: unknown, { seed = 1,
     if (examples && node.default !== undefined && fits(node, node.default)) return node.default;
     if (Array.isArray(node.enum) && node.enum.length > 0) {
       const values = node.enum.filter((v: unknown) => v !== null);
-      return values.length === 0 ? node.enum[0] : examples ? values[0] : random.pick(values);
+      return values.length === 0 ? node.enum[0] : random.pick(values);
     }
     const exhausted = budget <= 0 || depth > MAX_DEPTH;
     if (Array.isArray(node.allOf) && node.allOf.length > 0 && !exhausted) {
@@ -120,7 +120,8 @@ export function generate(document: OpenApiDocument, schema: unknown, { seed = 1,
       // Items of a list are named after it in the singular (`emails` → `email`), for plausible strings.
       const itemName = name?.replace(/s$/, '');
       const items: unknown[] = [];
-      for (let i = 0; i < count; i++) {
+      // uniqueItems: a repeated item is drawn again, a few times at most.
+      for (let attempt = 0; items.length < count && attempt < count * 5; attempt++) {
         const item = walk(node.items, depth + 1, refs, itemName);
         if (item === undefined) return [];
         if (node.uniqueItems !== true || !items.some((seen) => JSON.stringify(seen) === JSON.stringify(item))) items.push(item);
