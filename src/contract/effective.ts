@@ -134,6 +134,23 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
     return withHeaders({ ...theirs, content }, ['X-Request-ID', ...(STATUS_HEADERS[status] ?? []), ...extra]);
   };
 
+  const RESPONSES = '#/components/responses/';
+  /** The components.responses name a response references directly, if it does. */
+  const sharedName = (response: any): string | undefined => {
+    const ref = response?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith(RESPONSES) || ref.slice(RESPONSES.length).includes('/')) return undefined;
+    return decodeURIComponent(ref.slice(RESPONSES.length)).replace(/~1/g, '/').replace(/~0/g, '~');
+  };
+  // Shared responses this function stopped referencing (inlined with headers or merged) and those still referenced:
+  // only the first kind, when not also the second, is removed, so no component is left unused by this function.
+  const inlined = new Set<string>();
+  const kept = new Set<string>();
+  /** A response object, its `$ref` followed (to the components as updated here). */
+  const resolveResponse = (response: any, hops = 0): Record<string, any> => {
+    const name = sharedName(response);
+    if (name !== undefined && hops < 20) return resolveResponse(responses[name], hops + 1);
+    return resolveRef(source, response) ?? {};
+  };
   for (const [name, response] of Object.entries(responses)) {
     if (response && typeof response === 'object' && !('$ref' in response)) responses[name] = withHeaders(response as Record<string, any>, ['X-Request-ID']);
   }
@@ -151,29 +168,47 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
       const declared: Record<string, any> = operation.responses ?? {};
       const out: Record<string, unknown> = {};
       for (const [key, response] of Object.entries(declared)) {
-        // A shared response already carries X-Request-ID (added to components.responses above).
-        out[key] = typeof response?.$ref === 'string' && extra.length === 0 ? response : withHeaders(resolveRef(source, response) ?? {}, ['X-Request-ID', ...extra]);
+        const resolved = resolveResponse(response);
+        const updated = withHeaders(resolved, ['X-Request-ID', ...extra]);
+        // A shared response keeps its $ref when it already has every header (components.responses got X-Request-ID above).
+        out[key] = updated === resolved ? response : updated;
+        const shared = sharedName(response);
+        if (shared !== undefined) (updated === resolved ? kept : inlined).add(shared);
       }
       for (const status of pipelineStatuses(source, rawItem, operation, options)) {
         const key = String(status);
         const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
-        const theirs = theirsKey === undefined ? undefined : resolveRef(source, declared[theirsKey]);
+        const theirs = theirsKey === undefined ? undefined : resolveResponse(declared[theirsKey]);
         const ours = theirs?.content?.['application/json']?.schema?.$ref === errorRef.$ref && theirsKey === key;
-        if (!ours) out[key] = theirs ? merged(theirs, status, extra) : addedResponse(status, extra);
+        if (ours) continue;
+        out[key] = theirs ? merged(theirs, status, extra) : addedResponse(status, extra);
+        const shared = theirsKey === key ? sharedName(declared[key]) : undefined;
+        if (shared !== undefined) inlined.add(shared);
       }
       item[method] = { ...operation, responses: out };
     }
     paths[path] = item;
   }
-  const notFoundName = freeName(responses, 'SpecgateNotFound');
-  responses[notFoundName] = errorResponse(STATUS.notFound, []);
-  const methodName = freeName(responses, 'SpecgateMethodNotAllowed');
-  responses[methodName] = errorResponse(STATUS.methodNotAllowed, []);
+  const unused = [...inlined].filter((name) => !kept.has(name));
+  if (unused.length > 0) {
+    // Still referenced elsewhere (a callback, a webhook, another component)? Then it stays.
+    const text = JSON.stringify({ ...source, paths, components: { ...components, responses } });
+    for (const name of unused) {
+      const ref = JSON.stringify(`${RESPONSES}${name.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      if (!text.includes(ref)) delete responses[name];
+    }
+  }
+  // Answers to requests outside any operation (an undeclared path or method), which no operation can declare: inline, so no component goes unused.
+  const pathError = (status: number) => ({
+    description: DESCRIPTIONS[status],
+    headers: Object.fromEntries(['X-Request-ID', ...(STATUS_HEADERS[status] ?? [])].map((name) => [name, STAGE_HEADERS[name]])),
+    content: { 'application/json': { schema: errorRef } },
+  });
   return {
     ...source,
     paths,
     components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses, headers },
     // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
-    'x-specgate-path-errors': { [STATUS.notFound]: `#/components/responses/${notFoundName}`, [STATUS.methodNotAllowed]: `#/components/responses/${methodName}` },
+    'x-specgate-path-errors': { [STATUS.notFound]: pathError(STATUS.notFound), [STATUS.methodNotAllowed]: pathError(STATUS.methodNotAllowed) },
   };
 }
