@@ -2,8 +2,8 @@
  * The components a published document needs to declare specgate's own answers: the uniform Error
  * body (copied from openapi.yaml's components.schemas Error, ErrorType and ValidationIssue; a
  * test keeps them equal) and the headers every stage may add, under names that cannot collide with
- * the document's own: the plain names when the document already has exactly these schemas, else
- * `Specgate…` (with a number when even that is taken).
+ * the document's own: the plain names when the document has exactly these schemas or none of those
+ * names, else `Specgate…` (with a number when even that is taken).
  */
 import type { OpenApiDocument } from './spec.js';
 
@@ -71,6 +71,7 @@ export function errorSchemaNames(document: OpenApiDocument): { names: { Error: s
   const plain = { Error: 'Error', ErrorType: 'ErrorType', ValidationIssue: 'ValidationIssue' };
   const wanted = errorSchemas(plain);
   if (Object.entries(wanted).every(([name, schema]) => name in schemas && sameShape(schemas[name], schema))) return { names: plain, present: true };
+  if (Object.keys(wanted).every((name) => !(name in schemas))) return { names: plain, present: false };
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? '' : String(n);
     const names = { Error: `SpecgateError${suffix}`, ErrorType: `SpecgateErrorType${suffix}`, ValidationIssue: `SpecgateValidationIssue${suffix}` };
