@@ -91,6 +91,18 @@ describe('effectiveDocument', () => {
     expect(off.paths['/status'].get.responses['400']).toEqual({ $ref: '#/components/responses/SpecgateError400' });
   });
 
+  it('declares the Error on a declared 4xx without content when the last stage fills it in (the mock)', () => {
+    const filled = effectiveDocument(document, { errorBodyWhereNone: true });
+    expect(filled.paths['/orders'].post.responses['429'].content).toEqual({ 'application/json': { schema: specgateError } });
+    const bare = { ...document, paths: { '/x': { get: { operationId: 'x', responses: { '200': ok, '409': { description: 'taken' } } } } } };
+    expect(effectiveDocument(bare, { errorBodyWhereNone: true }).paths['/x'].get.responses['409']).toEqual({
+      description: 'taken',
+      content: { 'application/json': { schema: specgateError } },
+      headers: { 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } },
+    });
+    expect(effectiveDocument(bare).paths['/x'].get.responses['409'].content).toBeUndefined();
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });

@@ -26,6 +26,8 @@ export interface EffectiveOptions {
    * too; `replace` declares only the Error (a last stage that translates the backend's errors).
    */
   readonly declaredErrors?: 'either' | 'replace';
+  /** The last stage answers a declared 4xx or 5xx without content with the Error body (the mock), so it is declared there. */
+  readonly errorBodyWhereNone?: boolean;
 }
 
 /** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
@@ -169,7 +171,8 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
       const out: Record<string, unknown> = {};
       for (const [key, response] of Object.entries(declared)) {
         const resolved = resolveResponse(response);
-        const updated = withHeaders(resolved, ['X-Request-ID', ...extra]);
+        const filled = options.errorBodyWhereNone && /^[45](\d\d|XX)$/i.test(key) && resolved.content === undefined ? { ...resolved, content: { 'application/json': { schema: errorRef } } } : resolved;
+        const updated = withHeaders(filled, ['X-Request-ID', ...extra]);
         // A shared response keeps its $ref when it already has every header (components.responses got X-Request-ID above).
         out[key] = updated === resolved ? response : updated;
         const shared = sharedName(response);

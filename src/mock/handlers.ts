@@ -45,7 +45,7 @@ export function mockHandlers(contract: Contract, { log, effective = {} }: MockHa
   let document: OpenApiDocument | undefined;
   const publish: AnyHandler<object> = async () => ({
     status: 200,
-    body: (document ??= effectiveDocument(contract.document, { ...effective, lastStageStatuses: [...MOCK_ERROR_STATUSES, ...(effective.lastStageStatuses ?? [])] })),
+    body: (document ??= effectiveDocument(contract.document, { ...effective, errorBodyWhereNone: true, lastStageStatuses: [...MOCK_ERROR_STATUSES, ...(effective.lastStageStatuses ?? [])] })),
   });
   return Object.fromEntries(handlers.map(([id, handler]) => [id, id === PUBLISHED_OPERATION_ID ? publish : handler]));
 }
