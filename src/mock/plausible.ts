@@ -84,12 +84,12 @@ const STRING_RULES: readonly [RegExp, (random: Random) => string][] = [
   [/(title|subject|headline|label)$/i, (r) => r.pick(TITLES)],
   [/(uuid|guid)$/i, uuid],
   [/((^|_)id|Id|ID)$/, (r) => chars(r, ALNUM, 12)],
-  [/(_at|At|date|time|timestamp)$/, (r) => `${date(r)}T${time(r)}`],
+  [/(_at|At|[dD]ate|[tT]imestamp)$/, (r) => `${date(r)}T${time(r)}`],
   [/(slug)$/i, (r) => `${r.pick(WORDS)}-${r.pick(WORDS)}`],
   [/(token|secret|api_?key|hash|sha|digest)$/i, (r) => chars(r, HEX, 32)],
   [/(colou?r)$/i, (r) => `#${chars(r, HEX, 6)}`],
   [/(lang|language|locale)$/i, (r) => r.pick(['en-GB', 'nl-NL', 'pt-PT', 'ja-JP'])],
-  [/(status|state)$/i, (r) => r.pick(['active', 'pending', 'done'])],
+  [/status$/i, (r) => r.pick(['active', 'pending', 'done'])],
 ];
 
 /** A plausible string for a property called `name`, or undefined when no rule knows the name. */
