@@ -1,13 +1,19 @@
 /**
  * One project per database driver. `pglite`: every test on embedded PGlite. With TEST_DATABASE_URL
- * set, the HTTP tests (*.http.test.ts) and the server-only fault tests (*.server.test.ts) run again
- * on that PostgreSQL server through node-postgres (`postgres`) and through the Neon driver via a
- * local WebSocket proxy (`neon`). Under CI=true the server-backed projects are required.
+ * set, what depends on the driver runs again on that PostgreSQL server: the database layer and the
+ * handlers (src/db/, src/handlers/) through node-postgres (`postgres`) and through the Neon driver
+ * via a local WebSocket proxy (`neon`), and the server-only suites that need a database several
+ * processes share (the fault suite, shutdown, workers, scaling) through node-postgres. Stage
+ * behaviour does not depend on the driver and runs on PGlite only. Under CI=true the server-backed
+ * projects are required.
  */
 import { defineConfig } from 'vitest/config';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
-const serverTests = ['src/**/*.http.test.ts', 'src/**/*.server.test.ts'];
+/** What depends on the database driver: the database layer and the handlers over it. */
+const driverTests = ['src/db/**/*.http.test.ts', 'src/db/**/*.server.test.ts', 'src/handlers/**/*.http.test.ts'];
+/** Suites that need a database several processes share, run once, through node-postgres. */
+const sharedDatabaseTests = ['src/serve/*.server.test.ts', 'src/*.server.test.ts'];
 
 if (!serverUrl) {
   if (process.env.CI === 'true') {
@@ -18,9 +24,9 @@ if (!serverUrl) {
   );
 }
 
-const server = (name: string, driver: string) => ({
+const server = (name: string, driver: string, include: string[]) => ({
   extends: true as const,
-  test: { name, include: serverTests, env: { TEST_DB: driver } },
+  test: { name, include, env: { TEST_DB: driver } },
 });
 
 export default defineConfig({
@@ -37,7 +43,7 @@ export default defineConfig({
           env: { TEST_DB: 'pglite' },
         },
       },
-      ...(serverUrl ? [server('postgres', 'pg'), server('neon', 'neon')] : []),
+      ...(serverUrl ? [server('postgres', 'pg', [...driverTests, ...sharedDatabaseTests]), server('neon', 'neon', driverTests)] : []),
     ],
   },
 });

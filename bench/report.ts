@@ -197,7 +197,7 @@ ${ratios(run)}
 
 ## How to read these figures
 
-- (c) is specgate as \`npm start\` runs it: the standalone node:http host (\`src/http-server.ts\`, the
+- (c) is specgate as \`npm start\` runs it: the standalone node:http host (\`src/serve/http-server.ts\`, the
   stages composed by \`src/pipeline/compose.ts\`) in production mode (responses not validated); (c′)
   adds response validation, as in development and tests. (e) is the same stages inside an Express 5
   app through \`specgateExpress\` (src/adapters/express.ts). All of them validate every request, verify

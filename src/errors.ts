@@ -116,6 +116,53 @@ export const gatewayTimeout = (detail: string, cause?: unknown) => new ApiError(
 export const serviceUnavailable = (detail = 'The database is unavailable. Try again shortly.', retryAfterSeconds = 5, cause?: unknown) =>
   new ApiError(503, 'service_unavailable', detail, { 'Retry-After': String(retryAfterSeconds) }, undefined, { cause });
 
+/** 400 validation_error: a path segment whose percent-encoding does not decode. */
+export const malformedEncoding = () => validationError([{ location: 'path', path: '', message: 'is not a valid URL encoding' }]);
+
+/** 400 validation_error: a value the database refused as malformed or out of range (validation's second line of defence). */
+export const malformedValue = (cause?: unknown) =>
+  new ApiError(400, 'validation_error', 'A value in the request is malformed or out of range.', {}, undefined, { cause });
+
+/** 400 validation_error: bytes Node's HTTP parser could not read as a request. */
+export const notHttp = () => new ApiError(400, 'validation_error', 'The request is not valid HTTP/1.1.');
+
+/** 400 validation_error: CONNECT, which an API that is not a proxy does not serve. */
+export const connectNotSupported = () => new ApiError(400, 'validation_error', 'CONNECT is not supported: this server is an API, not a proxy.');
+
+/** 403 authorization_error: the token is valid but lacks scopes the operation requires. */
+export const insufficientScope = (missing: readonly string[]) =>
+  new ApiError(403, 'authorization_error', `The token lacks the scope(s) this operation needs: ${missing.join(', ')}.`, {
+    'WWW-Authenticate': `Bearer realm="api", error="insufficient_scope", scope="${missing.join(' ')}"`,
+  });
+
+/** 403 authorization_error: a browser Origin the CORS policy does not allow tried to open a WebSocket. */
+export const originRefused = () => new ApiError(403, 'authorization_error', 'This Origin may not open a WebSocket here.');
+
+/** 408 request_timeout: the request did not arrive in time. */
+export const requestTimeout = () =>
+  new ApiError(408, 'request_timeout', 'The request was not received in time; the connection is closed. Send it again, faster.');
+
+/** 415 unsupported_media_type: a Content-Encoding the body stage cannot undo. */
+export const unsupportedEncoding = (encoding: string) =>
+  new ApiError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip, deflate or br.`);
+
+/** 415 unsupported_media_type: a JSON body in a charset other than UTF-8. */
+export const unsupportedCharset = (charset: string) => new ApiError(415, 'unsupported_media_type', `JSON bodies must be UTF-8 (got charset "${charset}").`);
+
+/** 417 expectation_failed: an Expect this server cannot meet. */
+export const expectationFailed = (expect: string) =>
+  new ApiError(417, 'expectation_failed', `Expect: ${expect} cannot be met; this server supports only Expect: 100-continue.`);
+
+/** An error answer of another service (the upstream's, a mock's declared one, a replayed one) in the uniform body, with its error_type from the catalogue. */
+export const relayedError = (status: number, errorType: ErrorType, detail: string, headers: Readonly<Record<string, string>> = {}, errors?: readonly ValidationIssue[]) =>
+  new ApiError(status, errorType, detail, headers, errors);
+
+/** The error with the validation status its operation declares: a 400 validation_error or invalid_json becomes 422 where the operation declares 422 and not 400. */
+export function withValidationStatus(error: ApiError, declared: 400 | 422 | undefined): ApiError {
+  if (declared !== 422 || error.status !== 400 || (error.errorType !== 'validation_error' && error.errorType !== 'invalid_json')) return error;
+  return new ApiError(422, error.errorType, error.detail, error.headers, error.errors, { cause: error.cause });
+}
+
 /** 400 validation_error: a `Prefer` scenario (the mock's `code=` or `example=`) names what the operation does not declare; lists what it does. */
 export const undeclaredScenario = (preference: string, declared: readonly string[]) =>
   new ApiError(400, 'validation_error', `Prefer: ${preference} is not declared by this operation. Declared: ${declared.join(', ') || 'none'}.`, {}, [

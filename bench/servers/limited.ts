@@ -7,14 +7,15 @@
  * metrics stage on).
  */
 import { randomBytes } from 'node:crypto';
-import { mount, tasksPipeline } from '../../src/app.js';
+import { tasksPipeline } from '../../src/app.js';
+import { mount } from '../../src/pipeline/pipeline.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { contractFrom, loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';
 import { handlers } from '../../src/handlers/index.js';
-import { createHttpServer } from '../../src/http-server.js';
+import { createHttpServer } from '../../src/serve/http-server.js';
 import { etagOf } from '../../src/http/conditional.js';
 import { memoryStore } from '../../src/limits/memory-store.js';
 import { redisStore } from '../../src/limits/redis-store.js';
@@ -54,5 +55,5 @@ const stages = tasksPipeline({
   rateLimitStore: store,
   metrics: mode === 'metrics' ? createMetrics() : undefined,
 });
-const server = createHttpServer(mount(stages), config.cors).listen(0, '127.0.0.1', () => announce(server));
+const server = createHttpServer(mount(stages.stages), config.cors).listen(0, '127.0.0.1', () => announce(server));
 process.once('SIGTERM', () => void store.close().finally(() => process.exit(0)));

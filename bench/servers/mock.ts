@@ -2,11 +2,11 @@
  * The mock server (src/mock) over any OpenAPI document file (argv[2], YAML or JSON), with the
  * bench configuration; prints `ready <port> <ms from reading the file to listening>`.
  */
-import { createHttpServer } from '../../src/http-server.js';
+import { createHttpServer } from '../../src/serve/http-server.js';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMockApp } from '../../src/mock/server.js';
 import { BENCH_ORIGIN, BENCH_SECRET } from '../fixtures.js';
@@ -21,5 +21,5 @@ const verifier = await createTokenVerifier(config.jwt, log);
 const started = performance.now();
 const source = readFileSync(file, 'utf8');
 const document = source.trimStart().startsWith('{') ? JSON.parse(source) : parse(source);
-const { app } = createMockApp({ config, document, log, verifier });
+const { listener: app } = createMockApp({ config, document, log, verifier });
 const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

@@ -7,10 +7,11 @@
  */
 import express from 'express';
 import { specgateExpress } from '../../src/adapters/express.js';
-import { mount, tasksPipeline } from '../../src/app.js';
-import { createHttpServer } from '../../src/http-server.js';
+import { tasksPipeline } from '../../src/app.js';
+import { mount } from '../../src/pipeline/pipeline.js';
+import { createHttpServer } from '../../src/serve/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { loadContract } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';
@@ -49,6 +50,6 @@ const log = createLogger('silent');
 const verifier = await createTokenVerifier(config.jwt, log);
 // Start-up is measured from spec load to listening; the database and the key sources are ready.
 const started = performance.now();
-const stages = tasksPipeline({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
+const { stages } = tasksPipeline({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });
 const app = process.argv[3] === 'express' ? express().disable('x-powered-by').disable('etag').use(specgateExpress(stages)).get('/own', (_req, res) => void res.json({ own: true })) : mount(stages);
 const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1', () => announce(server, performance.now() - started));

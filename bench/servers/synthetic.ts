@@ -3,9 +3,9 @@
  * in-memory handler; prints `ready <port> <ms from spec load to listening>`.
  */
 import { createApp } from '../../src/app.js';
-import { createHttpServer } from '../../src/http-server.js';
+import { createHttpServer } from '../../src/serve/http-server.js';
 import { createTokenVerifier } from '../../src/auth/verifier.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import type { Handlers } from '../../src/contract/handler.js';
 import { contractFrom } from '../../src/contract/spec.js';
 import { openPg } from '../../src/db/pg.js';

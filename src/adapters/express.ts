@@ -7,7 +7,7 @@
  * `req.body` as that parser left it. See docs/architecture.md.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Stage } from '../app.js';
+import type { Stage } from '../pipeline/pipeline.js';
 import { compose } from '../pipeline/compose.js';
 import { splitTarget } from '../pipeline/state.js';
 import { unanswered } from '../pipeline/unanswered.js';

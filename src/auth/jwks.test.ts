@@ -4,7 +4,7 @@
  */
 import { exportJWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { expectInvalidToken } from '../testing/auth-expect.js';
 import { startJwksServer, type TestJwksServer } from '../testing/jwks-server.js';

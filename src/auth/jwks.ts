@@ -5,6 +5,7 @@
  * jose's createLocalJWKSet; nothing in a token's header (jku, x5u, jwk) is ever fetched.
  */
 import { createLocalJWKSet, errors, type JWK, type JWTVerifyGetKey } from 'jose';
+import { JWT_DEFAULTS } from '../config/jwt.js';
 import type { Logger } from '../logger.js';
 
 /** How often the set may be refetched, and how long a fetch may take. */
@@ -16,8 +17,8 @@ export interface JwksOptions {
   readonly timeoutMs: number;
 }
 
-/** Defaults: refetch at most every 30 s, refresh every 10 min, give up a fetch after 5 s. */
-export const DEFAULT_JWKS_OPTIONS: JwksOptions = { cooldownMs: 30_000, maxAgeMs: 600_000, timeoutMs: 5_000 };
+/** Defaults: JWKS_COOLDOWN and JWKS_MAX_AGE's (refetch at most every 30 s, refresh every 10 min); give up a fetch after 5 s. */
+export const DEFAULT_JWKS_OPTIONS: JwksOptions = { cooldownMs: JWT_DEFAULTS.jwksCooldown * 1000, maxAgeMs: JWT_DEFAULTS.jwksMaxAge * 1000, timeoutMs: 5_000 };
 
 /** A cached, self-refreshing JSON Web Key Set. */
 export interface JwksSource {

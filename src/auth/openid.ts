@@ -5,7 +5,7 @@
  * signs verify. A discovery that fails is a start-up warning: that scheme then verifies with the
  * configured keys only.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
 import { JWKS_ALGORITHMS } from './algorithms.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { capturingLogger } from '../testing/capture-log.js';
 import { startJwksServer, type TestJwksServer } from '../testing/jwks-server.js';

@@ -9,14 +9,16 @@
  * still least-recently-used to within half the cache.
  */
 
+import { JWT_DEFAULTS } from '../config/jwt.js';
+
 /** Size and lifetime limits of the cache. */
 export interface TokenCacheOptions {
   readonly maxEntries: number;
   readonly maxAgeMs: number;
 }
 
-/** Defaults: 10 000 tokens, each kept at most 5 minutes. */
-export const DEFAULT_TOKEN_CACHE_OPTIONS: TokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 300_000 };
+/** Defaults: JWT_CACHE_SIZE and JWT_CACHE_MAX_AGE's (10 000 tokens, each kept at most 5 minutes). */
+export const DEFAULT_TOKEN_CACHE_OPTIONS: TokenCacheOptions = { maxEntries: JWT_DEFAULTS.cacheSize, maxAgeMs: JWT_DEFAULTS.cacheMaxAge * 1000 };
 
 interface Entry<V> {
   readonly value: V;

@@ -3,7 +3,7 @@
  * and which claims decide, at which instant.
  */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { expectInvalidToken } from '../testing/auth-expect.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';

@@ -6,7 +6,7 @@
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_JWKS_OPTIONS, jwksSource, type JwksOptions } from './jwks.js';
 import { TokenCache, type TokenCacheOptions } from './token-cache.js';
@@ -27,7 +27,7 @@ export interface TokenVerifier {
   cached(token: string): VerifiedCaller | undefined;
 }
 
-/** Overrides for tests; operators set the same through JWT_CACHE_* and JWKS_* (src/config.ts). */
+/** Overrides for tests; operators set the same through JWT_CACHE_* and JWKS_* (src/config/jwt.ts). */
 export interface VerifierOptions {
   readonly jwks?: Partial<JwksOptions>;
   readonly cache?: Partial<TokenCacheOptions>;

@@ -8,11 +8,12 @@
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
-  payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError,
+  payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError, withValidationStatus,
 } from '../errors.js';
 import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
 import { errorSchemaNames, errorSchemas, freeName, STAGE_HEADERS } from './error-components.js';
-import { HTTP_METHODS, inlinePathItems, resolveRef, type OpenApiDocument } from './spec.js';
+import { resolveRef } from './refs.js';
+import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
 
 /** Which answers the last stage and the configuration add to the pipeline's own. */
 export interface EffectiveOptions {
@@ -33,7 +34,6 @@ export interface EffectiveOptions {
 /** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
 const STATUS = {
   validation: validationError([]).status,
-  invalidJson: invalidJson().status,
   unauthenticated: authenticationError('').status,
   forbidden: 403,
   notFound: notFound().status,
@@ -67,11 +67,15 @@ const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type
 
 /** The statuses the pipeline may answer one operation with, besides what its handler returns. */
 function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, operation: Record<string, any>, options: EffectiveOptions): number[] {
-  const statuses = new Set<number>(options.lastStageStatuses ?? []);
+  // A 400 validation_error or invalid_json is sent as 422 where the operation declares 422 and not 400 (format-error).
+  const responses = operation.responses ?? {};
+  const declared = '422' in responses && !('400' in responses) ? 422 : 400;
+  const validation = withValidationStatus(validationError([]), declared).status;
+  const statuses = new Set<number>((options.lastStageStatuses ?? []).map((s) => (s === STATUS.validation ? validation : s)));
   const body = resolveRef(document, operation.requestBody);
-  if ((item.parameters?.length ?? 0) + (operation.parameters?.length ?? 0) > 0 || body) statuses.add(STATUS.validation);
+  if ((item.parameters?.length ?? 0) + (operation.parameters?.length ?? 0) > 0 || body) statuses.add(validation);
   if (body) {
-    if (Object.keys(body.content ?? {}).some(isJson)) statuses.add(STATUS.invalidJson);
+    if (Object.keys(body.content ?? {}).some(isJson)) statuses.add(withValidationStatus(invalidJson(), declared).status);
     statuses.add(STATUS.tooLarge).add(STATUS.mediaType);
   }
   const security: Record<string, unknown>[] = operation.security ?? document.security ?? [];

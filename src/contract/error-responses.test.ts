@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadContract, resolveRef } from './spec.js';
+import { resolveRef } from './refs.js';
+import { loadContract } from './spec.js';
 
 // redocly's configurable rules cannot follow a $ref to compare it with components.schemas.Error,
 // so this rule of redocly.yaml's intent is checked here, over the loaded document.

@@ -9,7 +9,8 @@
  */
 import fastJson from 'fast-json-stringify';
 import { schemaDocument } from './openapi30.js';
-import { resolveRef, type Contract, type OpenApiDocument, type OperationInfo } from './spec.js';
+import { resolveRef } from './refs.js';
+import type { Contract, OpenApiDocument, OperationInfo } from './spec.js';
 
 /** Writes a response body as JSON text. */
 export type Serialize = (body: unknown) => string;

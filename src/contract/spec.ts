@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { MAX_REF_HOPS, pointerTarget, resolveRef } from './refs.js';
 import { statusMapOf } from './status-map.js';
 
 /** The HTTP methods an OpenAPI path item can declare. */
@@ -23,6 +24,8 @@ export interface OperationInfo {
   readonly requestContentTypes: readonly string[];
   /** Declared media types per response status ('200', '4XX', 'default'); the first one is what a handler's body is sent as. */
   readonly responseContentTypes: Readonly<Record<string, readonly string[]>>;
+  /** The status a refused request is answered with: 422 where the operation declares 422 and not 400 (FastAPI), else 400. */
+  readonly validationStatus: 400 | 422;
 }
 
 /** A parsed OpenAPI document (kept loose: the libraries that read it validate it). */
@@ -88,7 +91,7 @@ export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
   const paths = Object.entries<Record<string, any>>(document.paths ?? {});
   if (!paths.some(([, item]) => typeof item?.$ref === 'string')) return document;
   const inline = (item: Record<string, any>, hops = 0): Record<string, any> => {
-    if (typeof item?.$ref !== 'string' || hops > 20) return item;
+    if (typeof item?.$ref !== 'string' || hops > MAX_REF_HOPS) return item;
     const { $ref, ...rest } = item;
     const target = pointerTarget(document, $ref);
     if (target === undefined) throw new Error(`Unresolvable $ref ${String($ref)} for a path item`);
@@ -96,6 +99,9 @@ export function inlinePathItems(document: OpenApiDocument): OpenApiDocument {
   };
   return { ...document, paths: Object.fromEntries(paths.map(([path, item]) => [path, inline(item)])) };
 }
+
+/** 422 where the responses declare 422 and not 400, else 400. */
+const validationStatusOf = (responses: Record<string, unknown>): 400 | 422 => ('422' in responses && !('400' in responses) ? 422 : 400);
 
 /** Indexes an already-parsed OpenAPI document; `source` defaults to the document as JSON. */
 export function contractFrom(parsed: OpenApiDocument, source?: string): Contract {
@@ -120,6 +126,7 @@ export function contractFrom(parsed: OpenApiDocument, source?: string): Contract
         responseContentTypes: statusMapOf(
           Object.entries<any>(operation.responses ?? {}).map(([status, response]) => [status, Object.keys(resolveRef(document, response)?.content ?? {})]),
         ),
+        validationStatus: validationStatusOf(operation.responses ?? {}),
       });
     }
   }
@@ -134,31 +141,4 @@ export function contractFrom(parsed: OpenApiDocument, source?: string): Contract
     operations: Object.freeze(operations),
     version: String(document.info?.version ?? '0.0.0'),
   });
-}
-
-/**
- * The value an internal `$ref` (`#/…`) points at, per RFC 6901 inside a URI fragment:
- * percent-decoding first, then `~1` → `/` and `~0` → `~`; undefined when nothing is there.
- */
-export function pointerTarget(document: OpenApiDocument, ref: string): any {
-  if (ref === '#') return document;
-  if (!ref.startsWith('#/')) return undefined;
-  let node: any = document;
-  for (const raw of ref.slice(2).split('/')) {
-    let segment = raw;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      // A lone `%` is taken literally.
-    }
-    node = node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
-    if (node === undefined) return undefined;
-  }
-  return node;
-}
-
-/** Follows an internal `$ref` (`#/components/...`) to its target; anything else is returned as is. */
-export function resolveRef(document: OpenApiDocument, item: any): any {
-  if (typeof item?.$ref !== 'string' || !item.$ref.startsWith('#')) return item;
-  return pointerTarget(document, item.$ref);
 }

@@ -3,7 +3,7 @@
  * user, never the password, or the PGlite folder), what the error means, and what to do about it.
  * For log lines only; clients get the uniform 503.
  */
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../config/index.js';
 
 /** The database a configuration points at, safe to log. */
 export interface DatabaseTarget {

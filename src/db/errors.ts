@@ -2,7 +2,7 @@
  * Translates driver errors at the edge: SQLSTATEs and connection failures become ApiErrors,
  * and no SQL or driver text ever reaches a client.
  */
-import { ApiError, InternalFault, conflict, serviceUnavailable, validationError } from '../errors.js';
+import { ApiError, InternalFault, conflict, malformedValue, serviceUnavailable, validationError } from '../errors.js';
 
 /**
  * Why the database could not serve a request, as a log line says it: every pooled connection is
@@ -59,7 +59,7 @@ export function translateDbError(error: unknown): ApiError | undefined {
   // Class 22 (data exception: a malformed or out-of-range value, U+0000 in text) is the client's
   // value: validation should have refused it, and this is the second line of defence.
   if (code.length === 5 && code.startsWith('22')) {
-    return new ApiError(400, 'validation_error', 'A value in the request is malformed or out of range.', {}, undefined, { cause: error });
+    return malformedValue(error);
   }
   if (code === '57014') return serviceUnavailable('The database did not answer in time. Try again shortly.', 2, error);
   if (isConnectionError(error)) return databaseUnreachable(error);

@@ -9,9 +9,7 @@ import { createHash } from 'node:crypto';
 import type { HandlerResult } from '../pipeline/dispatch.js';
 import { conflict, idempotencyKeyReused } from '../errors.js';
 import type { Database, Queryable } from './database.js';
-
-/** How long a key's answer is kept. */
-export const IDEMPOTENCY_TTL_HOURS = 24;
+import { IDEMPOTENCY_TTL_HOURS } from '../http/idempotency.js';
 
 /** Whose key, for which operation, over which request body. */
 export interface IdempotentRequest {

@@ -1,5 +1,5 @@
 /** `npm run db:migrate`: applies pending migrations to the configured database and exits (1 on failure, naming the cause). */
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/index.js';
 import { migrate } from './migrate.js';
 import { openDatabase } from './open.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { createTestDatabase, databaseEnv, type TestDatabase } from '../testing/database.js';
 import type { Database } from './database.js';
 import { MIGRATIONS_DIR, migrate } from './migrate.js';

@@ -3,7 +3,7 @@
  * when chosen: embedded PGlite alone adds about 47 MiB to the process, which a server on
  * PostgreSQL should not carry (docs/performance.md).
  */
-import type { DatabaseConfig } from '../config.js';
+import type { DatabaseConfig } from '../config/index.js';
 import type { Database } from './database.js';
 
 /** Opens PGlite when no DATABASE_URL is configured, node-postgres or Neon otherwise (DB_DRIVER forces one). */

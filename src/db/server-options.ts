@@ -1,5 +1,7 @@
 /** The settings a connection to a PostgreSQL server takes, shared by node-postgres and Neon's driver. */
 
+import { DATABASE_DEFAULTS } from '../config/database.js';
+
 /** Pool settings a server connection uses (DB_POOL_MAX, DB_POOL_TIMEOUT_MS, DB_CONNECT_TIMEOUT_MS, DB_CONNECT_RETRIES, DB_STATEMENT_TIMEOUT_MS). */
 export interface ServerOptions {
   readonly url: string;
@@ -13,12 +15,12 @@ export interface ServerOptions {
 /** The driver's Pool options and poolDatabase's options, with their defaults. */
 export function poolSettings(options: ServerOptions) {
   return {
-    pool: { connectionString: options.url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000 },
+    pool: { connectionString: options.url, max: options.max ?? DATABASE_DEFAULTS.poolMax, connectionTimeoutMillis: options.connectTimeoutMs ?? DATABASE_DEFAULTS.connectTimeoutMs },
     database: {
-      max: options.max ?? 10,
-      poolTimeoutMs: options.poolTimeoutMs ?? 2000,
-      connectRetries: options.connectRetries ?? 2,
-      statementTimeoutMs: options.statementTimeoutMs ?? 10_000,
+      max: options.max ?? DATABASE_DEFAULTS.poolMax,
+      poolTimeoutMs: options.poolTimeoutMs ?? DATABASE_DEFAULTS.poolTimeoutMs,
+      connectRetries: options.connectRetries ?? DATABASE_DEFAULTS.connectRetries,
+      statementTimeoutMs: options.statementTimeoutMs ?? DATABASE_DEFAULTS.statementTimeoutMs,
     },
   };
 }

@@ -2,27 +2,17 @@
  * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H]`: serves any OpenAPI
  * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
- * and --host override PORT and HOST; METRICS_PORT serves GET /metrics as for the API; REDIS_URL
- * shares rate-limit budgets and idempotency records between instances. SIGTERM/SIGINT
- * finish in-flight requests, then exit 0.
+ * and --host override PORT and HOST. Everything else — WORKERS, METRICS_PORT, REDIS_URL, the HTTP
+ * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`.
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfigOrExit, upstreamUrlProblem } from '../config.js';
-import { createHttpServer } from '../http-server.js';
+import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
+import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
-import { redisStore } from '../limits/redis-store.js';
-import type { RateLimitStore } from '../limits/store.js';
-import { createMetrics } from '../metrics/metrics.js';
-import { closeMetrics, serveMetrics } from '../metrics/server.js';
-import { createDrainer } from '../shutdown.js';
-import { contractFrom, parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
-import { withOperationIds } from '../mock/server.js';
+import { serve } from '../serve/serve.js';
 import { openIdempotencyStore } from './idempotency-open.js';
-import type { IdempotencyStore } from './idempotency-store.js';
-import { createGatewayApp } from './server.js';
+import { createGatewayApp, gatewayContract } from './server.js';
 
 const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H]';
 const fail = (message: string): never => {
@@ -46,44 +36,27 @@ const port = values.port === undefined ? config.port : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535 (got "${values.port}").`);
 const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
-const source = readFileSync(file!, 'utf8');
-const document = parseDocumentText(source) as OpenApiDocument;
-const metrics = config.metrics.port === undefined ? undefined : createMetrics();
-let built;
-let metricsServer: Server | undefined;
-let idempotencyStore: IdempotencyStore | undefined;
-let rateLimitStore: RateLimitStore | undefined;
+let document: OpenApiDocument;
 try {
-  const verifier = await createTokenVerifier(config.jwt, log);
-  // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
-  idempotencyStore = await openIdempotencyStore(config, contractFrom(withOperationIds(document)), {}, log);
-  rateLimitStore = config.limits.redisUrl === undefined ? undefined : await redisStore(config.limits.redisUrl, config.limits.redisPrefix, log);
-  built = createGatewayApp({ config, document, log, verifier, metrics, idempotencyStore, rateLimitStore });
-  if (metrics) metricsServer = await serveMetrics(config.metrics, () => metrics.registry.metrics(), log);
+  document = parseDocumentText(readFileSync(file!, 'utf8')) as OpenApiDocument;
 } catch (error) {
-  log.fatal(error instanceof Error ? error.message : String(error));
+  log.fatal(`gateway: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
   process.exit(1);
 }
-const { app, contract, forwarder, upgrade } = built;
-const server = createHttpServer(app, config.cors);
-if (upgrade) server.on('upgrade', upgrade);
-server.listen(port, host, () => {
-  const address = server.address();
-  const bound = typeof address === 'object' && address ? address.port : port;
-  log.info(
-    { operations: contract.operations.length, upstreams: Object.keys(forwarder?.health() ?? {}) },
-    `gateway for "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,
-  );
+
+await serve({
+  config,
+  log,
+  port,
+  host,
+  sendsUpstream: true,
+  async build({ log: processLog, verifier, rateLimitStore, metrics }) {
+    // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
+    const idempotencyStore = await openIdempotencyStore(config, gatewayContract(document), {}, processLog);
+    return createGatewayApp({ config, document, log: processLog, verifier, metrics, idempotencyStore, rateLimitStore });
+  },
+  describe: (bound, app) => ({
+    message: `gateway for "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,
+    fields: { operations: app.contract.operations.length, upstreams: app.health().map((h) => h.origin) },
+  }),
 });
-const drainer = createDrainer(server);
-async function shutdown() {
-  if (drainer.draining) return;
-  await drainer.drain();
-  await closeMetrics(metricsServer);
-  await forwarder?.close();
-  await idempotencyStore?.close();
-  await rateLimitStore?.close();
-  process.exit(0);
-}
-process.once('SIGTERM', () => void shutdown());
-process.once('SIGINT', () => void shutdown());

@@ -3,7 +3,7 @@
  * REDIS_URL is set and some operation sent upstream declares the Idempotency-Key header, so every
  * instance shares the records; otherwise none, and the pipeline keeps them in its own memory.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import type { Contract } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
 import { idempotentOperations } from './idempotency.js';

@@ -13,9 +13,9 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Contract } from '../contract/spec.js';
-import { resolveRef } from '../contract/spec.js';
-import { IDEMPOTENCY_TTL_HOURS } from '../db/idempotency.js';
-import { ApiError, badGateway, conflict, idempotencyKeyReused, serviceUnavailable } from '../errors.js';
+import { resolveRef } from '../contract/refs.js';
+import { IDEMPOTENCY_TTL_HOURS } from '../http/idempotency.js';
+import { ApiError, badGateway, conflict, idempotencyKeyReused, relayedError, serviceUnavailable } from '../errors.js';
 import { clientAddress } from '../limits/client-address.js';
 import { describeError } from '../log-safe.js';
 import type { Next, RequestStage } from '../pipeline/stage.js';
@@ -127,7 +127,7 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
     if (record.state === 'running') throw conflict('A request with this Idempotency-Key is still in progress. Retry once it has answered.');
     onReplay?.(operationId);
     const { outcome } = record;
-    if (outcome.kind === 'error') throw new ApiError(outcome.status, outcome.error_type, outcome.detail, { ...outcome.headers, 'Idempotent-Replayed': 'true' }, outcome.errors);
+    if (outcome.kind === 'error') throw relayedError(outcome.status, outcome.error_type, outcome.detail, { ...outcome.headers, 'Idempotent-Replayed': 'true' }, outcome.errors);
     forwarder.write(res, { status: outcome.status, headers: { ...outcome.headers, 'idempotent-replayed': 'true' }, body: outcome.body });
   }
 

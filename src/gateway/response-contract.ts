@@ -4,7 +4,8 @@
  * in words (the operation's contract, never the upstream's data), or undefined.
  */
 import type { OperationValidators } from '../contract/operation-validators.js';
-import { resolveRef, type Contract, type OperationInfo } from '../contract/spec.js';
+import { resolveRef } from '../contract/refs.js';
+import type { Contract, OperationInfo } from '../contract/spec.js';
 
 /** What is known of the answer before its body is read. */
 export interface AnswerHead {

@@ -3,20 +3,23 @@
  * an upstream, every operation without a handler forwarded. When the document declares no
  * `/health`, the gateway adds one (operationId specgateHealth) that reports each upstream.
  */
-import type { RequestListener } from 'node:http';
-import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
+import { assertHandlersMatch } from '../contract/handlers-match.js';
+import { withOperationIds } from '../contract/operation-ids.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { withOperationIds } from '../mock/server.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
-import type { Forwarder } from './forward.js';
+import { handlerStage } from '../pipeline/handler-stage.js';
+import { eitherOf } from '../pipeline/last-stage.js';
+import { pipeline, type Pipeline } from '../pipeline/pipeline.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
-import { websocketUpgrade } from './websocket.js';
+import { servedApp, type ServedApp } from '../serve/served-app.js';
+import { websocketTunnel } from './websocket.js';
 
 /** The operationId of the readiness operation the gateway adds to a document without `/health`. */
 export const GATEWAY_HEALTH_ID = 'specgateHealth';
@@ -70,26 +73,34 @@ export interface GatewayDeps {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** What a gateway serves: the app, its forwarder (to close its pools), and the WebSocket upgrade listener, if any path accepts them. */
-export interface GatewayApp {
-  readonly app: RequestListener;
-  readonly contract: Contract;
-  readonly forwarder: Forwarder | undefined;
-  /** For the HTTP server's 'upgrade' event (src/gateway/websocket.ts). */
-  readonly upgrade: ReturnType<typeof websocketUpgrade>;
-}
+/** The contract a gateway serves for `document`: operation ids filled in, and GET /health unless declared. */
+export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
 
-/** Builds the gateway app. */
-export function createGatewayApp({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): GatewayApp {
-  const contract = contractFrom(withGatewayHealth(withOperationIds(document)));
-  let forwarder: Forwarder | undefined;
+/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, every other operation upstream, WebSocket paths tunnelled. */
+export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+  const contract = gatewayContract(document);
+  let built: Pipeline | undefined;
   const health: AnyHandler<object> = async () => {
-    const upstreams = forwarder?.health() ?? [];
+    const upstreams = built?.last.health?.() ?? [];
     const open = upstreams.some((upstream) => upstream.state === 'open');
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const stages = pipeline({ config, contract, log, verifier, handlers: all, context: {}, metrics, idempotencyStore, rateLimitStore, onForwarder: (made) => (forwarder = made) });
-  const upgrade = websocketUpgrade({ config, contract, verifier, byOperation: upstreamRouting(contract, all, config.upstream.url).byOperation, log });
-  return { app: mount(stages), contract, forwarder, upgrade };
+  const routing = upstreamRouting(contract, all, config.upstream.url);
+  assertHandlersMatch(contract, all, routing);
+  const { byOperation } = routing;
+  built = pipeline({
+    config,
+    contract,
+    log,
+    security: { verifier },
+    metrics,
+    rateLimitStore,
+    last: eitherOf(handlerStage(all, { context: {} }), upstreamStage({ byOperation, idempotencyStore })),
+    upgrade: websocketTunnel(byOperation),
+  });
+  return built;
 }
+
+/** The gateway as an app serve() runs (and tests start on a port). */
+export const createGatewayApp = (deps: GatewayDeps): ServedApp => servedApp(gatewayPipeline(deps));

@@ -5,7 +5,7 @@
  * detail — the upstream's status is kept, its page never reaches the client.
  */
 import { STATUS_CODES } from 'node:http';
-import { ApiError, ERROR_HEADERS, type ErrorType, type ValidationIssue } from '../errors.js';
+import { type ApiError, ERROR_HEADERS, relayedError, type ErrorType, type ValidationIssue } from '../errors.js';
 
 /** At most this many entries of an upstream's validation list are passed on; the total goes in the detail. */
 export const MAX_ISSUES = 20;
@@ -68,8 +68,8 @@ export function translateUpstreamError(status: number, contentType: string | und
   if (Array.isArray(detail)) {
     const issues = detail.slice(0, MAX_ISSUES).map(issue);
     const summary = detail.length > MAX_ISSUES ? `The request does not match what the service accepts (${detail.length} problems, first ${MAX_ISSUES} listed).` : 'The request does not match what the service accepts.';
-    return new ApiError(status, 'validation_error', summary, kept, issues);
+    return relayedError(status, 'validation_error', summary, kept, issues);
   }
   const message = [detail, parsed?.message, parsed?.error].find((m): m is string => typeof m === 'string' && m.trim() !== '');
-  return new ApiError(status, errorType, message === undefined ? generic : message.slice(0, MAX_DETAIL), kept);
+  return relayedError(status, errorType, message === undefined ? generic : message.slice(0, MAX_DETAIL), kept);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { contractFrom } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
@@ -38,7 +38,7 @@ describe('which operations go upstream', () => {
     const verifier = await createTokenVerifier(config.jwt, log);
     const built = createGatewayApp({ config, document: doc, log, verifier });
     expect(built.contract.operations.some((op) => op.path === '/health')).toBe(true);
-    await built.forwarder?.close();
+    await built.close();
   });
 
   it('sends an operation without a handler or extension to UPSTREAM_URL, and keeps handled ones local', () => {

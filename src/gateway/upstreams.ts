@@ -2,7 +2,7 @@
  * Which operations go upstream and where: `x-specgate-upstream` on the operation or its path item
  * (the nearest wins); for an operation without a handler, the document root's, else UPSTREAM_URL.
  */
-import { upstreamUrlProblem } from '../config.js';
+import { upstreamUrlProblem } from '../config/index.js';
 import type { Contract, OperationInfo } from '../contract/spec.js';
 
 /** The extension that sends operations to an upstream base URL. */

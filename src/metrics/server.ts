@@ -4,7 +4,7 @@
  * where the operator exposes that port. Anything else there is a plain 404 or 405.
  */
 import { createServer, type Server } from 'node:http';
-import type { MetricsConfig } from '../config.js';
+import type { MetricsConfig } from '../config/index.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
 

@@ -3,17 +3,17 @@
  * OpenAPI 3.x or Swagger 2.0 document (YAML or JSON) from its examples and schemas.
  * Configuration (CORS_ORIGINS, JWT_SECRET …) is the API's; --port and --host override PORT and
  * HOST; --strict refuses to start on a schema or scheme that would be skipped with a warning;
- * --offline skips openIdConnect discovery.
+ * --offline skips openIdConnect discovery. WORKERS, METRICS_PORT, REDIS_URL (shared rate-limit
+ * budgets), the HTTP timeouts and the drain on SIGTERM are serve()'s, as for `npm start`.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigOrExit } from '../config.js';
-import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
+import { loadConfigOrExit } from '../config/index.js';
 import { discoverOpenIdVerifiers } from '../auth/openid.js';
 import { openApi3 } from '../contract/openapi-version.js';
 import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
-import { createHttpServer } from '../http-server.js';
+import { serve } from '../serve/serve.js';
 import { createMockApp } from './server.js';
 
 const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H] [--strict] [--offline]';
@@ -34,27 +34,29 @@ const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
 const started = Date.now();
 let document: OpenApiDocument;
-let app: ReturnType<typeof createMockApp>['app'];
-let contract: ReturnType<typeof createMockApp>['contract'];
-let verifier: TokenVerifier;
 try {
-  const source = readFileSync(file, 'utf8');
-  document = await openApi3(parseDocumentText(source) as OpenApiDocument);
-  verifier = await createTokenVerifier(config.jwt, log);
-  const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(document, config, log);
-  ({ app, contract } = createMockApp({ config, document, log, verifier, strict: values.strict === true, schemeVerifiers }));
+  document = await openApi3(parseDocumentText(readFileSync(file, 'utf8')) as OpenApiDocument);
 } catch (error) {
   process.stderr.write(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
   process.exit(1);
 }
-const server = createHttpServer(app, config.cors, config.http).listen(port, host, () => {
-  const address = server.address();
-  const bound = typeof address === 'object' && address ? address.port : port;
-  log.info(
-    { operations: contract.operations.length, startMs: Date.now() - started },
-    `mock of "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,
-  );
+
+await serve({
+  config,
+  log,
+  port,
+  host,
+  sendsUpstream: false,
+  async build({ log: processLog, verifier, rateLimitStore, metrics }) {
+    const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(document, config, processLog);
+    try {
+      return createMockApp({ config, document, log: processLog, verifier, strict: values.strict === true, schemeVerifiers, rateLimitStore, metrics });
+    } catch (error) {
+      throw new Error(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+    }
+  },
+  describe: (bound, app) => ({
+    message: `mock of "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,
+    fields: { operations: app.contract.operations.length, startMs: Date.now() - started },
+  }),
 });
-const stop = () => server.close(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);

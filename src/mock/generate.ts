@@ -8,7 +8,8 @@
  * Strings and numbers come from src/mock/scalars.ts (pattern, format, plausible by property name),
  * drawn from a generator seeded by `seed`: the same seed gives the same value.
  */
-import { pointerTarget, type OpenApiDocument } from '../contract/spec.js';
+import { pointerTarget } from '../contract/refs.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { seeded } from './random.js';
 import { numberFor, stringFor } from './scalars.js';
 

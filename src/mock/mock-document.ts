@@ -6,7 +6,9 @@
  * (src/contract/effective.ts) unless the document declares that path itself.
  */
 import { freeName } from '../contract/error-components.js';
-import { HTTP_METHODS, inlinePathItems, resolveRef, type OpenApiDocument } from '../contract/spec.js';
+import { withOperationIds } from '../contract/operation-ids.js';
+import { resolveRef } from '../contract/refs.js';
+import { HTTP_METHODS, type OpenApiDocument } from '../contract/spec.js';
 
 /** Where the mock publishes its effective document. */
 export const PUBLISHED_PATH = '/openapi.json';
@@ -36,21 +38,6 @@ const declaresPrefer = (document: OpenApiDocument, parameters: unknown): boolean
     const param = resolveRef(document, p);
     return param?.in === 'header' && String(param.name).toLowerCase() === 'prefer';
   });
-
-/** Gives every operation without an operationId one made of its method and path, on a copy. */
-export function withOperationIds(document: OpenApiDocument): OpenApiDocument {
-  const inline = inlinePathItems(document);
-  const copy = { ...inline, paths: { ...inline.paths } };
-  for (const [path, item] of Object.entries<Record<string, any>>(copy.paths ?? {})) {
-    if (!item || typeof item !== 'object') continue;
-    const next = { ...item };
-    for (const method of HTTP_METHODS) {
-      if (next[method] && typeof next[method].operationId !== 'string') next[method] = { ...next[method], operationId: `${method}${path.replace(/[^A-Za-z0-9]+/g, '_')}` };
-    }
-    copy.paths[path] = next;
-  }
-  return copy;
-}
 
 /** The mock's document: operationIds, the Prefer parameter and GET /openapi.json added, on a copy. */
 export function mockDocument(document: OpenApiDocument): OpenApiDocument {

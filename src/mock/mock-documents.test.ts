@@ -3,7 +3,7 @@ import { openApi3 } from '../contract/openapi-version.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { startMock, type TestMock } from '../testing/mock-server.js';
 import { createMockApp } from './server.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logger.js';
 import { createTokenVerifier } from '../auth/verifier.js';
 

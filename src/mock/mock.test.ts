@@ -1,4 +1,4 @@
-import { createHttpServer } from '../http-server.js';
+import { createHttpServer } from '../serve/http-server.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { violations } from '../../contract-tests/validator.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
@@ -24,7 +24,7 @@ const servers: Server[] = [];
 async function serve(document: OpenApiDocument): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
   const log = createLogger('silent');
-  const { app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log) });
+  const { listener: app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log) });
   const server = createHttpServer(app, config.cors).listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -56,11 +56,11 @@ describe("the mock of GitHub's REST description (OpenAPI 3.0, 1,223 operations)"
     expect(body).toMatchObject({ full_name: expect.any(String), owner: { login: expect.any(String) } });
   });
 
-  it('validates requests against the document: a bad query parameter is a 400 validation_error', async () => {
+  it('validates requests against the document: a bad query parameter is the 422 validation_error GitHub declares (it declares no 400)', async () => {
     const res = await request('/repos/octocat/hello-world/issues?per_page=many');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     const body = await res.json();
-    expect(body).toMatchObject({ status_code: 400, error_type: 'validation_error', errors: [{ location: 'query', path: 'per_page', message: 'must be integer' }] });
+    expect(body).toMatchObject({ status_code: 422, error_type: 'validation_error', errors: [{ location: 'query', path: 'per_page', message: 'must be integer' }] });
     expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
   });
 

@@ -9,9 +9,10 @@
  * what the operation does not declare is refused (undeclaredScenario). A document's
  * Content-Length, Transfer-Encoding and Connection headers are never copied: the server computes them.
  */
-import { ApiError, undeclaredScenario, type ErrorType } from '../errors.js';
+import { relayedError, undeclaredScenario, type ErrorType } from '../errors.js';
 import { pointerSegment } from '../contract/ajv.js';
-import { pointerTarget, resolveRef, type OpenApiDocument } from '../contract/spec.js';
+import { followRefs, resolveRef } from '../contract/refs.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import type { HandlerResult } from '../pipeline/dispatch.js';
 import type { Logger } from '../logger.js';
 import { matchesSchemaAt } from './body-check.js';
@@ -50,18 +51,8 @@ export function chooseStatus(responses: Record<string, unknown>): [string, numbe
   return [key, /^[345]xx$/i.test(key) ? Number(key[0]) * 100 : 200];
 }
 
-/** Follows a chain of `$ref`s; returns the target and its JSON pointer. */
-function follow(document: OpenApiDocument, value: any, pointer: string): { value: any; pointer: string } {
-  let current = { value, pointer };
-  for (let hops = 0; typeof current.value?.$ref === 'string' && hops < 20; hops++) {
-    const ref: string = current.value.$ref;
-    current = { value: pointerTarget(document, ref), pointer: ref.slice(1) };
-  }
-  return current;
-}
-
 function headerValue(document: OpenApiDocument, raw: unknown, name: string, seed: number): string {
-  const header = follow(document, raw, '').value ?? {};
+  const header = followRefs(document, raw, '').value ?? {};
   const value = header.example ?? generate(document, header.schema ?? { type: 'string' }, { seed, name });
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -90,7 +81,7 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
   if (!chosen) return { status: 200, body: undefined };
   const [key, status] = chosen;
   const where = `/paths/${pointerSegment(path)}/${method}/responses/${pointerSegment(key)}`;
-  const { value: response, pointer } = follow(document, operation.responses[key], where);
+  const { value: response, pointer } = followRefs(document, operation.responses[key], where);
   const headers = Object.fromEntries(
     Object.entries<unknown>(response?.headers ?? {})
       .filter(([name]) => !FRAMING.has(name.toLowerCase()))
@@ -99,12 +90,12 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
   const media = Object.entries<Record<string, any>>(response?.content ?? {});
   const [type, content] = media.find(([t]) => t === 'application/json') ?? media.find(([t]) => /[/+]json$/.test(t)) ?? media[0] ?? [];
   if (status === 204 || status === 304) return { status, body: undefined, headers };
-  const examples = Object.entries<Record<string, any>>(content?.examples ?? {}).map(([name, e]) => [name, follow(document, e, '').value] as const);
+  const examples = Object.entries<Record<string, any>>(content?.examples ?? {}).map(([name, e]) => [name, followRefs(document, e, '').value] as const);
   if (scenario?.example !== undefined && !examples.some(([name, e]) => name === scenario.example && e?.value !== undefined)) {
     throw undeclaredScenario(`example=${scenario.example}`, examples.filter(([, e]) => e?.value !== undefined).map(([name]) => name));
   }
   if (!content) {
-    if (status >= 400) throw new ApiError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
+    if (status >= 400) throw relayedError(status, ERROR_TYPES[status] ?? (status >= 500 ? 'internal_error' : 'validation_error'), `The mock answers ${status}, as the document declares.`, headers as Record<string, string>);
     return { status, body: undefined, headers };
   }
   const named = scenario?.example !== undefined ? examples.find(([name]) => name === scenario.example)?.[1] : examples.find(([, e]) => e?.value !== undefined)?.[1];

@@ -5,19 +5,25 @@
  * its backend exists. Requests are validated; each answer is checked against its schema where it
  * is made (an invalid example is replaced by a generated body), so the dispatcher's response
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
- * The served document is src/mock/mock-document.ts's (Prefer, GET /openapi.json); handlers are src/mock/handlers.ts's.
+ * The served document is src/mock/mock-document.ts's (Prefer, GET /openapi.json); the handlers are src/mock/handlers.ts's.
  */
-import type { RequestListener } from 'node:http';
-import { mount, pipeline } from '../app.js';
 import type { TokenVerifier } from '../auth/verifier.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
+import type { EffectiveOptions } from '../contract/effective.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
+import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { handlerStage } from '../pipeline/handler-stage.js';
+import type { LastStageFactory } from '../pipeline/last-stage.js';
+import { pipeline } from '../pipeline/pipeline.js';
+import { servedApp, type ServedApp } from '../serve/served-app.js';
 import { mockHandlers } from './handlers.js';
 import { mockDocument } from './mock-document.js';
-
-export { withOperationIds } from './mock-document.js';
 import { assertOpenApi3 } from '../contract/openapi-version.js';
+
+/** The mock as a last stage: every operation of the contract answered from its examples and schemas. */
+export const mockStage = (log?: Logger, effective?: EffectiveOptions): LastStageFactory => (compiled) => ({ ...handlerStage(mockHandlers(compiled.contract, { log, effective }), { context: {} })(compiled), name: 'mock' });
 
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
@@ -30,14 +36,15 @@ export interface MockDeps {
   readonly strict?: boolean;
   /** Verifiers for openIdConnect schemes, by scheme name (src/auth/openid.ts). */
   readonly schemeVerifiers?: Readonly<Record<string, TokenVerifier>>;
+  /** Rate-limit budgets shared by every instance (Redis when REDIS_URL is set); this app's memory by default. */
+  readonly rateLimitStore?: RateLimitStore;
+  /** Counts requests (METRICS_PORT). */
+  readonly metrics?: Metrics;
 }
 
-/** Builds the mock app for a parsed document. */
-export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers }: MockDeps): { app: RequestListener; contract: Contract } {
+/** Builds the mock app for a parsed document; a gateway document's upstreams are never called. */
+export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics }: MockDeps): ServedApp {
   assertOpenApi3(document);
   const contract = contractFrom(mockDocument(document));
-  // The mock answers every operation itself: a gateway document's upstreams are not called.
-  const mocking = { ...config, upstream: { ...config.upstream, url: undefined } };
-  const stages = pipeline({ config: mocking, contract, log, verifier, handlers: mockHandlers(contract, { log, effective: { rateLimits: config.limits.enabled } }), context: {}, validateResponses: false, strict, schemeVerifiers, ignoreUpstreams: true });
-  return { app: mount(stages), contract };
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled }), validateResponses: false, strict, rateLimitStore, metrics }));
 }

@@ -4,15 +4,15 @@
  * names must all be in the token (403 insufficient_scope), and an unregistered scheme refuses start-up.
  */
 import type { AddressInfo } from 'node:net';
-import { mount } from '../app.js';
+import { mount } from './pipeline.js';
 import type { RequestStage } from './stage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerAuth, type SecurityHandler } from '../auth/bearer.js';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { contractFrom } from '../contract/spec.js';
 import { authenticationError } from '../errors.js';
-import { createHttpServer } from '../http-server.js';
+import { createHttpServer } from '../serve/http-server.js';
 import { createLogger } from '../logger.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 import { authenticate } from './authenticate.js';

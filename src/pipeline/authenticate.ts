@@ -1,5 +1,5 @@
 /**
- * Stage 6: runs the operation's security requirements from the spec before anything about the
+ * The authenticate stage: runs the operation's security requirements from the spec before anything about the
  * request is validated: alternatives are OR, the schemes within one are AND, `security: []` is
  * public. Scopes the requirement names must all be in the token (403 otherwise). A caller whose
  * every scheme answers without a promise (a cached token) passes without one.
@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SecurityHandler } from '../auth/bearer.js';
 import type { VerifiedCaller } from '../auth/verifier.js';
 import type { Contract } from '../contract/spec.js';
-import { ApiError } from '../errors.js';
+import { insufficientScope } from '../errors.js';
 import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 
@@ -27,11 +27,6 @@ type Maybe<T> = T | Promise<T>;
 type Requirement = readonly (readonly [SecurityHandler, readonly string[]])[];
 
 const isPromise = <T>(value: Maybe<T>): value is Promise<T> => value instanceof Promise;
-
-const insufficientScope = (missing: readonly string[]) =>
-  new ApiError(403, 'authorization_error', `The token lacks the scope(s) this operation needs: ${missing.join(', ')}.`, {
-    'WWW-Authenticate': `Bearer realm="api", error="insufficient_scope", scope="${missing.join(' ')}"`,
-  });
 
 function withScopes(verified: VerifiedCaller, scopes: readonly string[]): VerifiedCaller {
   const missing = scopes.filter((s) => !verified.scopes.includes(s));

@@ -1,5 +1,5 @@
 /**
- * Stage 4: reads the request body, up to the limit, as the bytes that were sent: Content-Encoding
+ * The body stage: reads the request body, up to the limit, as the bytes that were sent: Content-Encoding
  * gzip, deflate and br are undone (the limit counts the decoded bytes, so a compression bomb stops
  * at 1 MB), a JSON media type is decoded as strict UTF-8 and parsed as any JSON value (the schema
  * decides what is allowed), and text that only JSON's escapes can carry — lone UTF-16 surrogates —
@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
-import { ApiError, invalidJson, payloadTooLarge, validationError } from '../errors.js';
+import { type ApiError, invalidJson, payloadTooLarge, unsupportedCharset, unsupportedEncoding, validationError } from '../errors.js';
 import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 import { hasLoneSurrogate } from './well-formed.js';
@@ -42,12 +42,8 @@ export const sendsBody = (req: IncomingMessage) =>
 /** The media type of a request's Content-Type, lower case, without parameters. */
 export const mediaTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
-const unsupportedEncoding = (encoding: string) =>
-  new ApiError(415, 'unsupported_media_type', `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip, deflate or br.`);
 const badEncoding = (encoding: string) =>
   validationError([{ location: 'body', path: '', message: `is not valid ${encoding} data` }], `The request body is not valid ${encoding} data, as its Content-Encoding says.`);
-const badCharset = (charset: string) =>
-  new ApiError(415, 'unsupported_media_type', `JSON bodies must be UTF-8 (got charset "${charset}").`);
 const notUtf8 = () => validationError([{ location: 'body', path: '', message: 'is not valid UTF-8' }], 'The request body is not valid UTF-8.');
 const loneSurrogate = () =>
   validationError([{ location: 'body', path: '', message: 'contains a lone UTF-16 surrogate (\\uD800-\\uDFFF escape without its pair)' }], 'The request body is not well-formed Unicode.');
@@ -130,7 +126,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, encoding: string): 
 function bodyValue(req: IncomingMessage, raw: Buffer): unknown {
   if (!JSON_TYPE.test(mediaTypeOf(req))) return raw.length === 0 ? undefined : raw;
   const charset = charsetOf(req);
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw badCharset(charset);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw unsupportedCharset(charset);
   return parseJsonBody(raw);
 }
 

@@ -1,11 +1,11 @@
 /**
- * Stage 2: CORS, before anything else can fail, so every response — errors included — carries
+ * The CORS stage: CORS, before anything else can fail, so every response — errors included — carries
  * the headers of an allowed Origin. The request headers to allow, the response headers to expose
  * and the methods of each path come from the spec; origins and Max-Age come from configuration.
  * Preflights are answered here for every path, declared or not, so that the browser goes on to
  * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ERROR_HEADERS } from '../errors.js';
 import type { RouteIndex } from './route.js';

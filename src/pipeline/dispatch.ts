@@ -1,5 +1,5 @@
 /**
- * Stage 8: calls the operation's handler with the validated input and the context, checks the
+ * The handlers' dispatch (their last stage, src/pipeline/handler-stage.ts): calls the operation's handler with the validated input and the context, checks the
  * result against the contract outside production, and writes it as the media type the spec
  * declares for that status, JSON through the serializer compiled from that response's schema
  * (src/contract/serializers.ts). The only code that writes a successful response.

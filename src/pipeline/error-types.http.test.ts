@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVER_ERROR_TYPES } from '../bare-answers.js';
+import { SERVER_ERROR_TYPES } from '../serve/bare-answers.js';
 import { loadContract } from '../contract/spec.js';
 import { errorCases, type ErrorCase } from '../testing/error-cases.js';
 import { closeWorld, openWorldResources, startWorld, type World, type WorldResources } from '../testing/error-world.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
 
-// What only the HTTP server answers (no fetch() can cause it) is covered on raw sockets in src/bare-answers.test.ts.
+// What only the HTTP server answers (no fetch() can cause it) is covered on raw sockets in src/serve/bare-answers.test.ts.
 const enumValues: string[] = loadContract().document.components.schemas.ErrorType.enum.filter(
   (type: string) => !(SERVER_ERROR_TYPES as readonly string[]).includes(type),
 );

@@ -1,7 +1,7 @@
 /**
- * Stage 3: answers 431 headers_too_large when the request head is over 32 KiB, right after CORS
+ * The head-limit stage: answers 431 headers_too_large when the request head is over 32 KiB, right after CORS
  * so that an allowed Origin can read it. Node's own parser accepts heads up to twice that
- * (src/http-server.ts), so this stage, not Node's bare 431, answers every head a browser sends
+ * (src/serve/http-server.ts), so this stage, not Node's bare 431, answers every head a browser sends
  * short of 64 KiB.
  */
 import { headersTooLarge } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Stage 1: gives every request an id (a sane incoming X-Request-ID, or a new UUID), echoes it
+ * The request-id stage, first: gives every request an id (a sane incoming X-Request-ID, or a new UUID), echoes it
  * (RequestState.headers), and writes one access-log line when the response is finished. The
  * per-request logger is made only when something logs, and the access line only when its level
  * is enabled: a child logger and a listener per request cost more than routing and validation

@@ -1,5 +1,5 @@
 /**
- * Stage 5: finds the operation for the path and then the method through a segment trie
+ * The route stage: finds the operation for the path and then the method through a segment trie
  * (src/pipeline/path-trie.ts) built once from the spec, so the cost does not grow with the number
  * of operations. A path the spec does not declare is a 404; a declared path with an undeclared
  * method is a 405 whose Allow header lists that path item's methods. HEAD is answered wherever GET

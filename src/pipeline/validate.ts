@@ -1,5 +1,5 @@
 /**
- * Stage 7: reports a deferred body-reading failure, then validates the request against the
+ * The validate stage: reports a deferred body-reading failure, then validates the request against the
  * operation's validators compiled at start-up (src/contract/operation-validators.ts): parameters
  * coerced to their declared types with defaults, the content type, and the JSON body — every
  * violation up to a bound (src/contract/bounded-validator.ts), at most 20 listed. No string may

@@ -3,7 +3,7 @@
  * one whose handler throws, a fixture with scopes, a unique index and a tiny rate limit, and
  * two whose database is down (connection refused, connect timeout).
  */
-import type { Stage } from '../app.js';
+import type { Stage } from '../pipeline/pipeline.js';
 import type { Handlers } from '../contract/handler.js';
 import { contractFrom, loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';

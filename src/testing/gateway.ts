@@ -1,11 +1,11 @@
 /** Starts a gateway (src/gateway/server.ts) on an ephemeral port, with its log lines kept for the test. */
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { IdempotencyStore } from '../gateway/idempotency-store.js';
 import { createGatewayApp } from '../gateway/server.js';
-import { createHttpServer } from '../http-server.js';
+import { createHttpServer } from '../serve/http-server.js';
 import type { RateLimitStore } from '../limits/store.js';
 import { createLogger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -36,8 +36,9 @@ export async function startTestGateway(
   const logs: Record<string, unknown>[] = [];
   const log = createLogger(config.logLevel, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const verifier = await createTokenVerifier(config.jwt, log);
-  const { app, forwarder, upgrade } = createGatewayApp({ config, document, log, verifier, handlers, metrics, idempotencyStore, rateLimitStore });
-  const server = createHttpServer(app, config.cors);
+  const app = createGatewayApp({ config, document, log, verifier, handlers, metrics, idempotencyStore, rateLimitStore });
+  const { upgrade } = app;
+  const server = createHttpServer(app.listener, config.cors, config.http);
   if (upgrade) server.on('upgrade', upgrade);
   server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -49,7 +50,7 @@ export async function startTestGateway(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await forwarder?.close();
+      await app.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { createMockApp } from '../mock/server.js';
 import { capturingLogger } from './capture-log.js';
@@ -22,7 +22,7 @@ export interface TestMock {
 export async function startMock(document: OpenApiDocument, options: { strict?: boolean; schemeVerifiers?: Record<string, TokenVerifier> } = {}): Promise<TestMock> {
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
   const { log, lines } = capturingLogger('warn');
-  const { app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log), ...options });
+  const { listener: app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log), ...options });
   const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,7 +3,7 @@
  * way real apps do (an error answered without the headers, CORS mounted after a stage that fails).
  * They only rearrange the stage list that createApp mounts; product code has no test branches.
  */
-import type { Stage } from '../app.js';
+import type { Stage } from '../pipeline/pipeline.js';
 import type { ErrorStage } from '../pipeline/stage.js';
 import { stateOf } from '../pipeline/state.js';
 import { toApiError } from '../pipeline/translate-error.js';
@@ -16,7 +16,7 @@ export interface Mutant {
   readonly parserCors?: boolean;
 }
 
-/** The statuses the HTTP server answers itself for requests Node's parser refuses (src/http-server.ts). */
+/** The statuses the HTTP server answers itself for requests Node's parser refuses (src/serve/http-server.ts). */
 const PARSER_STATUSES = [400, 431];
 
 function indexOf(stages: readonly Stage[], name: string): number {

@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { DestinationStream } from 'pino';
 import { specgateExpress } from '../adapters/express.js';
-import { mount, tasksPipeline, type Stage } from '../app.js';
+import { tasksPipeline } from '../app.js';
+import { mount, type Stage } from '../pipeline/pipeline.js';
 import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../config/index.js';
 import type { Handlers } from '../contract/handler.js';
 import { loadContract, type Contract } from '../contract/spec.js';
 import type { Database } from '../db/database.js';
-import { createHttpServer } from '../http-server.js';
+import { createHttpServer } from '../serve/http-server.js';
 import type { RateLimitStore } from '../limits/store.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createLogger } from '../logger.js';
@@ -93,7 +94,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // As in main.ts: nothing reaches the database before its migrations are applied.
   const gate = gateOnMigrations(testDb.db, { retryMs: 100, maxRetryMs: 500, onFatal: () => {} });
   const contract = options.contract ?? loadContract();
-  const stages = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore, metrics: options.metrics });
+  const { stages } = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore, metrics: options.metrics });
   const arranged = options.arrange ? options.arrange(stages) : stages;
   const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
   const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');

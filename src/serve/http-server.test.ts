@@ -6,8 +6,8 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_HEAD_BYTES } from './pipeline/head-limit.js';
-import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, startTestServer, type TestServer } from './testing/server.js';
+import { MAX_HEAD_BYTES } from '../pipeline/head-limit.js';
+import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
 
 let server: TestServer;
 beforeAll(async () => {

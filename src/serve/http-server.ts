@@ -8,11 +8,11 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { answerBareRequests, pendingOrigin, rawAnswer, requestTimeout, requireHost } from './bare-answers.js';
-import type { Config } from './config.js';
-import { ApiError, headersTooLarge } from './errors.js';
-import { originCheck } from './pipeline/cors.js';
-import { HEAD_LIMIT, MAX_HEAD_BYTES } from './pipeline/head-limit.js';
+import { answerBareRequests, pendingOrigin, rawAnswer, requireHost } from './bare-answers.js';
+import type { Config } from '../config/index.js';
+import { headersTooLarge, notHttp, requestTimeout, type ApiError } from '../errors.js';
+import { originCheck } from '../pipeline/cors.js';
+import { HEAD_LIMIT, MAX_HEAD_BYTES } from '../pipeline/head-limit.js';
 import { applyTimeouts, timeoutOptions } from './server-timeouts.js';
 
 /** The largest request head Node's parser accepts, in bytes. */
@@ -46,7 +46,7 @@ export function createHttpServer(app: RequestListener, cors?: Config['cors'], ti
   server.on('clientError', (error: ParserError, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !canAnswer(socket)) return void socket.destroy();
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.end(rawAnswer(requestTimeout(), pendingOrigin(socket), isAllowed));
-    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(HEAD_LIMIT) : new ApiError(400, 'validation_error', 'The request is not valid HTTP/1.1.');
+    const refusal = error.code === 'HPE_HEADER_OVERFLOW' ? headersTooLarge(HEAD_LIMIT) : notHttp();
     socket.end(parserErrorResponse(refusal, originIn(error.rawPacket), isAllowed));
   });
   return server;

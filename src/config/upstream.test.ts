@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configProblems, loadConfig } from './config.js';
+import { configProblems, loadConfig } from './index.js';
 
 describe('gateway configuration', () => {
   it('has defaults that depend on NODE_ENV only for response validation', () => {

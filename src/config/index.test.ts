@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './config.js';
+import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './index.js';
 
 const problemsOf = configProblems;
 
@@ -44,12 +44,13 @@ describe('loadConfig', () => {
 });
 
 describe('the documented configuration', () => {
-  const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+  const sections = readdirSync(new URL('.', import.meta.url)).filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+  const source = sections.map((file) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8')).join('\n');
   const read = [...new Set([...source.matchAll(/env(?:\.|, '|\[')([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!))].sort();
 
-  it('lists every variable src/config.ts reads in README and .env.example', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  it('lists every variable src/config/ reads in README and .env.example', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
     expect(read.length).toBeGreaterThan(20);
     expect(read.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
     expect(read.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example))).toEqual([]);

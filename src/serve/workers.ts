@@ -9,17 +9,23 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import { clusterScrape } from './metrics/cluster.js';
-import { closeMetrics, serveMetrics } from './metrics/server.js';
-import { SHUTDOWN_GRACE_MS } from './shutdown.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import { clusterScrape } from '../metrics/cluster.js';
+import { closeMetrics, serveMetrics } from '../metrics/server.js';
 
-/** How long past the workers' own grace the primary waits before it kills what is left. */
-const KILL_AFTER_MS = SHUTDOWN_GRACE_MS + 5000;
+/** How long past the workers' own drain window the primary waits before it kills what is left. */
+const KILL_MARGIN_MS = 5000;
+
+/** Where the workers listen and how long each may drain. */
+export interface WorkerPlan {
+  readonly host: string;
+  readonly drainMs: number;
+}
 
 /** Runs the primary: forks, replaces, serves the summed metrics, and exits when its workers have. */
-export async function superviseWorkers(config: Config, log: Logger): Promise<never> {
+export async function superviseWorkers(config: Config, log: Logger, plan: WorkerPlan): Promise<never> {
+  const killAfterMs = plan.drainMs + KILL_MARGIN_MS;
   const live = new Set<Worker>();
   const listening = new Set<Worker>();
   let stopping = false;
@@ -43,10 +49,10 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<nev
     log.info({ reason, workers: live.size }, 'shutting down: every worker finishes its in-flight requests');
     for (const worker of live) worker.process.kill('SIGTERM');
     setTimeout(() => {
-      log.error({ workers: live.size }, `workers still running ${KILL_AFTER_MS} ms after SIGTERM; killing them`);
+      log.error({ workers: live.size }, `workers still running ${killAfterMs} ms after SIGTERM; killing them`);
       failed = true;
       for (const worker of live) worker.process.kill('SIGKILL');
-    }, KILL_AFTER_MS).unref();
+    }, killAfterMs).unref();
     if (live.size === 0) void finish();
   };
 
@@ -54,7 +60,7 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<nev
     listening.add(worker);
     if (announced || listening.size < config.workers) return;
     announced = true;
-    log.info({ workers: config.workers, host: config.host, port: address.port }, `specgate listening on http://${config.host}:${address.port} with ${config.workers} workers`);
+    log.info({ workers: config.workers, host: plan.host, port: address.port }, `specgate listening on http://${plan.host}:${address.port} with ${config.workers} workers`);
   });
   cluster.on('exit', (worker, code, signal) => {
     live.delete(worker);

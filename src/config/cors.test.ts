@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './index.js';
 
 /** The problems loadConfig reports for this environment (none → []). */
 function problemsOf(env: Record<string, string>): readonly string[] {

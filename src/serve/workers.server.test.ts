@@ -12,8 +12,8 @@ import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseEnv, testDriver, urlOf, withClient } from './testing/database.js';
-import { TEST_JWT_SECRET } from './testing/tokens.js';
+import { databaseEnv, testDriver, urlOf, withClient } from '../testing/database.js';
+import { TEST_JWT_SECRET } from '../testing/tokens.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

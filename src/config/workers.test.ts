@@ -1,6 +1,6 @@
 /** WORKERS, METRICS_PORT and METRICS_HOST: defaults, refusals, and the warning about per-worker rate limits. */
 import { describe, expect, it } from 'vitest';
-import { configProblems, databaseRefusal, loadConfig } from './config.js';
+import { configProblems, databaseRefusal, loadConfig } from './index.js';
 
 const PG = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' };
 

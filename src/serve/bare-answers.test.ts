@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_CHECK_MS } from './server-timeouts.js';
-import { ALLOWED_ORIGIN, startTestServer, type TestServer } from './testing/server.js';
+import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
 
 const HEADERS_TIMEOUT_MS = 1000;
 const REQUEST_TIMEOUT_MS = 1500;

@@ -17,9 +17,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
-
-/** How long in-flight requests may take before their connections are cut. */
-export const SHUTDOWN_GRACE_MS = 10_000;
+import { SHUTDOWN_GRACE_MS } from '../config/http.js';
 
 /** Drains a server; create it right after the server is created, so it sees every request. */
 export interface Drainer {

@@ -1,6 +1,6 @@
 /** The bearer-token settings of loadConfig: key sources, algorithms, and what production refuses. */
 import { describe, expect, it } from 'vitest';
-import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './config.js';
+import { DEVELOPMENT_JWT_SECRET, loadConfig, configProblems } from './index.js';
 
 const SECRET = 's'.repeat(40);
 const JWKS = 'https://example.supabase.co/auth/v1/.well-known/jwks.json';

@@ -15,8 +15,8 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, databaseEnv, withClient, type TestDatabase } from './testing/database.js';
-import { TEST_JWT_SECRET, mintToken } from './testing/tokens.js';
+import { createTestDatabase, databaseEnv, withClient, type TestDatabase } from '../testing/database.js';
+import { TEST_JWT_SECRET, mintToken } from '../testing/tokens.js';
 
 type Outcome =
   | { kind: 'response'; status: number; body: string; afterSignal: boolean }

@@ -7,13 +7,14 @@
  * HTTP_KEEP_ALIVE_TIMEOUT_MS.
  */
 import type { Server, ServerOptions } from 'node:http';
-import type { Config } from './config.js';
+import { HTTP_TIMEOUT_DEFAULTS } from '../config/http.js';
+import type { Config } from '../config/index.js';
 
 /** How often Node checks the head and request deadlines, in milliseconds. */
 export const DEADLINE_CHECK_MS = 1000;
 
 /** The deadlines used when none are configured (tests, the mock, the bench): the config defaults. */
-export const DEFAULT_TIMEOUTS: Config['http'] = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000 };
+export const DEFAULT_TIMEOUTS: Config['http'] = HTTP_TIMEOUT_DEFAULTS;
 
 /** The createServer options that carry the deadlines. */
 export function timeoutOptions(timeouts: Config['http'] = DEFAULT_TIMEOUTS): ServerOptions {

@@ -1,0 +1,72 @@
+/** How the gateway forwards to upstreams: UPSTREAM_* (docs/gateway.md). */
+
+import { integer, list, oneOf, type Env } from './readers.js';
+
+/** Where operations without a handler are forwarded, and how. */
+export interface UpstreamConfig {
+  /** Base URL for operations with neither a handler nor x-specgate-upstream (UPSTREAM_URL). */
+  readonly url: string | undefined;
+  /** Milliseconds to the upstream's response head, and between two body chunks (UPSTREAM_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** `normalize` upstream error bodies into the uniform body, or `pass` them (UPSTREAM_ERRORS). */
+  readonly errors: 'normalize' | 'pass';
+  /** What a contract-breaking upstream answer does (UPSTREAM_RESPONSE_VALIDATION). */
+  readonly responseValidation: 'enforce' | 'report' | 'off';
+  /** The header that carries the verified `sub` upstream (UPSTREAM_USER_HEADER). */
+  readonly userHeader: string;
+  /** Token claims sent upstream, each as `X-User-<Claim>` (UPSTREAM_CLAIM_HEADERS). */
+  readonly claimHeaders: readonly string[];
+  /** Whether the client's Authorization header goes upstream (UPSTREAM_AUTHORIZATION). */
+  readonly forwardAuthorization: boolean;
+  /** Consecutive connection failures or timeouts that open an upstream's circuit (UPSTREAM_BREAKER_FAILURES). */
+  readonly breakerFailures: number;
+  /** Seconds an open circuit answers 503 before one probe goes through (UPSTREAM_BREAKER_COOLDOWN). */
+  readonly breakerCooldown: number;
+}
+
+/** The forwarding settings when unset; response validation's default depends on NODE_ENV (enforce, report in production). */
+export const UPSTREAM_DEFAULTS = Object.freeze({
+  timeoutMs: 30_000,
+  errors: 'normalize',
+  userHeader: 'X-User-Id',
+  forwardAuthorization: true,
+  breakerFailures: 5,
+  breakerCooldown: 10,
+} as const);
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Checks an upstream base URL (UPSTREAM_URL, --upstream, x-specgate-upstream); returns a problem or undefined. */
+export function upstreamUrlProblem(name: string, raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `${name} is not a URL (got "${raw}"). Example: http://127.0.0.1:8001`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${name} must use http:// or https:// (got "${raw}").`;
+  if (url.search !== '' || url.hash !== '') return `${name} must not have a query or fragment (got "${raw}").`;
+  return undefined;
+}
+
+/** UPSTREAM_URL, the header settings, the timeout and the breaker, checked. */
+export function upstream(env: Env, production: boolean, problems: string[]): UpstreamConfig {
+  const url = env.UPSTREAM_URL || undefined;
+  const urlProblem = url === undefined ? undefined : upstreamUrlProblem('UPSTREAM_URL', url);
+  if (urlProblem) problems.push(urlProblem);
+  const userHeader = env.UPSTREAM_USER_HEADER || UPSTREAM_DEFAULTS.userHeader;
+  if (!HEADER_NAME.test(userHeader)) problems.push(`UPSTREAM_USER_HEADER must be a header name (got "${userHeader}").`);
+  const claims = list(env, 'UPSTREAM_CLAIM_HEADERS');
+  for (const claim of claims) if (!/^[A-Za-z0-9_-]+$/.test(claim)) problems.push(`UPSTREAM_CLAIM_HEADERS has "${claim}", which is not a claim name (letters, digits, _ and -).`);
+  return {
+    url,
+    timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', UPSTREAM_DEFAULTS.timeoutMs, 1, 3_600_000, problems),
+    errors: oneOf(env, 'UPSTREAM_ERRORS', ['normalize', 'pass'] as const, UPSTREAM_DEFAULTS.errors, problems),
+    responseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', ['enforce', 'report', 'off'] as const, production ? 'report' : 'enforce', problems),
+    userHeader,
+    claimHeaders: claims,
+    forwardAuthorization: oneOf(env, 'UPSTREAM_AUTHORIZATION', ['forward', 'strip'] as const, UPSTREAM_DEFAULTS.forwardAuthorization ? 'forward' : 'strip', problems) === 'forward',
+    breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', UPSTREAM_DEFAULTS.breakerFailures, 1, 1000, problems),
+    breakerCooldown: integer(env, 'UPSTREAM_BREAKER_COOLDOWN', UPSTREAM_DEFAULTS.breakerCooldown, 1, 3600, problems),
+  };
+}

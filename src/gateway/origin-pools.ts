@@ -1,0 +1,57 @@
+/**
+ * The upstream origins a forwarder talks to: one pooled keep-alive undici client and one circuit
+ * breaker per origin, shared by every base URL on it, and each forwarded operation's target.
+ */
+import { createRequire } from 'node:module';
+import type { Pool } from 'undici';
+import type { UpstreamConfig } from '../config/index.js';
+import { CircuitBreaker, type UpstreamHealth } from './breaker.js';
+
+/** One upstream origin: its pool and its breaker, shared by every base URL on that origin. */
+export interface Origin {
+  readonly name: string;
+  readonly pool: Pool;
+  readonly breaker: CircuitBreaker;
+}
+
+/** Where one operation goes. */
+export interface Target {
+  readonly origin: Origin;
+  /** The base URL's path without its trailing slash ('' for the root). */
+  readonly basePath: string;
+}
+
+/** Every origin, and every forwarded operation's target on one of them. */
+export interface OriginPools {
+  readonly targets: ReadonlyMap<string, Target>;
+  /** Each upstream origin and its state: up, down or open. */
+  health(): { origin: string; state: UpstreamHealth }[];
+  /** Closes every pool. */
+  close(): Promise<void>;
+}
+
+/** undici, loaded when the first upstream pool is made: a server with no upstream never loads it. */
+const undici = () => createRequire(import.meta.url)('undici') as typeof import('undici');
+
+/** One pool and breaker per origin of `byOperation`'s base URLs (operationId → base URL), made now. */
+export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<string, string>): OriginPools {
+  const origins = new Map<string, Origin>();
+  const targets = new Map<string, Target>();
+  for (const [operationId, base] of byOperation) {
+    const url = new URL(base);
+    let origin = origins.get(url.origin);
+    if (!origin) {
+      const pool = new (undici().Pool)(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
+      origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000) };
+      origins.set(url.origin, origin);
+    }
+    targets.set(operationId, { origin, basePath: url.pathname.replace(/\/+$/, '') });
+  }
+  return {
+    targets,
+    health: () => [...origins].map(([name, origin]) => ({ origin: name, state: origin.breaker.health() })),
+    close: async () => {
+      await Promise.all([...origins.values()].map((origin) => origin.pool.close()));
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * What becomes of an upstream's answer: an error answer is translated into the uniform body
+ * (UPSTREAM_ERRORS=normalize), any other is checked against the contract (a 502 or a log line,
+ * UPSTREAM_RESPONSE_VALIDATION), and the answer is written with the gateway's headers.
+ */
+import type { ServerResponse } from 'node:http';
+import { pipeline as pipe } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { UpstreamConfig } from '../config/index.js';
+import type { ValidatorSet } from '../contract/operation-validators.js';
+import type { OperationInfo } from '../contract/spec.js';
+import { badGateway } from '../errors.js';
+import { describeError } from '../log-safe.js';
+import type { Logger } from '../logger.js';
+import { applyHeaders, stateOf } from '../pipeline/state.js';
+import type { UpstreamAnswer, UpstreamObserver } from './forward.js';
+import { mergedVary, responseHeaderFilter } from './headers.js';
+import { bodyViolation, headViolation, needsBody } from './response-contract.js';
+import { translateUpstreamError } from './translate.js';
+
+/** The most of an upstream error body read to translate it. */
+const MAX_ERROR_BODY = 64 * 1024;
+/** The most of a JSON answer buffered to check it against the contract. */
+const MAX_CHECKED_BODY = 10 * 1024 * 1024;
+
+function readAll(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return void body.destroy(new Error('upstream body over the check limit'));
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks)));
+    body.once('error', reject);
+  });
+}
+
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** What checking one answer needs besides the answer. */
+export interface AnswerContext {
+  readonly op: OperationInfo;
+  readonly method: string | undefined;
+  readonly origin: string;
+  readonly config: UpstreamConfig;
+  /** Validators with responses compiled, or undefined when responses are not checked. */
+  readonly validators: ValidatorSet | undefined;
+  readonly requiredHeaders: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly observer: UpstreamObserver | undefined;
+  readonly log: Logger;
+}
+
+/** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
+export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log }: AnswerContext): Promise<UpstreamAnswer> {
+  const { statusCode: status, headers } = answer;
+  const contentType = single(headers['content-type']);
+  if (status >= 400 && config.errors === 'normalize') {
+    const bytes = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
+    throw translateUpstreamError(status, contentType, bytes, headers);
+  }
+  let buffered: Buffer | undefined;
+  const checks = validators?.get(op.operationId);
+  if (checks && (status < 400 || config.errors === 'pass')) {
+    const hasBody = method !== 'HEAD' && status !== 204 && status !== 304 && (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
+    const head = { status, contentType, hasBody, headers };
+    let violation = headViolation(checks, op, head, requiredHeaders);
+    if (violation === undefined && needsBody(checks, head)) {
+      try {
+        buffered = await readAll(answer.body, MAX_CHECKED_BODY);
+      } catch (error) {
+        observer?.failed(origin, 'broken_body');
+        throw badGateway(`The upstream's answer to ${op.operationId} broke off.`, error);
+      }
+      violation = bodyViolation(checks, status, buffered);
+    }
+    if (violation !== undefined) {
+      log.warn({ operationId: op.operationId, status, violation }, 'upstream answer breaks the contract');
+      observer?.failed(origin, 'contract');
+      if (config.responseValidation === 'enforce') {
+        answer.body.destroy();
+        throw badGateway(`The upstream's answer to ${op.operationId} breaks the contract: ${violation}.`);
+      }
+    }
+  }
+  return { status, headers, body: buffered ?? answer.body };
+}
+
+/** Writes an answer: the gateway's own headers, the upstream's kept ones (Vary merged), then the body, streamed or whole. */
+export function writeAnswer(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
+  applyHeaders(res);
+  res.statusCode = status;
+  const keep = responseHeaderFilter(headers);
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && keep(name)) res.setHeader(name, value);
+  const vary = mergedVary(res.getHeader('vary') as string | undefined, headers.vary);
+  if (vary !== undefined) res.setHeader('Vary', vary);
+  if (Buffer.isBuffer(body)) return void res.end(body);
+  // A client that went away ends the pipe too; only a failure on the upstream's side is worth a line.
+  let clientGone = res.destroyed;
+  res.once('close', () => {
+    if (!res.writableFinished) clientGone = true;
+  });
+  pipe(body, res, (error) => {
+    if (error && !clientGone) stateOf(res).log.warn({ operationId: stateOf(res).operation?.operationId, cause: describeError(error) }, 'upstream body broke off or stalled; connection ended');
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * One upstream request through its origin's pool: an idempotent method is retried once on a
+ * connection failure; what counts as a failure (no connection, no answer in time) is told to the
+ * breaker and the observer and becomes a 502 or 504.
+ */
+import type { Dispatcher } from 'undici';
+import type { OperationInfo } from '../contract/spec.js';
+import { badGateway, gatewayTimeout } from '../errors.js';
+import type { UpstreamObserver } from './forward.js';
+import type { Target } from './origin-pools.js';
+
+/** Methods retried once on a connection failure (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection reset',
+  UND_ERR_SOCKET: 'connection dropped',
+  UND_ERR_CLOSED: 'connection dropped',
+  ENOTFOUND: 'host name did not resolve',
+  EAI_AGAIN: 'host name did not resolve',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+const codeOf = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
+
+/**
+ * Sends `options` to the target's origin; the answer's head, or undefined when `options.signal`
+ * aborted it (the client went away). Throws 504 on a timeout and 502 on any other failure.
+ */
+export async function sendUpstream(op: OperationInfo, target: Target, options: Dispatcher.RequestOptions, observer: UpstreamObserver | undefined): Promise<Dispatcher.ResponseData | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const sent = observer ? performance.now() : 0;
+    try {
+      const answer = await target.origin.pool.request(options);
+      observer?.answered(target.origin.name, (performance.now() - sent) / 1000);
+      return answer;
+    } catch (error) {
+      if (options.signal && (options.signal as AbortSignal).aborted) {
+        target.origin.breaker.abandoned();
+        return undefined;
+      }
+      const code = codeOf(error);
+      const connection = CONNECTION_FAILURES[code];
+      if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(options.method)) continue;
+      target.origin.breaker.failed();
+      observer?.failed(target.origin.name, TIMEOUTS.has(code) ? 'timeout' : 'connection');
+      if (TIMEOUTS.has(code)) throw gatewayTimeout(`The upstream for ${op.operationId} did not answer within ${options.headersTimeout} ms.`, error);
+      throw badGateway(`The upstream for ${op.operationId} could not be reached (${connection ?? 'broken answer'}).`, error);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The upstream as a last stage: the operations the contract sends upstream (x-specgate-upstream,
+ * else UPSTREAM_URL for operations nothing else answers) go through the forwarder, with
+ * Idempotency-Key honoured on the POST and PATCH operations that declare it, and the answers
+ * checked against the contract as UPSTREAM_RESPONSE_VALIDATION says.
+ */
+import { compileOperationValidators } from '../contract/operation-validators.js';
+import { upstreamObserver } from '../metrics/upstream-observer.js';
+import type { Compiled, LastStage, LastStageFactory } from '../pipeline/last-stage.js';
+import type { RequestStage } from '../pipeline/stage.js';
+import { createForwarder, type Forwarder } from './forward.js';
+import { idempotentForwarding, idempotentOperations, leaseFor } from './idempotency.js';
+import { memoryIdempotencyStore } from './idempotency-memory.js';
+import type { IdempotencyStore } from './idempotency-store.js';
+import { requiredResponseHeaders } from './response-contract.js';
+
+/** Options of the upstream stage. */
+export interface UpstreamStageOptions {
+  /** operationId → upstream base URL (src/gateway/upstreams.ts `upstreamRouting`). */
+  readonly byOperation: ReadonlyMap<string, string>;
+  /** Where Idempotency-Key records live (Redis, shared by every instance); this stage's memory by default. */
+  readonly idempotencyStore?: IdempotencyStore;
+}
+
+/** A last stage forwarding the operations of `byOperation` upstream; answers nothing when it is empty. */
+export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOptions): LastStageFactory {
+  return (compiled): LastStage => {
+    if (byOperation.size === 0) return { name: 'upstream', answers: new Set(), stage: (_req, _res, next) => next() };
+    const forwarder = forwarderFor(compiled, byOperation);
+    const stage = withIdempotency(compiled, forwarder, byOperation, idempotencyStore);
+    return {
+      name: 'upstream',
+      answers: new Set(byOperation.keys()),
+      stage,
+      health: () => forwarder.health(),
+      close: async () => {
+        await forwarder.close();
+        await idempotencyStore?.close();
+      },
+    };
+  };
+}
+
+/** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none. */
+function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>): Forwarder {
+  const mode = config.upstream.responseValidation;
+  const checking = mode === 'off' ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
+  const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
+  const observer = metrics && upstreamObserver(metrics);
+  return createForwarder({ config: config.upstream, byOperation, validators: checking, requiredHeaders, observer });
+}
+
+/** The forwarder's stage, with Idempotency-Key records for the operations that declare the header. */
+function withIdempotency({ config, contract, metrics }: Compiled, forwarder: Forwarder, byOperation: ReadonlyMap<string, string>, store: IdempotencyStore | undefined): RequestStage {
+  const operations = idempotentOperations(contract, byOperation);
+  if (operations.size === 0) return forwarder.stage;
+  const replays = metrics && new Map([...operations].map((operation) => [operation, metrics.idempotentReplays.series({ operation })]));
+  return idempotentForwarding({
+    forwarder,
+    operations,
+    store: store ?? memoryIdempotencyStore(),
+    leaseMs: leaseFor(config.upstream.timeoutMs),
+    trustProxy: config.limits.trustProxy,
+    onReplay: replays && ((operation) => replays.get(operation)?.inc()),
+  });
+}
