@@ -103,6 +103,14 @@ describe('effectiveDocument', () => {
     expect(effectiveDocument(bare).paths['/x'].get.responses['409'].content).toBeUndefined();
   });
 
+  it('declares validation errors as 422 on an operation that declares 422 and not 400, as the renderer sends them', () => {
+    const unprocessable = { description: 'invalid', content: { 'application/json': { schema: { type: 'object', properties: { detail: { type: 'array' } } } } } };
+    const api = { ...document, paths: { '/items': { post: { operationId: 'add', requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': ok, '422': unprocessable } } } } };
+    const responses = effectiveDocument(api, { lastStageStatuses: [400] }).paths['/items'].post.responses;
+    expect(responses['400']).toBeUndefined();
+    expect(responses['422'].content['application/json'].schema).toEqual({ anyOf: [unprocessable.content['application/json'].schema, specgateError] });
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });
