@@ -215,7 +215,6 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
     ...source,
     paths,
     components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses, headers },
-    // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
     'x-specgate-path-errors': { [STATUS.notFound]: pathError(STATUS.notFound), [STATUS.methodNotAllowed]: pathError(STATUS.methodNotAllowed) },
   };
 }
