@@ -4,14 +4,16 @@
  * `X-Request-ID` on every response, and `RateLimit`/`RateLimit-Policy`/`Retry-After` where they
  * are sent. Pure: returns a new document, never changes the one it is given. The mock publishes it
  * at GET /openapi.json (src/mock/handlers.ts); a gateway that translates its backend's errors can
- * publish it with `declaredErrors: 'replace'`. See docs/contract.md.
+ * publish it with `declaredErrors: 'replace'`. The response objects are written by
+ * src/contract/effective-responses.ts. See docs/contract.md.
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
   payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError, withValidationStatus,
 } from '../errors.js';
 import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
-import { errorSchemaNames, errorSchemas, freeName, STAGE_HEADERS } from './error-components.js';
+import { errorSchemaNames, errorSchemas } from './error-components.js';
+import { responseWriter, type ResponseWriter } from './effective-responses.js';
 import { resolveRef } from './refs.js';
 import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
 
@@ -46,22 +48,6 @@ const STATUS = {
   unavailable: serviceUnavailable().status,
 };
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'The request breaks the contract (`validation_error`, `invalid_json`), or names a scenario the operation does not declare.',
-  401: 'No valid credentials (`authentication_error`).',
-  403: 'The credentials lack a required scope (`authorization_error`).',
-  404: 'No operation at this path (`not_found`).',
-  405: 'The path does not declare this method (`method_not_allowed`); Allow lists those it does.',
-  413: 'The request body is too large (`payload_too_large`).',
-  415: 'The request body has a media type the operation does not declare (`unsupported_media_type`).',
-  422: 'The request breaks the contract (`validation_error`).',
-  429: 'Too many requests (`rate_limited`); Retry-After says when to try again.',
-  431: 'The request headers are too large (`headers_too_large`).',
-  500: 'An unexpected error (`internal_error`); quote the request id.',
-  503: 'A dependency is unavailable (`service_unavailable`); Retry-After says when to try again.',
-};
-
-const STATUS_HEADERS: Record<number, readonly string[]> = { 401: ['WWW-Authenticate'], 405: ['Allow'], 429: ['Retry-After'], 503: ['Retry-After'] };
 const LIMIT_HEADERS = ['RateLimit', 'RateLimit-Policy'];
 const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
 
@@ -93,128 +79,42 @@ const isRateLimited = (document: OpenApiDocument, operation: Record<string, any>
 export function effectiveDocument(document: OpenApiDocument, options: EffectiveOptions = {}): OpenApiDocument {
   if (!/^3\./.test(String(document.openapi ?? ''))) throw new Error('effectiveDocument takes an OpenAPI 3.x document (convert Swagger 2.0 first).');
   const source = inlinePathItems(document);
-  const components: Record<string, any> = source.components ?? {};
   const { names, present } = errorSchemaNames(source);
-  const errorRef = { $ref: `#/components/schemas/${names.Error}` };
-  const headers: Record<string, unknown> = { ...components.headers };
-  const responses: Record<string, unknown> = { ...components.responses };
-
-  const headerRefs = new Map<string, { $ref: string }>();
-  /** A reference to the header component for `name`: the document's own of that name, else one added. */
-  const headerRef = (name: string) => {
-    let ref = headerRefs.get(name);
-    if (ref) return ref;
-    const component = name in headers ? name : freeName(headers, `Specgate${name.replace(/-/g, '')}`);
-    headers[component] ??= STAGE_HEADERS[name];
-    headerRefs.set(name, (ref = { $ref: `#/components/headers/${component}` }));
-    return ref;
-  };
-  /** `response` with the named headers it lacks (compared case-insensitively); the same object when it lacks none. */
-  const withHeaders = (response: Record<string, any>, wanted: readonly string[]) => {
-    const own = new Set(Object.keys(response.headers ?? {}).map((h) => h.toLowerCase()));
-    const missing = wanted.filter((name) => !own.has(name.toLowerCase()));
-    if (missing.length === 0) return response;
-    return { ...response, headers: { ...response.headers, ...Object.fromEntries(missing.map((name) => [name, headerRef(name)])) } };
-  };
-  const errorResponse = (status: number, extra: readonly string[]) =>
-    withHeaders({ description: DESCRIPTIONS[status] ?? 'An error in the uniform Error body.', content: { 'application/json': { schema: errorRef } } }, ['X-Request-ID', ...(STATUS_HEADERS[status] ?? []), ...extra]);
-  const shared = new Map<number, { $ref: string }>();
-  /** The uniform Error response for `status`: one shared component, or inline when the operation adds headers of its own. */
-  const addedResponse = (status: number, extra: readonly string[]) => {
-    if (extra.length > 0) return errorResponse(status, extra);
-    let ref = shared.get(status);
-    if (!ref) {
-      const name = freeName(responses, `SpecgateError${status}`);
-      responses[name] = errorResponse(status, []);
-      shared.set(status, (ref = { $ref: `#/components/responses/${name}` }));
-    }
-    return ref;
-  };
-  /** Their response for a status the pipeline may also answer: anyOf their JSON body and the Error (or the Error only). */
-  const merged = (theirs: Record<string, any>, status: number, extra: readonly string[]) => {
-    if (options.declaredErrors === 'replace') return addedResponse(status, extra);
-    const content: Record<string, any> = { ...theirs.content };
-    const json = content['application/json'];
-    if (json === undefined) content['application/json'] = { schema: errorRef };
-    else if (json.schema !== undefined && json.schema.$ref !== errorRef.$ref) content['application/json'] = { ...json, schema: { anyOf: [json.schema, errorRef] } };
-    return withHeaders({ ...theirs, content }, ['X-Request-ID', ...(STATUS_HEADERS[status] ?? []), ...extra]);
-  };
-
-  const RESPONSES = '#/components/responses/';
-  /** The components.responses name a response references directly, if it does. */
-  const sharedName = (response: any): string | undefined => {
-    const ref = response?.$ref;
-    if (typeof ref !== 'string' || !ref.startsWith(RESPONSES) || ref.slice(RESPONSES.length).includes('/')) return undefined;
-    return decodeURIComponent(ref.slice(RESPONSES.length)).replace(/~1/g, '/').replace(/~0/g, '~');
-  };
-  // Shared responses this function stopped referencing (inlined with headers or merged) and those still referenced:
-  // only the first kind, when not also the second, is removed, so no component is left unused by this function.
-  const inlined = new Set<string>();
-  const kept = new Set<string>();
-  /** A response object, its `$ref` followed (to the components as updated here). */
-  const resolveResponse = (response: any, hops = 0): Record<string, any> => {
-    const name = sharedName(response);
-    if (name !== undefined && hops < 20) return resolveResponse(responses[name], hops + 1);
-    return resolveRef(source, response) ?? {};
-  };
-  for (const [name, response] of Object.entries(responses)) {
-    if (response && typeof response === 'object' && !('$ref' in response)) responses[name] = withHeaders(response as Record<string, any>, ['X-Request-ID']);
-  }
+  const writer = responseWriter(source, { $ref: `#/components/schemas/${names.Error}` });
   const paths: Record<string, unknown> = {};
-  for (const [path, rawItem] of Object.entries<Record<string, any>>(source.paths ?? {})) {
-    if (!rawItem || typeof rawItem !== 'object') {
-      paths[path] = rawItem;
-      continue;
-    }
-    const item = { ...rawItem };
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (!operation || typeof operation !== 'object') continue;
-      const extra = isRateLimited(source, operation, options) ? LIMIT_HEADERS : [];
-      const declared: Record<string, any> = operation.responses ?? {};
-      const out: Record<string, unknown> = {};
-      for (const [key, response] of Object.entries(declared)) {
-        const resolved = resolveResponse(response);
-        const filled = options.errorBodyWhereNone && /^[45](\d\d|XX)$/i.test(key) && resolved.content === undefined ? { ...resolved, content: { 'application/json': { schema: errorRef } } } : resolved;
-        const updated = withHeaders(filled, ['X-Request-ID', ...extra]);
-        // A shared response keeps its $ref when it already has every header (components.responses got X-Request-ID above).
-        out[key] = updated === resolved ? response : updated;
-        const shared = sharedName(response);
-        if (shared !== undefined) (updated === resolved ? kept : inlined).add(shared);
-      }
-      for (const status of pipelineStatuses(source, rawItem, operation, options)) {
-        const key = String(status);
-        const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
-        const theirs = theirsKey === undefined ? undefined : resolveResponse(declared[theirsKey]);
-        const ours = theirs?.content?.['application/json']?.schema?.$ref === errorRef.$ref && theirsKey === key;
-        if (ours) continue;
-        out[key] = theirs ? merged(theirs, status, extra) : addedResponse(status, extra);
-        const shared = theirsKey === key ? sharedName(declared[key]) : undefined;
-        if (shared !== undefined) inlined.add(shared);
-      }
-      item[method] = { ...operation, responses: out };
-    }
-    paths[path] = item;
+  for (const [path, item] of Object.entries<Record<string, any>>(source.paths ?? {})) {
+    paths[path] = item && typeof item === 'object' ? { ...item, ...operationsOf(source, item, writer, options) } : item;
   }
-  const unused = [...inlined].filter((name) => !kept.has(name));
-  if (unused.length > 0) {
-    // Still referenced elsewhere (a callback, a webhook, another component)? Then it stays.
-    const text = JSON.stringify({ ...source, paths, components: { ...components, responses } });
-    for (const name of unused) {
-      const ref = JSON.stringify(`${RESPONSES}${name.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-      if (!text.includes(ref)) delete responses[name];
-    }
-  }
-  // Answers to requests outside any operation (an undeclared path or method), which no operation can declare: inline, so no component goes unused.
-  const pathError = (status: number) => ({
-    description: DESCRIPTIONS[status],
-    headers: Object.fromEntries(['X-Request-ID', ...(STATUS_HEADERS[status] ?? [])].map((name) => [name, STAGE_HEADERS[name]])),
-    content: { 'application/json': { schema: errorRef } },
-  });
+  const components = source.components ?? {};
+  writer.prune({ ...source, paths, components: { ...components, responses: undefined } });
   return {
     ...source,
     paths,
-    components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses, headers },
-    'x-specgate-path-errors': { [STATUS.notFound]: pathError(STATUS.notFound), [STATUS.methodNotAllowed]: pathError(STATUS.methodNotAllowed) },
+    components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
+    // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
+    'x-specgate-path-errors': { [STATUS.notFound]: writer.pathError(STATUS.notFound), [STATUS.methodNotAllowed]: writer.pathError(STATUS.methodNotAllowed) },
   };
+}
+
+/** The operations of one path item, each with the responses the pipeline adds. */
+function operationsOf(document: OpenApiDocument, item: Record<string, any>, writer: ResponseWriter, options: EffectiveOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const method of HTTP_METHODS) {
+    const operation = item[method];
+    if (!operation || typeof operation !== 'object') continue;
+    const extra = isRateLimited(document, operation, options) ? LIMIT_HEADERS : [];
+    const declared: Record<string, unknown> = operation.responses ?? {};
+    const responses: Record<string, unknown> = {};
+    for (const [key, response] of Object.entries(declared)) {
+      responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
+    }
+    for (const status of pipelineStatuses(document, item, operation, options)) {
+      const key = String(status);
+      const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
+      if (theirsKey === key && writer.isError(declared[key])) continue;
+      responses[key] = theirsKey === undefined ? writer.errorResponse(status, extra) : writer.merged(declared[theirsKey], status, extra, options.declaredErrors === 'replace');
+    }
+    out[method] = { ...operation, responses };
+  }
+  return out;
 }
