@@ -111,6 +111,23 @@ describe('effectiveDocument', () => {
     expect(responses['422'].content['application/json'].schema).toEqual({ anyOf: [unprocessable.content['application/json'].schema, specgateError] });
   });
 
+  it('removes a shared response only this rewrite stopped referencing, and keeps one still referenced', () => {
+    const oops = { description: 'oops', content: { 'application/json': { schema: { type: 'object' } } } };
+    const api = {
+      ...document,
+      components: { ...document.components, responses: { Oops: oops, Gone: { description: 'gone' } } },
+      paths: {
+        '/a': { get: { operationId: 'a', responses: { '200': ok, '500': { $ref: '#/components/responses/Oops' } } } },
+        '/b': { get: { operationId: 'b', responses: { '200': ok, '410': { $ref: '#/components/responses/Gone' } } } },
+      },
+    };
+    const out = effectiveDocument(api);
+    expect(out.components.responses.Oops).toBeUndefined();
+    expect(out.paths['/a'].get.responses['500'].content['application/json'].schema).toEqual({ anyOf: [{ type: 'object' }, specgateError] });
+    expect(out.paths['/b'].get.responses['410']).toEqual({ $ref: '#/components/responses/Gone' });
+    expect(out.components.responses.Gone.headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });

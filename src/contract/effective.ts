@@ -104,15 +104,17 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     if (!operation || typeof operation !== 'object') continue;
     const extra = isRateLimited(document, operation, options) ? LIMIT_HEADERS : [];
     const declared: Record<string, unknown> = operation.responses ?? {};
+    const statuses = pipelineStatuses(document, item, operation, options).map(String);
+    // Declared statuses the pipeline may also answer get the merged response below; the others only the headers.
+    const mergedKeys = new Set(statuses.filter((key) => key in declared && !writer.isError(declared[key])));
     const responses: Record<string, unknown> = {};
     for (const [key, response] of Object.entries(declared)) {
-      responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
+      if (!mergedKeys.has(key)) responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
     }
-    for (const status of pipelineStatuses(document, item, operation, options)) {
-      const key = String(status);
+    for (const key of statuses) {
+      if (key in responses) continue;
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
-      if (theirsKey === key && writer.isError(declared[key])) continue;
-      responses[key] = theirsKey === undefined ? writer.errorResponse(status, extra) : writer.merged(declared[theirsKey], status, extra, options.declaredErrors === 'replace');
+      responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
     }
     out[method] = { ...operation, responses };
   }
