@@ -15,7 +15,7 @@ import { serviceUnavailable } from '../errors.js';
 import { splitTarget, stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
 import { provenance, publicOrigin } from './forwarded.js';
-import { refuseUnderscoreHeaders, requestHeaderRules, upstreamRequestHeaders } from './headers.js';
+import { requestHeaderRules, upstreamRequestHeaders } from './headers.js';
 import { rewrittenLocations } from './location-rewrite.js';
 import { originPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
@@ -93,7 +93,6 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
     const target = targets.get(op.operationId)!;
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     // Everything that could refuse the request is decided before the breaker is asked: a request never sent is no probe.
-    refuseUnderscoreHeaders(req, rules);
     const body = rawBodyOf(state);
     const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
     // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.

@@ -77,8 +77,8 @@ export interface Caller {
 }
 
 /** Throws 400 validation_error naming the headers with `_` in their name, when UPSTREAM_UNDERSCORE_HEADERS=refuse. */
-export function refuseUnderscoreHeaders(req: IncomingMessage, rules: RequestHeaderRules): void {
-  if (rules.underscoreHeaders !== 'refuse') return;
+export function refuseUnderscoreHeaders(req: IncomingMessage, mode: 'drop' | 'refuse'): void {
+  if (mode !== 'refuse') return;
   const named = Object.keys(req.headers).filter((name) => name.includes('_'));
   if (named.length === 0) return;
   throw validationError(

@@ -54,7 +54,7 @@ export function websocketTunnel(byOperation: ReadonlyMap<string, string>): LastS
         const rest = query.toString();
         const { token, protocols, viaProtocol } = upgradeToken(req);
         try {
-          refuseUnderscoreHeaders(req, rules);
+          refuseUnderscoreHeaders(req, rules.underscoreHeaders);
         } catch (error) {
           return next(error);
         }
