@@ -10,6 +10,7 @@ describe('duplicate keys in a JSON body', () => {
     expect(check('{"a/b":{"~k":1,"~k":2}}')).toBe('/a~1b/~0k');
     expect(check('[1,{"k":"v:w","k":"\\u003a"}]')).toBe('/1/k');
     expect(check('{"t\\u0065xt":1,"text":2}')).toBe('/text');
+    expect(check('{"a:b":"c:d","a:b":2}')).toBe('/a:b');
   });
 
   it('passes bodies without one, colons and escaped quotes in strings included', () => {
@@ -18,5 +19,6 @@ describe('duplicate keys in a JSON body', () => {
     expect(check('["a:b",{"c":1}]')).toBeUndefined();
     expect(check('"just:text"')).toBeUndefined();
     expect(check('{}')).toBeUndefined();
+    expect(check('{"a":"\\u003a:","b:":["x:y"]}')).toBeUndefined();
   });
 });

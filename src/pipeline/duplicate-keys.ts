@@ -2,28 +2,48 @@
  * Duplicate object keys in a JSON body (`{"text":123,"text":"ok"}`): JSON.parse keeps the last,
  * other parsers the first (RFC 8259 §4 leaves it open), so a body validated here could mean
  * something else to a server behind the gateway. The check is cheap on the common body: it counts
- * the keys JSON.parse kept and the `:` separators in the text, and only when they differ finds the
- * duplicate's JSON pointer with a second, exact pass (docs/gateway.md has the measured cost).
+ * the keys JSON.parse kept and the `:` separators in the text (every `:` less those inside strings,
+ * both counted with native indexOf), and only when they differ finds the duplicate's JSON pointer
+ * with a second, exact pass (docs/gateway.md has the measured cost, bench/duplicate-keys.ts).
  */
 
-/** How many object keys a parsed JSON value holds, at every depth; iterative, so any depth is safe. */
-function keysIn(value: unknown): number {
+/** How many `:` a string holds (native scans). */
+function colonsIn(text: string): number {
   let count = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) count++;
+  return count;
+}
+
+/**
+ * How many object keys a parsed JSON value holds, at every depth, and — with `strings` — how many
+ * `:` its strings (keys and values) hold; iterative, so any depth is safe.
+ */
+function tally(value: unknown, strings: boolean): { keys: number; colons: number } {
+  let keys = 0;
+  let colons = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const item = pending.pop();
-    if (item === null || typeof item !== 'object') continue;
     if (Array.isArray(item)) {
-      for (const element of item) if (element !== null && typeof element === 'object') pending.push(element);
+      for (const element of item) {
+        if (typeof element === 'string') {
+          if (strings) colons += colonsIn(element);
+        } else if (element !== null && typeof element === 'object') pending.push(element);
+      }
       continue;
     }
-    for (const key in item) {
-      count++;
+    for (const key in item as object) {
+      keys++;
       const element = (item as Record<string, unknown>)[key];
-      if (element !== null && typeof element === 'object') pending.push(element);
+      if (typeof element === 'string') {
+        if (strings) colons += colonsIn(key) + colonsIn(element);
+      } else {
+        if (strings) colons += colonsIn(key);
+        if (element !== null && typeof element === 'object') pending.push(element);
+      }
     }
   }
-  return count;
+  return { keys, colons };
 }
 
 const QUOTE = 34;
@@ -42,13 +62,6 @@ function separatorsIn(text: string): number {
     } else if (c === QUOTE) inString = true;
     else if (c === COLON) count++;
   }
-  return count;
-}
-
-/** Every `:` in the text, strings included (a native scan): when it equals the keys kept, no key repeats. */
-function colonsIn(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) count++;
   return count;
 }
 
@@ -96,7 +109,12 @@ function firstDuplicate(text: string): string | undefined {
 /** The JSON pointer of a key that appears twice in one object of `text` (whose parsed value is `value`), or undefined. */
 export function duplicateKey(text: string, value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  const kept = keysIn(value);
-  if (colonsIn(text) === kept || separatorsIn(text) === kept) return undefined;
-  return firstDuplicate(text);
+  const total = colonsIn(text);
+  const { keys } = tally(value, false);
+  // Every `:` of the text is a separator: as many as the keys kept means none was dropped.
+  if (total === keys) return undefined;
+  // Without `\u` escapes a string's `:` are the text's own, so the separators are what is left;
+  // with them (`\u003a`) the text is scanned string-aware.
+  const separators = text.includes('\\u') ? separatorsIn(text) : total - tally(value, true).colons;
+  return separators === keys ? undefined : firstDuplicate(text);
 }
