@@ -3,7 +3,7 @@
  * instead of running initdb and the migrations again: initdb in PGlite 0.5 boots a second
  * PostgreSQL just to create the folder, which is most of a fresh start's time and memory
  * (docs/database.md, "Embedded start-up"). The file's name carries a digest of the PGlite version
- * and of every migration file, so a snapshot that no longer matches is simply not found.
+ * and initdb arguments and of every migration file, so a snapshot that no longer matches is simply not found.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { MIGRATIONS_DIR, migrate } from './migrate.js';
 import { PGLITE_START_PARAMS, pgliteDatabase } from './pglite.js';
 
+/**
+ * initdb's extra arguments for the snapshot: 1 MB WAL segments instead of 16 MB, so a new folder
+ * is written with 7 MB of WAL rather than one mostly empty 16 MB file (29 MB in all instead of 38).
+ */
+const INITDB_PARAMS = ['--wal-segsize=1'];
+
 /** The PGlite package version this process runs. */
 export function pgliteVersion(): string {
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
@@ -22,7 +28,7 @@ export function pgliteVersion(): string {
 
 /** The snapshot's file name for this PGlite version and these migration files. */
 export function snapshotName(migrationsDir: string = MIGRATIONS_DIR): string {
-  const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
+  const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\ninitdb ${INITDB_PARAMS.join(' ')}\n`);
   for (const file of readdirSync(migrationsDir).filter((f) => f.endsWith('.sql')).sort()) {
     hash.update(`${file}\n`).update(readFileSync(join(migrationsDir, file)));
   }
@@ -42,7 +48,7 @@ export function findSnapshot(folder: string = BUNDLED_SNAPSHOT_DIR, migrationsDi
 export async function ensureSnapshot(folder: string, migrationsDir: string = MIGRATIONS_DIR): Promise<string> {
   const found = findSnapshot(folder, migrationsDir);
   if (found) return found;
-  const pg = await PGlite.create('memory://', { startParams: [...PGLITE_START_PARAMS] });
+  const pg = await PGlite.create('memory://', { startParams: [...PGLITE_START_PARAMS], initDbStartParams: INITDB_PARAMS });
   try {
     await migrate(pgliteDatabase(pg), migrationsDir);
     // A checkpoint first: the restored folder then starts without replaying the migrations' WAL.
