@@ -86,28 +86,28 @@ const results: Record<string, Record<'first' | 'restart', Start[]>> = {
 };
 const loadBefore = loadavg()[0]!;
 for (let round = 0; round < rounds; round++) {
+  // Old and new back to back for each kind of start, in alternating order: a load that drifts
+  // during the run weighs on both sides of a round alike (the paired ratios below).
   const order = round % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const);
-  for (const side of order) {
-    const dataDir = mkdtempSync(join(tmpdir(), `embedded-start-${side}-`));
-    try {
-      const first = await start(sides[side], dataDir);
-      const restart = await start(sides[side], dataDir);
-      results[side]!.first.push(first);
-      results[side]!.restart.push(restart);
-      const show = (s: Start) => `${s.ms.toFixed(0)} ms (CPU ${s.cpuMs} ms) ${s.rssMiB.toFixed(0)} MiB`;
-      console.log(`round ${round + 1} ${side}: first ${show(first)}, restart ${show(restart)}`);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+  const folders = { old: mkdtempSync(join(tmpdir(), 'embedded-start-old-')), new: mkdtempSync(join(tmpdir(), 'embedded-start-new-')) };
+  try {
+    for (const kind of ['first', 'restart'] as const) {
+      for (const side of order) results[side]![kind].push(await start(sides[side], folders[side]));
     }
+  } finally {
+    for (const folder of Object.values(folders)) rmSync(folder, { recursive: true, force: true });
   }
+  const show = (s: Start) => `${s.ms.toFixed(0)} ms (CPU ${s.cpuMs} ms) ${s.rssMiB.toFixed(0)} MiB`;
+  for (const side of order) console.log(`round ${round + 1} ${side}: first ${show(results[side]!.first[round]!)}, restart ${show(results[side]!.restart[round]!)}`);
 }
 
 const row = (kind: 'first' | 'restart', field: keyof Start) => {
-  const old = median(results.old![kind].map((s) => s[field]));
-  const now = median(results.new![kind].map((s) => s[field]));
+  const pick = (side: 'old' | 'new') => results[side]![kind].map((s) => s[field]);
+  const [old, now] = [pick('old'), pick('new')];
+  const paired = median(now.map((value, i) => value / old[i]!));
   const label = { ms: 'ms to /health 200', cpuMs: 'CPU ms by then', rssMiB: 'RSS MiB 1 s later' }[field];
-  return `| ${kind} start, ${label} | ${old.toFixed(0)} | ${now.toFixed(0)} | ${(now / old).toFixed(2)}× |`;
+  return `| ${kind} start, ${label} | ${median(old).toFixed(0)} | ${median(now).toFixed(0)} | ${(median(now) / median(old)).toFixed(2)}× | ${paired.toFixed(2)}× |`;
 };
 console.log(`\nmedians of ${rounds} rounds; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (${cpus().length} CPUs)`);
-console.log('| | old | new | new/old |\n|---|---|---|---|');
+console.log('| | old (median) | new (median) | new/old of medians | median of per-round new/old |\n|---|---|---|---|---|');
 for (const kind of ['first', 'restart'] as const) for (const field of ['ms', 'cpuMs', 'rssMiB'] as const) console.log(row(kind, field));
