@@ -3,10 +3,10 @@
 // makes the migrated PGlite snapshot a new embedded database starts from (src/db/pglite-snapshot.ts),
 // and stamps dist/ with the inputs' digest.
 // Type checking is `npm run typecheck`; this only emits.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { parse } from 'yaml';
 import { assets, DIST, inputsDigest, ROOT, sources, STAMP } from './build-inputs.mjs';
@@ -37,9 +37,8 @@ writeFileSync(join(DIST, 'openapi.yaml.json'), JSON.stringify({ sha256: createHa
 // node_modules/.cache/specgate (shared with the tests) so a rebuild with the same migrations and
 // PGlite version copies it instead of taking seconds to make it again.
 const snapshotStarted = Date.now();
-const { BUNDLED_SNAPSHOT_DIR, ensureSnapshot } = await import(pathToFileURL(join(DIST, 'src/db/pglite-snapshot.js')).href);
-const cached = await ensureSnapshot(join(ROOT, 'node_modules/.cache/specgate'));
-const snapshot = join(BUNDLED_SNAPSHOT_DIR, basename(cached));
+const cached = execFileSync(process.execPath, [join(ROOT, 'scripts/pglite-snapshot.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+const snapshot = join(DIST, 'src/db', basename(cached));
 copyFileSync(cached, snapshot);
 writeFileSync(STAMP, `${inputsDigest()}\n`);
 console.log(`built dist/: ${files.length} modules, ${assets().length} assets, ${relative(DIST, snapshot)} (${Date.now() - snapshotStarted} ms) in ${Date.now() - started} ms`);
