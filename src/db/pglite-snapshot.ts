@@ -36,7 +36,7 @@ export function snapshotName(migrationsDir: string = MIGRATIONS_DIR): string {
 }
 
 /** The folder `npm run build` writes the snapshot to: beside this module in dist/. */
-export const BUNDLED_SNAPSHOT_DIR = dirname(fileURLToPath(import.meta.url));
+const BUNDLED_SNAPSHOT_DIR = dirname(fileURLToPath(import.meta.url));
 
 /** The path of the matching snapshot in folder, or undefined when there is none. */
 export function findSnapshot(folder: string = BUNDLED_SNAPSHOT_DIR, migrationsDir?: string): string | undefined {
