@@ -23,6 +23,7 @@ const MAX_DELAY_MS = 2000;
 /** The longest one attempt may take: an upstream that accepts but never answers is retried. */
 const ATTEMPT_MS = 10_000;
 const RETRIED_STATUSES = new Set([408, 425, 429]);
+const TIMED_OUT = 'no answer (attempt timed out)';
 
 /** Whether the location is fetched over HTTP rather than read from disk. */
 export const isUrl = (location: string) => /^https?:\/\//i.test(location);
@@ -33,7 +34,7 @@ function failureOf(error: unknown): string {
   if (cause?.code === 'ECONNREFUSED') return 'connection refused';
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return `host not found (${cause.code})`;
   if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return 'connection reset';
-  if ((error as Error)?.name === 'TimeoutError') return 'no answer (attempt timed out)';
+  if ((error as Error)?.name === 'TimeoutError') return TIMED_OUT;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
@@ -61,16 +62,20 @@ async function attempt(url: string, timeoutMs: number): Promise<{ text: string }
 async function textAtUrl(url: string, { timeoutMs = 30_000, log }: FetchOptions): Promise<string> {
   const started = Date.now();
   const deadline = started + timeoutMs;
+  let failure = '';
   for (let tries = 1, delay = FIRST_DELAY_MS; ; tries += 1, delay = Math.min(delay * 2, MAX_DELAY_MS)) {
-    const result = await attempt(url, Math.max(1, Math.min(ATTEMPT_MS, deadline - Date.now())));
+    const budget = Math.max(1, Math.min(ATTEMPT_MS, deadline - Date.now()));
+    const result = await attempt(url, budget);
     if ('text' in result) return result.text;
     if (result.final) throw new DocumentLoadError(`${url}: cannot be read: ${result.failure}`);
+    // A last attempt cut short by the budget says less than what the attempts before it got.
+    if (!(result.failure === TIMED_OUT && budget < ATTEMPT_MS && failure !== '')) failure = result.failure;
     const left = deadline - Date.now();
     if (left <= 0) {
       const waited = tries === 1 ? '' : ` after ${tries} attempts in ${Date.now() - started} ms (SPEC_FETCH_TIMEOUT_MS=${timeoutMs})`;
-      throw new DocumentLoadError(`${url}: cannot be read: ${result.failure}${waited}`);
+      throw new DocumentLoadError(`${url}: cannot be read: ${failure}${waited}`);
     }
-    if (tries === 1) log?.info(`${url}: ${result.failure}; retrying for up to ${timeoutMs} ms (SPEC_FETCH_TIMEOUT_MS)`);
+    if (tries === 1) log?.info(`${url}: ${failure}; retrying for up to ${timeoutMs} ms (SPEC_FETCH_TIMEOUT_MS)`);
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
   }
 }

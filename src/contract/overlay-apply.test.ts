@@ -22,7 +22,7 @@ const base = () => ({
 function applied(actions: unknown[], document: Record<string, unknown> = base()) {
   const warnings: string[] = [];
   const result = applyOverlay(document, checkedOverlay({ overlay: '1.0.0', info: { title: 't', version: '1' }, actions }, 'o.yaml'), 'o.yaml', (m) => warnings.push(m));
-  return { result, warnings };
+  return { result: result as Record<string, any>, warnings };
 }
 
 describe('applyOverlay', () => {
