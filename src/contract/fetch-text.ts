@@ -13,7 +13,7 @@ export class DocumentLoadError extends Error {
 
 /** How a URL is fetched: the whole retry budget, and where the first retry is announced. */
 export interface FetchOptions {
-  /** Milliseconds to keep retrying (SPEC_FETCH_TIMEOUT_MS); 0 tries once. */
+  /** Milliseconds to keep retrying (SPEC_FETCH_TIMEOUT_MS); 0 tries once. Each attempt gets 2 to 10 s. */
   readonly timeoutMs?: number;
   readonly log?: { info(message: string): void };
 }
@@ -22,6 +22,8 @@ const FIRST_DELAY_MS = 100;
 const MAX_DELAY_MS = 2000;
 /** The longest one attempt may take: an upstream that accepts but never answers is retried. */
 const ATTEMPT_MS = 10_000;
+/** The least one attempt is given, even when the budget is (nearly) spent: a single try still has time to be answered. */
+const MIN_ATTEMPT_MS = 2000;
 const RETRIED_STATUSES = new Set([408, 425, 429]);
 const TIMED_OUT = 'no answer (attempt timed out)';
 
@@ -64,7 +66,7 @@ async function textAtUrl(url: string, { timeoutMs = 30_000, log }: FetchOptions)
   const deadline = started + timeoutMs;
   let failure = '';
   for (let tries = 1, delay = FIRST_DELAY_MS; ; tries += 1, delay = Math.min(delay * 2, MAX_DELAY_MS)) {
-    const budget = Math.max(1, Math.min(ATTEMPT_MS, deadline - Date.now()));
+    const budget = Math.min(ATTEMPT_MS, Math.max(MIN_ATTEMPT_MS, deadline - Date.now()));
     const result = await attempt(url, budget);
     if ('text' in result) return result.text;
     if (result.final) throw new DocumentLoadError(`${url}: cannot be read: ${result.failure}`);

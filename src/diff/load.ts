@@ -30,7 +30,7 @@ export async function loadDocument(location: string, options: Omit<LoadOptions, 
 export async function loadSeverities(location: string): Promise<SeverityOverrides> {
   let parsed: unknown;
   try {
-    parsed = parseDocumentText(await textAt(location, { timeoutMs: 0 }));
+    parsed = parseDocumentText(await textAt(location));
   } catch (error) {
     throw new DiffInputError(error instanceof DocumentLoadError ? error.message : `${location}: is neither JSON nor YAML: ${firstLine(error)}`);
   }
