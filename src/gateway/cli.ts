@@ -1,7 +1,8 @@
 /**
  * `npm run gateway -- <openapi file|url> [--overlay FILE]… [--upstream <url>] [--port N] [--host H]`:
- * serves any OpenAPI 3.0/3.1 document (YAML or JSON; a URL such as the upstream's own /openapi.json is
- * retried for SPEC_FETCH_TIMEOUT_MS while it starts; each Overlay 1.0 file applied in order) in front of an upstream, with the API's configuration
+ * serves any OpenAPI 3.0/3.1 document (YAML or JSON; a URL such as the upstream's own /openapi.json
+ * is retried for SPEC_FETCH_TIMEOUT_MS while it starts; each Overlay 1.0 file is applied in order)
+ * in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
  * and --host override PORT and HOST. Everything else — WORKERS, METRICS_PORT, REDIS_URL, the HTTP
  * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`.
