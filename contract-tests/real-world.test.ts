@@ -14,6 +14,9 @@ import { startMock, type TestMock } from '../src/testing/mock-server.js';
 import { TEST_JWT_SECRET } from '../src/testing/tokens.js';
 import { runContract, type ContractOptions } from './contract.js';
 import { toCurl } from './http.js';
+import { sendWithin, type PhaseContext } from './property.js';
+import { Report } from './report.js';
+import type { ContractSpec, Operation } from './spec.js';
 import { fixtureDocument, ok200, startFixtureServer, type FixtureServer } from './testing/fixture-server.js';
 
 const servers: (TestMock | FixtureServer)[] = [];
@@ -98,6 +101,25 @@ describe('documents the runner crashed or failed on', () => {
     expect(checksOf(result)).toEqual([]);
     expect(result.counts).toMatchObject({ tested: 1 });
     expect(result.exitCode).toBe(0);
+  });
+
+  it('gives no transport_error for a request its own ending time share cut short (a slow first answer)', async () => {
+    const doc = fixtureDocument({ '/slow': { get: { operationId: 'slow', responses: ok200() } } });
+    const server = await startFixtureServer(() => ({ status: 200, body: {}, delayMs: 2_000 }), doc);
+    servers.push(server);
+    const request = { method: 'GET', url: `${server.url}/slow`, headers: {} };
+    const context = (requestTimeoutMs: number) => ({ target: { baseUrl: server.url, origin: 'o', token: undefined, requestTimeoutMs }, deadline: Date.now() + 100 }) as unknown as PhaseContext;
+    // The slice ends in 0.1 s: the request gets about 1.1 s instead of --request-timeout's 10 s.
+    const cut = await sendWithin(context(10_000), request);
+    expect(cut).toMatchObject({ status: 0, cutShort: true });
+    const report = new Report({ operations: [] } as unknown as ContractSpec, { baseUrl: server.url, origin: 'o', token: undefined }, () => {});
+    const operation = { operationId: 'slow', method: 'GET', path: '/slow', responses: {} } as unknown as Operation;
+    expect(report.evaluate({ operation, path: {}, query: {}, headers: {} }, cut)).toEqual([]);
+    expect(report.warnings.map((w) => w.message)).toEqual(['a request was cut short by the end of its time share: no verdict on it (raise --time-budget)']);
+    // With --request-timeout itself that short, the timeout is the server's: a transport_error.
+    const slow = await sendWithin(context(1_000), request);
+    expect(slow.cutShort).toBeUndefined();
+    expect(report.evaluate({ operation, path: {}, query: {}, headers: {} }, slow).map((f) => f.check)).toEqual(['transport_error']);
   });
 
   it('exits 3, not 0, when every operation was skipped', async () => {

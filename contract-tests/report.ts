@@ -76,6 +76,10 @@ export class Report {
   /** The response-check failures of one exchange, not yet recorded; a check that throws is reported, not fatal. */
   evaluate(c: RequestCase, x: Exchange, skip: ReadonlySet<CheckName> = new Set()): Failure[] {
     this.requests += 1;
+    if (x.cutShort) {
+      this.warn(label(c.operation), 'a request was cut short by the end of its time share: no verdict on it (raise --time-budget)', `cut|${label(c.operation)}`);
+      return [];
+    }
     const out: Failure[] = [];
     for (const [name, check] of Object.entries(RESPONSE_CHECKS) as [CheckName, NonNullable<(typeof RESPONSE_CHECKS)[CheckName]>][]) {
       if (skip.has(name) || this.excluded.has(name)) continue;

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { positiveCases, type RequestCase } from './cases.js';
 import { CHECK_NAMES, type CheckName } from './checks.js';
 import { drawDeadline } from './draw.js';
-import { alternativeFor, callable, requestFor, send as sendRequest, type Exchange, type SentRequest } from './http.js';
-import { phaseSeed, requestTimeout, type PhaseContext } from './property.js';
+import { alternativeFor, callable, requestFor, type Exchange } from './http.js';
+import { phaseSeed, sendWithin, type PhaseContext } from './property.js';
 import type { ContractSpec, Operation } from './spec.js';
 
 const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
@@ -179,4 +179,4 @@ export async function linkChains(spec: ContractSpec, ctx: PhaseContext, chains: 
 }
 
 /** Sends within the stage's time: the request's timeout never runs far past the deadline. */
-const send = (ctx: PhaseContext, request: SentRequest) => sendRequest(request, requestTimeout(ctx));
+const send = sendWithin;
