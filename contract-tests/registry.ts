@@ -1,9 +1,11 @@
 /**
- * One schema registry per document: the document normalised once (the product's OpenAPI 3.0
- * normaliser, examples kept for drawing) and, for validation, the very registry the pipeline and
- * the mock use (src/contract/schema-registry.ts: examples and `x-` extensions never reach Ajv, a
- * reused `$id` falls back to a copy without ids), so every schema is compiled by its JSON pointer
- * and cyclic `$ref`s resolve; nothing is ever fully dereferenced.
+ * One schema registry per document, the very one the pipeline and the mock use
+ * (src/contract/schema-registry.ts): the document's schema copy, normalised by the product's
+ * OpenAPI 3.0 normaliser without examples or `x-` extensions (so an `$id` inside an example never
+ * reaches Ajv; a reused real `$id` falls back to a copy without ids), registered whole in the
+ * product's Ajv, so every schema is compiled by its JSON pointer and cyclic `$ref`s resolve;
+ * nothing is ever fully dereferenced. Examples, which the copy leaves out, are read from the
+ * document as loaded, at the same pointer.
  */
 import type { ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from '../src/contract/ajv.js';
@@ -43,18 +45,20 @@ export class SchemaRegistry {
   /** Why the document's schemas were registered without their `$id`s, when they had to be (a warning). */
   readonly droppedIds: string | undefined;
   private readonly shared: SharedRegistry;
+  private readonly raw: OpenApiDocument;
   private readonly pointers = new WeakMap<object, string>();
   private readonly compiled = new WeakMap<object, ValidateFunction | SchemaProblem>();
 
   constructor(raw: OpenApiDocument) {
-    this.document = schemaDocument(raw);
     let shared: SharedRegistry;
     try {
       shared = schemaRegistry(raw);
     } catch (error) {
       // Even the copy without ids is refused: every schema then fails to compile, each with its location.
-      shared = { ajv: createAjv({ openapi: raw.openapi } as OpenApiDocument), document: {} as OpenApiDocument, droppedIds: (error as Error).message.split('\n')[0] };
+      shared = { ajv: createAjv({ openapi: raw.openapi } as OpenApiDocument), document: schemaDocument(raw, { forAjv: true, dropIds: true }), droppedIds: (error as Error).message.split('\n')[0] };
     }
+    this.raw = raw;
+    this.document = shared.document;
     this.shared = shared;
     this.droppedIds = shared.droppedIds;
     this.index(this.document, '#');
@@ -76,6 +80,17 @@ export class SchemaRegistry {
         if (!SKIPPED_KEYS.has(key) && child && typeof child === 'object') stack.push([child, `${pointer}/${pointerSegment(key)}`]);
       }
     }
+  }
+
+  /** The object as the loaded document has it (examples and extensions included), at the pointer of `node`. */
+  original<T = any>(node: T): T | undefined {
+    const pointer = node && typeof node === 'object' ? this.pointers.get(node) : undefined;
+    return pointer === undefined ? undefined : pointerTarget(this.raw, pointer);
+  }
+
+  /** What an internal `$ref` names in the document as loaded (where `components.examples` still are), or undefined. */
+  originalAt(ref: string): any {
+    return pointerTarget(this.raw, ref);
   }
 
   /** Where an object lives in the document (`#/components/schemas/Thing`), or "(generated)". */
@@ -101,9 +116,7 @@ export class SchemaRegistry {
   validator(schema: object): ValidateFunction {
     let entry = this.compiled.get(schema);
     if (!entry) {
-      const found = this.pointers.get(schema);
-      // A schema under an `x-` extension is not in the copy Ajv holds: it is compiled on its own.
-      const pointer = found && pointerTarget(this.shared.document, found) !== undefined ? found : undefined;
+      const pointer = this.pointers.get(schema);
       try {
         // The shared Ajv is bounded (it stops at 1,000 violations): a run cut short counts as invalid.
         entry = unthrowing(

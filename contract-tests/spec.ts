@@ -79,10 +79,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 /** Media types whose bodies the runner sends as JSON. */
 const sendsJson = (type: string) => /json/i.test(type) || type === '*/*' || type === 'application/*';
 
-const examplesOf = (item: Record<string, any>, registry: SchemaRegistry): unknown[] => [
-  ...(item.example !== undefined ? [item.example] : []),
-  ...Object.values<any>(item.examples ?? {}).map((e) => safely(() => registry.resolve(e), undefined)?.value).filter((v) => v !== undefined),
-];
+/** The examples of a parameter, media type or schema, read from the document as loaded (the registry's copy has none). */
+const examplesOf = (node: Record<string, any> | undefined, registry: SchemaRegistry): unknown[] => {
+  const item = node ? (registry.original(node) ?? {}) : {};
+  return [
+    ...(item.example !== undefined ? [item.example] : []),
+    ...Object.values<any>(item.examples ?? {}).map((e) => (typeof e?.$ref === 'string' ? registry.originalAt(e.$ref) : e)?.value).filter((v) => v !== undefined),
+  ];
+};
 
 function safely<T>(f: () => T, fallback: T): T {
   try {
@@ -161,7 +165,7 @@ export function contractSpecFrom(raw: Record<string, any>): ContractSpec {
           in: p.in,
           required: p.in === 'path' || p.required === true,
           schema,
-          examples: [...examplesOf(p, registry), ...(schema?.example !== undefined ? [schema.example] : [])],
+          examples: [...examplesOf(p, registry), ...(registry.original(schema)?.example !== undefined ? [registry.original(schema).example] : [])],
           explode: p.explode ?? (p.style === undefined || p.style === 'form'),
           hasDefault,
         };
