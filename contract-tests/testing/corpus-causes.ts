@@ -80,9 +80,9 @@ function overlappingOneOf(op: Operation, status: number): string | undefined {
 }
 
 /**
- * Not the document's cause, and not the runner's: the mock's generated values ignore `pattern`
- * (src/mock/generate.ts; pattern-aware generation is under way there). Listed as the product's
- * own, so a reviewer sees it and the line goes when the mock is fixed.
+ * Not the document's cause, and not the runner's: a mock string that breaks its `pattern` (seen
+ * before src/mock/generate.ts became pattern-aware). Named as the product's own, so a reviewer
+ * sees it in the verdicts file rather than a document blamed for it.
  */
 function mockIgnoresPattern(failure: Failure): string | undefined {
   const violations = /body breaks the \d+ schema: (.*)$/.exec(failure.message)?.[1]?.split('; ') ?? [];
