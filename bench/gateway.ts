@@ -1,9 +1,11 @@
 /**
  * `npm run bench:gateway [-- --quick]`: gateway mode against the reverse proxies a team would
  * otherwise use, all in front of the same bare node:http upstream answering a fixed JSON task:
- * direct to the upstream, specgate's gateway (CORS + JWT + request validation), nginx proxy_pass,
- * and Express + cors + http-proxy-middleware. Proxies run on one CPU; the upstream and the load
- * generator share the other. Writes its section of docs/performance.md.
+ * direct to the upstream, specgate's gateway (CORS + JWT + request validation + answer check), nginx
+ * proxy_pass, Fastify + @fastify/http-proxy + @fastify/cors + a jose hook (the same checks but the
+ * answer's), and Express + cors + http-proxy-middleware (CORS only), each configured as its docs
+ * recommend for production. Proxies run on one CPU; the upstream and the load generator share the
+ * other. Writes its section of docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,7 +34,8 @@ const hasNginx = existsSync('/usr/sbin/nginx');
 const contenders: Contender[] = [
   { name: 'specgate', label: 'specgate gateway (CORS + JWT + request validation)', script: `${here}gateway/specgate.ts`, args: [upstream.url] },
   ...(hasNginx ? [{ name: 'nginx', label: 'nginx proxy_pass (keep-alive upstream)', script: `${here}gateway/nginx.ts`, args: [upstream.url] }] : []),
-  { name: 'express-hpm', label: 'Express 5 + cors + http-proxy-middleware', script: `${here}gateway/express-hpm.ts`, args: [upstream.url] },
+  { name: 'fastify-proxy', label: 'Fastify + @fastify/http-proxy + @fastify/cors + jose (CORS + JWT + route schema)', script: `${here}gateway/fastify-proxy.ts`, args: [upstream.url] },
+  { name: 'express-hpm', label: 'Express 5 + cors + http-proxy-middleware (keep-alive agent; CORS only)', script: `${here}gateway/express-hpm.ts`, args: [upstream.url] },
 ];
 if (!hasNginx) process.stderr.write('nginx is not installed, so its row is skipped. Install it with: sudo apt-get install -y nginx\n');
 
@@ -72,6 +75,9 @@ const direct = rows[0]!;
 const row = (name: string) => rows.find((r) => r.name === name);
 const specgate = row('specgate')!;
 const hpm = row('express-hpm')!;
+const fastify = row('fastify-proxy')!;
+const added = specgate.fine.p50 - direct.fine.p50;
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 const nginx = row('nginx');
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const lines = [
@@ -82,8 +88,10 @@ const lines = [
   'token and an allowed Origin. Proxies run pinned to one CPU; the upstream and autocannon share the',
   `other (2-core machine). ${seconds} s per cell after a 1 s warm-up, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}${quick ? ' (**--quick run: indicative only**)' : ''}.`,
   'specgate runs with production defaults (`UPSTREAM_RESPONSE_VALIDATION=report`: the answer is checked',
-  'against its schema), so it verifies the JWT, validates the request, and checks the answer; nginx and',
-  'Express + http-proxy-middleware add CORS headers only.',
+  'against its schema), so it verifies the JWT, validates the request, and checks the answer; Fastify +',
+  '@fastify/http-proxy verifies the JWT (same token cache) and validates the path parameter and',
+  'If-None-Match by route schema but does not check the answer; nginx and Express + http-proxy-middleware',
+  'add CORS headers only. Every peer keeps its upstream connections alive in a pool.',
   `One-minute load average at the start and end of the run: ${fmt(loadBefore, 1)} and ${fmt(loadavg()[0]!, 1)} on 2 cores; above 2, other jobs share the CPUs and every figure below is inflated and noisy — rerun on a quiet machine before drawing conclusions.`,
   '',
   'Throughput and latency from autocannon (whole milliseconds):',
@@ -100,12 +108,20 @@ const lines = [
   '',
   'Targets:',
   '',
+  '| target | figure | verdict |',
+  '|---|---|---|',
+  ...(nginx
+    ? ([[50, 0.8], [10, 0.7]] as const).map(([c, goal]) => {
+        const ratio = specgate.at[c]!.rps / nginx.at[c]!.rps;
+        return `| specgate ÷ nginx throughput at ${c} connections ≥ ${goal}× | ${fmt(ratio, 2)}× | ${verdict(ratio >= goal)} |`;
+      })
+    : ['| specgate ÷ nginx throughput | nginx not installed | not evaluated |']),
+  `| added p50 at 10 connections ≤ 0.3 ms | ${fmt(added, 3)} ms | ${verdict(added <= 0.3)} |`,
   ...CONNECTIONS.map((c) => {
-    const ratio = specgate.at[c]!.rps / hpm.at[c]!.rps;
-    return `- throughput at ${c} connections, specgate ÷ Express + http-proxy-middleware: **${fmt(ratio, 2)}×** (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'})`;
+    const ratio = specgate.at[c]!.rps / fastify.at[c]!.rps;
+    return `| specgate ÷ Fastify + @fastify/http-proxy (same checks) at ${c} connections ≥ 1.5× | ${fmt(ratio, 2)}× | ${verdict(ratio >= 1.5)} |`;
   }),
-  `- added p50 at 10 connections: **${fmt(specgate.fine.p50 - direct.fine.p50, 3)} ms** (target ≤ 1 ms: ${specgate.fine.p50 - direct.fine.p50 <= 1 ? 'met' : 'not met'})`,
-  ...(nginx ? CONNECTIONS.map((c) => `- specgate ÷ nginx throughput at ${c} connections: ${fmt(specgate.at[c]!.rps / nginx.at[c]!.rps, 2)}× (reported as it is)`) : ['- nginx: not installed on the machine that ran this']),
+  ...CONNECTIONS.map((c) => `| specgate ÷ Express + http-proxy-middleware (CORS only) at ${c} connections | ${fmt(specgate.at[c]!.rps / hpm.at[c]!.rps, 2)}× | reported |`),
   '<!-- gateway:end -->',
 ];
 const section = lines.join('\n');
