@@ -63,8 +63,9 @@ function attribute(profile: Profile, fromUs: number, toUs: number) {
     let file = 'no file of ours on the stack (HTTP parser, sockets, timers, GC)';
     for (let at: number | undefined = profile.samples[i]; at !== undefined; at = parent.get(at)) {
       const url = byId.get(at)!.callFrame.url;
-      if (url.startsWith(ROOT) && !url.includes('/node_modules/')) {
-        file = url.slice(ROOT.length).replace(/\.js$/, '');
+      const relative = url.startsWith(ROOT) ? url.slice(ROOT.length) : '';
+      if (/^(src|bench)\//.test(relative)) {
+        file = relative.replace(/\.js$/, '');
         break;
       }
     }
