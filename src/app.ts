@@ -26,6 +26,8 @@ import type { AnyHandler } from './pipeline/dispatch.js';
 import { handlerStage } from './pipeline/handler-stage.js';
 import { eitherOf } from './pipeline/last-stage.js';
 import { mount, pipeline, type Pipeline } from './pipeline/pipeline.js';
+import { processTracing } from './tracing/process-tracing.js';
+import { tracedDatabase } from './tracing/traced-database.js';
 
 /** What the Tasks API is built from. */
 export interface AppDeps {
@@ -45,7 +47,9 @@ export interface AppDeps {
 }
 
 /** The Tasks API's pipeline: handlers for every operation, the upstream for those the contract sends there. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, idempotencyStore, metrics }: AppDeps): Pipeline {
+export function tasksPipeline({ config, contract, db: untraced, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, idempotencyStore, metrics }: AppDeps): Pipeline {
+  const tracing = processTracing();
+  const db = tracing ? tracedDatabase(untraced, tracing) : untraced;
   const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
   metrics?.watch({ db, store: limits.store });
   const routing = upstreamRouting(contract, handlers, config.upstream.url);

@@ -12,11 +12,13 @@ import { limits, type LimitsConfig } from './limits.js';
 import { metrics, type MetricsConfig } from './metrics.js';
 import { withDotEnv, type Env } from './readers.js';
 import { warningsFor } from './risks.js';
+import { tracing, type TracingConfig } from './tracing.js';
 import { upstream, type UpstreamConfig } from './upstream.js';
 
 export type { DatabaseConfig, DbDriver } from './database.js';
 export type { LimitsConfig } from './limits.js';
 export type { MetricsConfig } from './metrics.js';
+export type { TracingConfig } from './tracing.js';
 export type { UpstreamConfig } from './upstream.js';
 export { DEVELOPMENT_JWT_SECRET } from './jwt.js';
 export { databaseRefusal } from './risks.js';
@@ -42,6 +44,8 @@ export interface Config {
   readonly jwt: JwtConfig;
   /** Gateway mode: where operations without a handler are forwarded and how (docs/gateway.md). */
   readonly upstream: UpstreamConfig;
+  /** OpenTelemetry tracing from the standard OTEL_* variables (docs/observability.md); off unless an OTLP endpoint is named. */
+  readonly tracing: TracingConfig;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -76,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpTimeouts(env, problems),
     warnings: [],
     upstream: upstream(env, production, problems),
+    tracing: tracing(env, problems),
   };
   config.warnings = warningsFor(config);
   if (problems.length > 0) throw new ConfigError(problems);

@@ -110,6 +110,9 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     if (body === undefined) delete outgoing['content-length'];
     else outgoing['content-length'] = String(body.length);
     const { search } = splitTarget(req.url ?? '/');
+    // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
+    const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
+    span?.inject(outgoing);
     const answer = await sendUpstream(op, target, {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${state.path}${search === undefined ? '' : `?${search}`}`,
@@ -118,7 +121,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       headersTimeout: timeout,
       bodyTimeout: timeout,
       signal,
-    }, observer);
+    }, observer, span);
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
     answer.body.on('error', ignore);

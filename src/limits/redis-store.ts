@@ -4,10 +4,11 @@
  * round trip, on Redis's clock), which decides them in order exactly as one call each would; under
  * load one round trip serves many requests, and Redis runs one script instead of one per request.
  * While Redis is down a batch fails at once or after COMMAND_TIMEOUT_MS (src/redis/connection.ts),
- * and the stage fails open or closed.
+ * and the stage fails open or closed. With tracing on, each batch is a CLIENT span (src/tracing/redis-span.ts).
  */
 import type { Logger } from '../logger.js';
 import { connectRedis } from '../redis/connection.js';
+import { redisSpan } from '../tracing/redis-span.js';
 import { GCRA_BATCH_LUA, intervalsOf, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import { StoreUnavailable, type RateLimitStore } from './store.js';
@@ -52,7 +53,7 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
     const args: (string | number)[] = [batch.length];
     for (const p of batch) args.push(prefix + p.key);
     for (const p of batch) args.push(p.args[0], p.args[1]);
-    batchCommand(...args).then(
+    redisSpan('EVALSHA gcra_batch', batch.length, () => batchCommand(...args)).then(
       (out) => {
         for (let i = 0; i < batch.length; i++) {
           const at = 4 * i;
