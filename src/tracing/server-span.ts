@@ -84,7 +84,10 @@ export function serverSpanStage(tracer: Tracer, propagator: W3CTraceContextPropa
       const agent = req.headers['user-agent'];
       if (agent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, agent);
       res.once('close', () => endServerSpan(span, res, captureUser));
+      context.with(trace.setSpan(parent, span), next);
+    } else {
+      // Not sampled: nothing will look for this span in the context (client spans start only under a recording one).
+      next();
     }
-    context.with(trace.setSpan(parent, span), next);
   };
 }

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:tracing [-- --quick]`: what OpenTelemetry tracing costs, in server CPU µs per
+ * request, as `npm run bench` measures it (wrk on CPU 1, the server pinned to CPU 0, the in-memory
+ * Tasks handler, production). Four contenders: the build before tracing existed (BASE_COMMIT,
+ * extracted with git archive and compiled the same way), this build with OTEL_* unset, tracing on
+ * with the default parent-based ratio sampler at 0.1, and tracing on with every span exported.
+ * Spans go as OTLP/protobuf to a sink in this process that counts the exports and their bytes. The machine is
+ * shared and loaded: each compared pair (before/off, off/ratio 0.1, off/every span) is loaded at the
+ * same time, both servers on the same CPU, round after round, so a burst of load from elsewhere
+ * falls on both sides; each figure is the median of the per-round ratios. Prints a table for
+ * docs/performance.md.
+ */
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileBench } from './compile.js';
+import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
+import { benchToken, TASK_ID } from './fixtures.js';
+import { median, type Workload } from './load.js';
+import { measureWrk } from './wrk.js';
+
+/** main when tracing work began: the "before" side. */
+const BASE_COMMIT = process.env.BENCH_BASE_COMMIT ?? '0fbc871';
+const quick = process.argv.includes('--quick');
+const ROUNDS = quick ? 1 : 7;
+const SECONDS = quick ? 1 : 3;
+const CONNECTIONS = 50;
+const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
+const BASE_BUILD = 'node_modules/.cache/specgate-bench-base';
+
+/** An OTLP sink: counts exports and their bytes, answers 200 (decoding would load the CPU wrk runs on). */
+async function startSink() {
+  let bytes = 0;
+  let exports = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stats: () => ({ bytes, exports }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Compiles the base commit's tree (src, generated, bench and their assets) beside this build's. */
+async function compileBase(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'specgate-base-'));
+  try {
+    execSync(`git archive ${BASE_COMMIT} src generated bench openapi.yaml docs/api.html | tar -x -C ${dir}`, { stdio: 'inherit' });
+    await compileBench(BASE_BUILD, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  pinSelf();
+  await compileBench();
+  await compileBase();
+  const sink = await startSink();
+  const server = { script: 'bench/servers/specgate.ts', args: ['memory'] } as const;
+  const otel = (ratio: string) => ({
+    NODE_ENV: 'production',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+    OTEL_TRACES_SAMPLER_ARG: ratio,
+    OTEL_BSP_SCHEDULE_DELAY: '500',
+    // Large enough that nothing is dropped at full load: every sampled span is exported and paid for.
+    OTEL_BSP_MAX_QUEUE_SIZE: '100000',
+  });
+  const contenders: Contender[] = [
+    { name: 'before', label: `before tracing (${BASE_COMMIT})`, ...server, env: { NODE_ENV: 'production' }, build: BASE_BUILD },
+    { name: 'off', label: 'tracing off (OTEL_* unset)', ...server, env: { NODE_ENV: 'production' } },
+    { name: 'ratio-0.1', label: 'tracing on, parentbased_traceidratio 0.1', ...server, env: otel('0.1') },
+    { name: 'every-span', label: 'tracing on, every span exported', ...server, env: otel('1') },
+  ];
+  const token = await benchToken();
+  const running: Running[] = [];
+  for (const contender of contenders) running.push(await start(contender));
+  /** The pairs compared: each is loaded at the same time, both servers on CPU 0, so a burst of load from elsewhere falls on both. */
+  const PAIRS = [
+    ['before', 'off'],
+    ['off', 'ratio-0.1'],
+    ['off', 'every-span'],
+  ] as const;
+  const byName = new Map(running.map((r) => [r.contender.name, r]));
+  const ratios = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const workload of WORKLOADS) {
+        for (const [a, b] of PAIRS) {
+          const pair = [byName.get(a)!, byName.get(b)!];
+          const options = { seconds: SECONDS, connections: CONNECTIONS / 2, token, taskId: TASK_ID };
+          await Promise.all(pair.map((r) => measureWrk(r.url, workload, { ...options, seconds: 1 })));
+          const before = pair.map((r) => cpuMicros(r.child.pid));
+          const measured = await Promise.all(pair.map((r) => measureWrk(r.url, workload, options)));
+          const us = pair.map((r, i) => {
+            const m = measured[i]!;
+            if (m.non2xx > 0 || m.errors > 0 || m.requests === 0) throw new Error(`${r.contender.name} ${workload}: ${m.requests} requests, ${m.non2xx} non-2xx, ${m.errors} errors`);
+            const value = (cpuMicros(r.child.pid) - before[i]!) / m.requests;
+            cpu.set(`${r.contender.name}|${workload}`, [...(cpu.get(`${r.contender.name}|${workload}`) ?? []), value]);
+            return value;
+          });
+          const key = `${b}/${a}|${workload}`;
+          ratios.set(key, [...(ratios.get(key) ?? []), us[1]! / us[0]!]);
+          process.stdout.write(`round ${round} ${workload.padEnd(24)} ${a} ${us[0]!.toFixed(1)} µs, ${b} ${us[1]!.toFixed(1)} µs: ${(us[1]! / us[0]!).toFixed(3)}\n`);
+        }
+      }
+    }
+  } finally {
+    for (const r of running) await stop(r);
+    await sink.close();
+  }
+  const pct = (x: number) => `${x >= 1 ? '+' : '−'}${Math.abs((x - 1) * 100).toFixed(1)} %`;
+  const med = (name: string, w: Workload) => median(cpu.get(`${name}|${w}`)!).toFixed(1);
+  const ratio = (b: string, a: string, w: Workload) => pct(median(ratios.get(`${b}/${a}|${w}`)!));
+  const lines = [
+    `| workload | before (µs) | off (µs) | ratio 0.1 (µs) | every span (µs) | off vs before | ratio 0.1 vs off | every span vs off |`,
+    `|---|---|---|---|---|---|---|---|`,
+    ...WORKLOADS.map((w) => `| ${w} | ${med('before', w)} | ${med('off', w)} | ${med('ratio-0.1', w)} | ${med('every-span', w)} | ${ratio('off', 'before', w)} | ${ratio('ratio-0.1', 'off', w)} | ${ratio('every-span', 'off', w)} |`),
+  ];
+  const { bytes, exports } = sink.stats();
+  process.stdout.write(`\n${lines.join('\n')}\n\n${ROUNDS} round(s); each pair loaded at the same time for ${SECONDS} s, ${CONNECTIONS / 2} connections each; medians of per-round ratios (µs columns: medians of every measurement). The sink received ${exports} exports, ${(bytes / 1e6).toFixed(1)} MB.\n`);
+}
+
+await main();
