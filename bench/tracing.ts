@@ -27,6 +27,7 @@ const BASE_COMMIT = process.env.BENCH_BASE_COMMIT ?? '0fbc871';
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 1 : 7;
 const SECONDS = quick ? 1 : 3;
+const WARM_UP_SECONDS = quick ? 1 : 8;
 const CONNECTIONS = 50;
 const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
 const BASE_BUILD = 'node_modules/.cache/specgate-bench-base';
@@ -91,6 +92,8 @@ async function main() {
     ['off', 'every-span'],
   ] as const;
   const byName = new Map(running.map((r) => [r.contender.name, r]));
+  // The JIT takes its time, and longer with the SDK's code: every contender is warmed up well before the first round.
+  for (const r of running) for (const workload of WORKLOADS) await measureWrk(r.url, workload, { seconds: WARM_UP_SECONDS, connections: CONNECTIONS, token, taskId: TASK_ID });
   const ratios = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
   try {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { connectRedis } from '../redis/connection.js';
 import { redisSpan } from '../tracing/redis-span.js';
+import type { RequestTrace } from '../tracing/tracing.js';
 import { IdempotencyStoreUnavailable, type Claim, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredOutcome } from './idempotency-store.js';
 
 /** Claims KEYS[1] with ARGV[1] for ARGV[2] ms and returns nil, or returns the record already there. */
@@ -56,9 +57,9 @@ export async function redisIdempotencyStore(url: string, prefix: string, log: Lo
   redis.defineCommand('specgateIdemRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
   const commands = redis as unknown as Commands;
   const down = shared.failed;
-  const attempt = async <T>(name: string, command: () => Promise<T>): Promise<T> => {
+  const attempt = async <T>(trace: RequestTrace | undefined, name: string, command: () => Promise<T>): Promise<T> => {
     try {
-      return await redisSpan(name, 1, command);
+      return await redisSpan(trace, name, 1, command);
     } catch (error) {
       down(error);
       throw new IdempotencyStoreUnavailable({ cause: error });
@@ -69,17 +70,17 @@ export async function redisIdempotencyStore(url: string, prefix: string, log: Lo
     get available() {
       return shared.available;
     },
-    async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+    async claim(key: string, fingerprint: string, leaseMs: number, trace?: RequestTrace): Promise<ClaimResult> {
       const running = encode({ state: 'running', fingerprint, token: randomUUID() });
-      const found = await attempt('EVALSHA idempotency_claim', () => commands.specgateIdemClaim(prefix + key, running, leaseMs));
+      const found = await attempt(trace, 'EVALSHA idempotency_claim', () => commands.specgateIdemClaim(prefix + key, running, leaseMs));
       return found === null ? { claimed: true, claim: { key, token: running } } : { claimed: false, record: decode(found) };
     },
-    async complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<boolean> {
+    async complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number, trace?: RequestTrace): Promise<boolean> {
       const done = encode({ state: 'done', fingerprint, outcome });
-      return (await attempt('EVALSHA idempotency_complete', () => commands.specgateIdemComplete(prefix + claim.key, claim.token, done, ttlMs))) === 1;
+      return (await attempt(trace, 'EVALSHA idempotency_complete', () => commands.specgateIdemComplete(prefix + claim.key, claim.token, done, ttlMs))) === 1;
     },
-    async release(claim: Claim): Promise<void> {
-      await attempt('EVALSHA idempotency_release', () => commands.specgateIdemRelease(prefix + claim.key, claim.token));
+    async release(claim: Claim, trace?: RequestTrace): Promise<void> {
+      await attempt(trace, 'EVALSHA idempotency_release', () => commands.specgateIdemRelease(prefix + claim.key, claim.token));
     },
     async close() {
       redis.disconnect();

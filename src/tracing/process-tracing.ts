@@ -1,6 +1,6 @@
 /**
- * The tracing serve() started in this process, if any: the stores opened outside a pipeline
- * (Redis) and pipelines built without an explicit `tracing` ask for it here.
+ * The tracing serve() started in this process, if any: pipelines built without an explicit
+ * `tracing` (and the Tasks API, for its database spans) ask for it here.
  */
 import type { Tracing } from './tracing.js';
 

@@ -1,11 +1,12 @@
 /**
- * A traced request's handle (RequestState.trace): the SERVER span's ids for log lines, and the
- * CLIENT span of each upstream request, whose context is what the upstream receives in traceparent.
+ * A traced request's handle (RequestState.trace): the SERVER span's ids for log lines, CLIENT spans
+ * for the calls made for it (database, Redis), and the CLIENT span of each upstream request, whose
+ * context is what the upstream receives in traceparent.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
-import type { RequestTrace, UpstreamSpan } from './tracing.js';
+import type { RequestTrace, SpanAttributes, UpstreamSpan } from './tracing.js';
 
 /** Writes the W3C headers into the outgoing header record. */
 const headerSetter = {
@@ -13,6 +14,9 @@ const headerSetter = {
     carrier[key] = value;
   },
 };
+
+/** The name an error gets in `error.type`: its code, else its class. */
+const errorTypeOf = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'Error');
 
 /** One upstream request's CLIENT span. */
 class UpstreamClientSpan implements UpstreamSpan {
@@ -48,6 +52,8 @@ class UpstreamClientSpan implements UpstreamSpan {
 export class RequestSpans implements RequestTrace {
   readonly traceId: string;
   readonly spanId: string;
+  readonly recording: boolean;
+  private parent: Context | undefined = undefined;
 
   constructor(
     private readonly tracer: Tracer,
@@ -57,11 +63,31 @@ export class RequestSpans implements RequestTrace {
     const ids = server.spanContext();
     this.traceId = ids.traceId;
     this.spanId = ids.spanId;
+    this.recording = server.isRecording();
+  }
+
+  /** The context children start in: the SERVER span's, made on first use. */
+  private get context(): Context {
+    this.parent ??= trace.setSpan(ROOT_CONTEXT, this.server);
+    return this.parent;
+  }
+
+  async client<T>(name: string, attributes: SpanAttributes, call: () => Promise<T>): Promise<T> {
+    if (!this.recording) return call();
+    const span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, this.context);
+    try {
+      return await call();
+    } catch (error) {
+      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   upstream(method: string, origin: string, path: string, route: string): UpstreamSpan {
-    const parent = trace.setSpan(ROOT_CONTEXT, this.server);
-    const span = this.tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT }, parent);
+    const span = this.tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT }, this.context);
     if (span.isRecording()) {
       const url = new URL(origin);
       span.setAttribute(ATTR_HTTP_REQUEST_METHOD, method);

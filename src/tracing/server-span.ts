@@ -1,13 +1,13 @@
 /**
  * The tracing stage, right after request-id (only when tracing is on): one SERVER span per request,
  * continuing the caller's W3C traceparent/tracestate, named by the method until the route stage has
- * matched, then `GET /api/tasks/{taskId}`. The stages after it run in the span's context, so a
- * database or Redis call made for the request is its child. The span ends when the response does,
+ * matched, then `GET /api/tasks/{taskId}`. Its children (database, Redis, upstream) are started
+ * from RequestState.trace, explicitly: no async context is kept. The span ends when the response does,
  * with the stable HTTP attributes, the operationId and, on an error answer, the body's error_type.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -84,10 +84,7 @@ export function serverSpanStage(tracer: Tracer, propagator: W3CTraceContextPropa
       const agent = req.headers['user-agent'];
       if (agent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, agent);
       res.once('close', () => endServerSpan(span, res, captureUser));
-      context.with(trace.setSpan(parent, span), next);
-    } else {
-      // Not sampled: nothing will look for this span in the context (client spans start only under a recording one).
-      next();
     }
+    next();
   };
 }

@@ -1,17 +1,16 @@
 /**
  * Starts OpenTelemetry tracing in this process (serve() imports this file only when OTEL_* turns
  * tracing on, so a process without it never loads the SDK): a tracer provider with the configured
- * resource and sampler, a batch span processor over the OTLP/HTTP exporter (protobuf or JSON), the
- * AsyncLocalStorage context manager, and the W3C trace-context propagator.
+ * resource and sampler, a batch span processor over the OTLP/HTTP exporter (protobuf or JSON), and
+ * the W3C trace-context propagator. No context manager: a span's parent is always passed
+ * explicitly (RequestState.trace), because Node 20's AsyncLocalStorage slows every promise.
  */
-import { context, diag, DiagLogLevel } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from '../config/tracing.js';
 import type { Logger } from '../logger.js';
-import { clientSpans } from './client-span.js';
 import { samplerFor } from './sampler.js';
 import { serverSpanStage } from './server-span.js';
 import type { Tracing } from './tracing.js';
@@ -35,7 +34,7 @@ function diagnosticsTo(log: Logger): void {
   diag.setLogger({ error: warn, warn, info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
 }
 
-/** Starts tracing; returns the stage, the client spans and the bounded flush for shutdown. */
+/** Starts tracing; returns the stage and the bounded flush for shutdown. */
 export async function startTracing(config: TracingConfig, log: Logger): Promise<Tracing> {
   diagnosticsTo(log);
   const exporter = await exporterFor(config);
@@ -44,12 +43,10 @@ export async function startTracing(config: TracingConfig, log: Logger): Promise<
     sampler: samplerFor(config.sampler, config.ratio),
     spanProcessors: [new BatchSpanProcessor({ exporter, ...config.batch })],
   });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const tracer = provider.getTracer('specgate');
   const propagator = new W3CTraceContextPropagator();
   return {
     stage: serverSpanStage(tracer, propagator, config.captureUser),
-    client: clientSpans(tracer),
     async shutdown(ms) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {

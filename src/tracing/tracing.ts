@@ -8,15 +8,10 @@ import type { RequestStage } from '../pipeline/stage.js';
 /** Span attribute values as OpenTelemetry takes them. */
 export type SpanAttributes = Readonly<Record<string, string | number | boolean>>;
 
-/** A process's tracing: the SERVER-span stage, CLIENT spans around calls, and the flush at shutdown. */
+/** A process's tracing: the SERVER-span stage and the flush at shutdown. */
 export interface Tracing {
   /** The tracing stage, right after request-id: one SERVER span per request, continuing an incoming traceparent. */
   readonly stage: RequestStage;
-  /**
-   * Runs `call` inside a CLIENT span named `name`, a child of the request being served; with no
-   * request span active (start-up, migrations) or one not sampled, just runs `call`.
-   */
-  client<T>(name: string, attributes: SpanAttributes, call: () => Promise<T>): Promise<T>;
   /** Exports what is pending within `ms` milliseconds, then stops (SIGTERM). */
   shutdown(ms: number): Promise<void>;
 }
@@ -27,6 +22,14 @@ export interface RequestTrace {
   readonly traceId: string;
   /** The SERVER span's id, 16 hex digits, for log lines. */
   readonly spanId: string;
+  /** Whether the request is sampled: its spans are recorded and exported (else its children need not be made). */
+  readonly recording: boolean;
+  /**
+   * Runs `call` inside a CLIENT span named `name`, a child of the SERVER span (a database
+   * statement, a Redis script). Parents are passed explicitly, never looked up in an async
+   * context: Node 20's AsyncLocalStorage costs every promise of the process (docs/performance.md).
+   */
+  client<T>(name: string, attributes: SpanAttributes, call: () => Promise<T>): Promise<T>;
   /** Starts the CLIENT span of one upstream request. */
   upstream(method: string, origin: string, path: string, route: string): UpstreamSpan;
 }
