@@ -7,16 +7,17 @@
  * Spans go as OTLP/protobuf to a sink in this process that counts the exports and their bytes. The machine is
  * shared and loaded: every contender is warmed up first, then loaded in turn, round after round
  * (the order reversed every other round), and each figure is the median of the per-round ratios.
- * Prints a table for docs/performance.md. (Loading two contenders at once on the same CPU was tried
+ * Writes its section of docs/performance.md (bench/section.ts; not with --quick). (Loading two contenders at once on the same CPU was tried
  * and dropped: it gave figures no difference in the code explains, the old build at 2–4× the new.)
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileBench } from './compile.js';
+import { writeSection } from './section.js';
 import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
 import { median, type Workload } from './load.js';
@@ -130,6 +131,16 @@ async function main() {
     ...WORKLOADS.map((w) => `| ${w} | ${med('before', w)} | ${med('off', w)} | ${med('ratio-0.1', w)} | ${med('every-span', w)} | ${ratio('off', 'before', w)} | ${ratio('ratio-0.1', 'off', w)} | ${ratio('every-span', 'off', w)} |`),
   ];
   const { bytes, exports } = sink.stats();
+  const section = [
+    '<!-- tracing:start -->',
+    '## Tracing (`npm run bench:tracing`)',
+    '',
+    `Server CPU µs per request of the in-memory Tasks handler (production), loaded by wrk: the build before tracing (${BASE_COMMIT}), this build with \`OTEL_*\` unset, with tracing on at the default parent-based sampler and \`OTEL_TRACES_SAMPLER_ARG=0.1\`, and with every span exported (OTLP/protobuf to a sink). ${ROUNDS} rounds of ${SECONDS} s after a ${WARM_UP_SECONDS} s warm-up of each contender, contenders in turn, the order reversed every other round; the percentages are medians of per-round ratios. Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs when it finished (${new Date().toISOString().slice(0, 10)}).`,
+    '',
+    ...lines,
+    '<!-- tracing:end -->',
+  ].join('\n');
+  if (!quick) writeSection('tracing', section);
   process.stdout.write(`\n${lines.join('\n')}\n\n${ROUNDS} round(s) of ${SECONDS} s each, ${CONNECTIONS} connections, contenders in turn (order reversed every other round); medians of per-round ratios. The sink received ${exports} exports, ${(bytes / 1e6).toFixed(1)} MB.\n`);
 }
 
