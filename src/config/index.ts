@@ -4,6 +4,7 @@
  * The names are the ones in README and .env.example; each section (and its defaults) has a file here.
  */
 
+import { contractPolicy, type ContractConfig } from './contract.js';
 import { cors, type CorsConfig } from './cors.js';
 import { database, type DatabaseConfig } from './database.js';
 import { httpTimeouts, listen, type HttpTimeouts } from './http.js';
@@ -14,6 +15,7 @@ import { withDotEnv, type Env } from './readers.js';
 import { warningsFor } from './risks.js';
 import { upstream, type UpstreamConfig } from './upstream.js';
 
+export type { ContractConfig } from './contract.js';
 export type { DatabaseConfig, DbDriver } from './database.js';
 export type { LimitsConfig } from './limits.js';
 export type { MetricsConfig } from './metrics.js';
@@ -42,6 +44,8 @@ export interface Config {
   readonly jwt: JwtConfig;
   /** Gateway mode: where operations without a handler are forwarded and how (docs/gateway.md). */
   readonly upstream: UpstreamConfig;
+  /** Live reload's breaking-change policy and sunset enforcement (RELOAD_ALLOW_BREAKING, SUNSET_ENFORCE). */
+  readonly contract: ContractConfig;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -76,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpTimeouts(env, problems),
     warnings: [],
     upstream: upstream(env, production, problems),
+    contract: contractPolicy(env, problems),
   };
   config.warnings = warningsFor(config);
   if (problems.length > 0) throw new ConfigError(problems);

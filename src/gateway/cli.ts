@@ -1,27 +1,30 @@
 /**
- * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H]`: serves any OpenAPI
+ * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]`: serves any OpenAPI
  * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
  * and --host override PORT and HOST. Everything else — WORKERS, METRICS_PORT, REDIS_URL, the HTTP
- * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`.
+ * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`. SIGHUP (and with
+ * --watch a change of the file) reloads the document; a breaking change is refused unless
+ * --allow-breaking, RELOAD_ALLOW_BREAKING=true or a new major info.version (docs/contract.md).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
 import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
+import { fileSource } from '../serve/contract-source.js';
 import { serve } from '../serve/serve.js';
 import { openIdempotencyStore } from './idempotency-open.js';
 import { createGatewayApp, gatewayContract } from './server.js';
 
-const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H]';
+const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]';
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } },
 });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) fail('Give exactly one OpenAPI document.');
@@ -50,10 +53,16 @@ await serve({
   port,
   host,
   sendsUpstream: true,
-  async build({ log: processLog, verifier, rateLimitStore, metrics }) {
+  reload: { source: fileSource(file!, (text) => parseDocumentText(text) as OpenApiDocument), document, allowBreaking: values['allow-breaking'] === true || config.contract.allowBreaking, watch: values.watch === true },
+  async build({ log: processLog, verifier, rateLimitStore, metrics }, served = document) {
     // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
-    const idempotencyStore = await openIdempotencyStore(config, gatewayContract(document), {}, processLog);
-    return createGatewayApp({ config, document, log: processLog, verifier, metrics, idempotencyStore, rateLimitStore });
+    const idempotencyStore = await openIdempotencyStore(config, gatewayContract(served), {}, processLog);
+    try {
+      return createGatewayApp({ config, document: served, log: processLog, verifier, metrics, idempotencyStore, rateLimitStore });
+    } catch (error) {
+      await idempotencyStore?.close();
+      throw error;
+    }
   },
   describe: (bound, app) => ({
     message: `gateway for "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,
