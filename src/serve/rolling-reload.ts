@@ -35,11 +35,17 @@ function reloadWorker(worker: Worker, trigger: string): Promise<ReloadOutcome> {
   });
 }
 
-/** The primary's reload: every live worker in turn; resolves with `refused` at the first refusal. */
+/**
+ * The primary's reload: every listening worker in turn; resolves with `refused` at the first
+ * refusal. A worker still starting is skipped: it reads the document itself as it starts.
+ */
 export function rollingReloader(log: Logger): Reloader {
   let running: Promise<ReloadOutcome> | undefined;
+  const listening = new Set<Worker>();
+  cluster.on('listening', (worker) => listening.add(worker));
+  cluster.on('exit', (worker) => listening.delete(worker));
   const round = async (trigger: string): Promise<ReloadOutcome> => {
-    const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && worker.isConnected());
+    const workers = [...listening].filter((worker) => worker.isConnected());
     log.info({ trigger, workers: workers.length }, `reloading the contract in ${workers.length} workers, one at a time`);
     let applied = 0;
     for (const worker of workers) {
