@@ -55,13 +55,24 @@ export function createReloader(deps: ReloaderDeps): Reloader {
       log.warn({ trigger, source: source.name, contract: before, ...fields, ms: ms() }, `contract reload refused: ${message}; still serving ${before}`);
       return 'refused';
     };
+    const phases: Record<string, number> = {};
+    let mark = started;
+    // Each phase runs in one go on the event loop; between two, requests waiting are served first.
+    const phase = async (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - mark);
+      await new Promise((resolve) => setImmediate(resolve));
+      mark = performance.now();
+    };
     let next: OpenApiDocument;
     try {
       next = await source.read();
+      await phase('read');
     } catch (error) {
       return refuse({ reason: 'unreadable' }, `${source.name}: ${firstLine(error)}`);
     }
     const after = contractDigest(next);
+    await phase('digest');
     if (after === before) {
       log.info({ trigger, source: source.name, contract: before }, 'contract reload: the document is unchanged');
       return 'unchanged';
@@ -69,6 +80,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     let decision;
     try {
       decision = decideReload(running, next, deps.allowBreaking);
+      await phase('diff');
     } catch (error) {
       return refuse({ reason: 'unreadable', next: after }, `${source.name}: ${firstLine(error)}`);
     }
@@ -82,6 +94,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     let built: ServedApp;
     try {
       built = await deps.build(next);
+      await phase('build');
     } catch (error) {
       return refuse({ reason: 'build', next: after }, `${source.name}: ${firstLine(error)}`);
     }
@@ -90,7 +103,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     runningDigest = after;
     counted('applied');
     log.info(
-      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms() },
+      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases },
       `contract reloaded: ${before} → ${after}`,
     );
     void retired;
