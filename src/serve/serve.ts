@@ -104,11 +104,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   // With reload the server's listeners delegate to the current app (src/serve/swappable-app.ts); without it they are the app's own.
   const resources = { config, log, verifier, rateLimitStore, metrics };
-  const app = options.reload ? swappableApp(first, drainMs, log) : { ...first, current: () => first };
+  const swappable = options.reload ? swappableApp(first, drainMs, log) : undefined;
+  const app = swappable ?? first;
   const server = createHttpServer(app.listener, config.cors, config.http);
-  if (first.upgrade || options.reload) server.on('upgrade', app.upgrade!);
-  if (options.reload && 'swap' in app) {
-    const reloader = createReloader({ ...options.reload, app, log, metrics, build: (document) => options.build(resources, document) });
+  const upgrade = swappable?.upgrade ?? first.upgrade;
+  if (upgrade) server.on('upgrade', upgrade);
+  if (swappable && options.reload) {
+    const reloader = createReloader({ ...options.reload, app: swappable, log, metrics, build: (document) => options.build(resources, document) });
     if (cluster.isWorker) (await import('./rolling-reload.js')).answerReloads(reloader);
     reloadOnTriggers(options.reload.source, options.reload.watch, reloader, log);
   }
