@@ -36,21 +36,16 @@ export function decideReload(running: OpenApiDocument, next: OpenApiDocument, al
   return { apply: false, reason: 'breaking', breaking, counts };
 }
 
-/** JSON with every object's keys sorted, so two equal documents give one text whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+/** JSON.stringify's replacer for canonical JSON: every object's keys in sorted order (arrays and values as they are). */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
 }
 
 /** The contract digest in reload log lines: sha256 of the document's canonical JSON, its first 12 hex digits. */
-export const contractDigest = (document: OpenApiDocument): string => createHash('sha256').update(canonicalJson(document)).digest('hex').slice(0, 12);
+export const contractDigest = (document: OpenApiDocument): string => createHash('sha256').update(JSON.stringify(document, sortedKeys)).digest('hex').slice(0, 12);
 
 /** One breaking finding as a log line's fields: the operation, the check and where (old → new pointer). */
 export function findingFields(finding: Finding): { check: string; operation: string; pointer: string; message: string } {

@@ -98,7 +98,8 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     } catch (error) {
       return refuse({ reason: 'build', next: after }, `${source.name}: ${firstLine(error)}`);
     }
-    const retired = app.swap(built);
+    // The replaced app retires in the background, once its in-flight requests are answered.
+    void app.swap(built);
     running = next;
     runningDigest = after;
     counted('applied');
@@ -106,7 +107,6 @@ export function createReloader(deps: ReloaderDeps): Reloader {
       { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases },
       `contract reloaded: ${before} → ${after}`,
     );
-    void retired;
     return 'applied';
   }
 
