@@ -166,3 +166,9 @@ export function withValidationStatus(error: ApiError, declared: 400 | 422 | unde
   if (declared !== 422 || error.status !== 400 || (error.errorType !== 'validation_error' && error.errorType !== 'invalid_json')) return error;
   return new ApiError(422, error.errorType, error.detail, error.headers, error.errors, { cause: error.cause });
 }
+
+/** 400 validation_error: a `Prefer` scenario (the mock's `code=` or `example=`) names what the operation does not declare; lists what it does. */
+export const undeclaredScenario = (preference: string, declared: readonly string[]) =>
+  new ApiError(400, 'validation_error', `Prefer: ${preference} is not declared by this operation. Declared: ${declared.join(', ') || 'none'}.`, {}, [
+    { location: 'header', path: 'Prefer', message: `${preference} is not declared; declared: ${declared.join(', ') || 'none'}` },
+  ]);

@@ -1,30 +1,33 @@
 /**
- * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]`: serves any OpenAPI
- * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
+ * `npm run gateway -- <openapi file|url> [--overlay FILE]… [--upstream <url>] [--port N] [--host H]`:
+ * serves any OpenAPI 3.0/3.1 document (YAML or JSON; a URL such as the upstream's own /openapi.json
+ * is retried for SPEC_FETCH_TIMEOUT_MS while it starts; each Overlay 1.0 file is applied in order)
+ * in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
  * and --host override PORT and HOST. Everything else — WORKERS, METRICS_PORT, REDIS_URL, the HTTP
  * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`. SIGHUP (and with
- * --watch a change of the file) reloads the document; a breaking change is refused unless
- * --allow-breaking, RELOAD_ALLOW_BREAKING=true or a new major info.version (docs/contract.md).
+ * --watch a change of a file, or of the fetched document every RELOAD_POLL_SECONDS) reloads the
+ * document; a breaking change is refused unless --allow-breaking, RELOAD_ALLOW_BREAKING=true or a
+ * new major info.version (docs/contract.md "Live reload").
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
-import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
+import { loadDocument } from '../contract/load-document.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
-import { fileSource } from '../serve/contract-source.js';
+import { contractSource } from '../serve/contract-source.js';
 import { serve } from '../serve/serve.js';
 import { openIdempotencyStore } from './idempotency-open.js';
 import { createGatewayApp, gatewayContract } from './server.js';
 
-const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]';
+const USAGE = 'usage: npm run gateway -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]';
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } },
+  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, overlay: { type: 'string', multiple: true, default: [] }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } },
 });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) fail('Give exactly one OpenAPI document.');
@@ -39,11 +42,12 @@ const port = values.port === undefined ? config.port : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535 (got "${values.port}").`);
 const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
+const load = () => loadDocument(file!, { overlays: values.overlay, retry: config.specFetch, log });
 let document: OpenApiDocument;
 try {
-  document = parseDocumentText(readFileSync(file!, 'utf8')) as OpenApiDocument;
+  document = await load();
 } catch (error) {
-  log.fatal(`gateway: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+  log.fatal(`gateway: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
   process.exit(1);
 }
 
@@ -53,7 +57,12 @@ await serve({
   port,
   host,
   sendsUpstream: true,
-  reload: { source: fileSource(file!, (text) => parseDocumentText(text) as OpenApiDocument), document, allowBreaking: values['allow-breaking'] === true || config.contract.allowBreaking, watch: values.watch === true },
+  reload: {
+    source: contractSource({ location: file!, overlays: values.overlay, load, pollSeconds: config.contract.pollSeconds }),
+    document,
+    allowBreaking: values['allow-breaking'] === true || config.contract.allowBreaking,
+    watch: values.watch === true,
+  },
   async build({ log: processLog, verifier, rateLimitStore, metrics }, served = document) {
     // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
     const idempotencyStore = await openIdempotencyStore(config, gatewayContract(served), {}, processLog);

@@ -62,6 +62,7 @@ describe('which operations go upstream', () => {
   it('is ignored by the mock server, which answers every operation itself', async () => {
     const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET });
     const verifier = await createTokenVerifier(config.jwt, log);
-    expect(createMockApp({ config, document: gatewaySpec('http://a.internal'), log, verifier }).contract.operations.length).toBe(6);
+    // The document's 6 operations and the mock's own GET /openapi.json (src/mock/mock-document.ts).
+    expect(createMockApp({ config, document: gatewaySpec('http://a.internal'), log, verifier }).contract.operations.length).toBe(7);
   });
 });

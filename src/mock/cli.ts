@@ -1,26 +1,27 @@
 /**
- * `npm run mock -- <openapi file> [--port N] [--host H] [--strict] [--offline] [--watch] [--allow-breaking]`: serves any
- * OpenAPI 3.x or Swagger 2.0 document (YAML or JSON) from its examples and schemas.
+ * `npm run mock -- <openapi file|url> [--overlay FILE]… [--port N] [--host H] [--strict] [--offline]`:
+ * serves any OpenAPI 3.x or Swagger 2.0 document (YAML or JSON, a file or a URL retried for
+ * SPEC_FETCH_TIMEOUT_MS, each Overlay 1.0 file applied in order) from its examples and schemas.
  * Configuration (CORS_ORIGINS, JWT_SECRET …) is the API's; --port and --host override PORT and
  * HOST; --strict refuses to start on a schema or scheme that would be skipped with a warning;
  * --offline skips openIdConnect discovery. WORKERS, METRICS_PORT, REDIS_URL (shared rate-limit
  * budgets), the HTTP timeouts and the drain on SIGTERM are serve()'s, as for `npm start`. SIGHUP
- * (and with --watch a change of the file) reloads the document; a breaking change is refused
- * unless --allow-breaking, RELOAD_ALLOW_BREAKING=true or a new major info.version (docs/contract.md).
+ * (and with --watch a change of a file, or of the fetched document every RELOAD_POLL_SECONDS)
+ * reloads the document; a breaking change is refused unless --allow-breaking,
+ * RELOAD_ALLOW_BREAKING=true or a new major info.version (docs/contract.md "Live reload").
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config/index.js';
 import { discoverOpenIdVerifiers } from '../auth/openid.js';
-import { openApi3 } from '../contract/openapi-version.js';
-import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
+import { loadDocument } from '../contract/load-document.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
-import { fileSource } from '../serve/contract-source.js';
+import { contractSource } from '../serve/contract-source.js';
 import { serve } from '../serve/serve.js';
 import { createMockApp } from './server.js';
 
-const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H] [--strict] [--offline] [--watch] [--allow-breaking]';
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } } });
+const USAGE = 'usage: npm run mock -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--port N] [--host H] [--strict] [--offline] [--watch] [--allow-breaking]';
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' }, overlay: { type: 'string', multiple: true, default: [] }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } } });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) {
   process.stderr.write(`${USAGE}\n`);
@@ -36,12 +37,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
 const started = Date.now();
-const parse = (text: string) => openApi3(parseDocumentText(text) as OpenApiDocument);
+const load = () => loadDocument(file, { overlays: values.overlay, retry: config.specFetch, log, openApi3: true });
 let document: OpenApiDocument;
 try {
-  document = await parse(readFileSync(file, 'utf8'));
+  document = await load();
 } catch (error) {
-  process.stderr.write(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+  process.stderr.write(`mock: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
   process.exit(1);
 }
 
@@ -51,7 +52,12 @@ await serve({
   port,
   host,
   sendsUpstream: false,
-  reload: { source: fileSource(file, parse), document, allowBreaking: values['allow-breaking'] === true || config.contract.allowBreaking, watch: values.watch === true },
+  reload: {
+    source: contractSource({ location: file, overlays: values.overlay, load, pollSeconds: config.contract.pollSeconds }),
+    document,
+    allowBreaking: values['allow-breaking'] === true || config.contract.allowBreaking,
+    watch: values.watch === true,
+  },
   async build({ log: processLog, verifier, rateLimitStore, metrics }, served = document) {
     const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(served, config, processLog);
     try {

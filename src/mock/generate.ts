@@ -5,18 +5,26 @@
  * bounded time and never blocks the event loop for long. The value aims to be schema-valid:
  * declared types, formats, bounds, `required` (also in untyped schemas), `allOf` merged, the
  * first `oneOf`/`anyOf` branch, and schema-level examples only when their JSON type fits.
+ * Strings and numbers come from src/mock/scalars.ts (pattern, format, plausible by property name),
+ * drawn from a generator seeded by `seed`: the same seed gives the same value.
  */
 import { pointerTarget } from '../contract/refs.js';
 import type { OpenApiDocument } from '../contract/spec.js';
+import { seeded } from './random.js';
+import { numberFor, stringFor } from './scalars.js';
+
+/** How a value is generated. */
+export interface GenerateOptions {
+  /** The seed of the value's random choices (1 by default): the same seed, the same value. */
+  readonly seed?: number;
+  /** Use the schemas' own `example`/`examples`/`default` where their type fits (true by default; false for `Prefer: dynamic=true`). */
+  readonly examples?: boolean;
+  /** The name the value goes by (a property, a header), for a plausible value at the top level. */
+  readonly name?: string;
+}
 
 type Schema = Record<string, any>;
 
-const FORMAT_EXAMPLES: Record<string, string> = {
-  email: 'user@example.com', hostname: 'example.com', ipv4: '192.0.2.1', ipv6: '2001:db8::1',
-  uri: 'https://example.com/path', url: 'https://example.com/path', 'uri-reference': '/path', 'uri-template': '/path/{param}',
-  'json-pointer': '/foo/bar', date: '1970-01-01', 'date-time': '1970-01-01T00:00:00.000Z', time: '00:00:00Z',
-  uuid: '3fa85f64-5717-4562-b3fc-2c963f66afa6', byte: 'U3dhZ2dlciByb2Nrcw==', binary: 'string', regex: '.*', duration: 'P1D',
-};
 /** How deep optional properties are still filled in; required ones go down to MAX_DEPTH. */
 const OPTIONAL_DEPTH = 3;
 const MAX_DEPTH = 12;
@@ -38,6 +46,10 @@ function fits(schema: Schema, value: unknown): boolean {
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
+/** Keywords that say something about a value's type or shape (a part of `allOf` with none of them adds nothing). */
+const SHAPING = ['$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'format', 'pattern', 'minimum', 'maximum', 'allOf', 'oneOf', 'anyOf'];
+const constrains = (schema: unknown) => schema !== null && typeof schema === 'object' && SHAPING.some((k) => k in schema);
+
 function inferType(schema: Schema): string {
   const types = typesOf(schema).filter((t) => t !== 'null');
   if (types[0]) return types[0];
@@ -48,30 +60,11 @@ function inferType(schema: Schema): string {
   return 'string';
 }
 
-function numberFor(schema: Schema, integer: boolean): number {
-  let min = typeof schema.minimum === 'number' ? schema.minimum : -Infinity;
-  let max = typeof schema.maximum === 'number' ? schema.maximum : Infinity;
-  if (typeof schema.exclusiveMinimum === 'number') min = Math.max(min, schema.exclusiveMinimum + (integer ? 1 : 1e-9));
-  if (typeof schema.exclusiveMaximum === 'number') max = Math.min(max, schema.exclusiveMaximum - (integer ? 1 : 1e-9));
-  let value = Math.min(Math.max(0, min), max);
-  if (integer) value = Number.isFinite(min) && value === min ? Math.ceil(value) : Math.floor(value);
-  const step = schema.multipleOf;
-  if (typeof step === 'number' && step > 0) value = Math.ceil(value / step) * step;
-  return value;
-}
-
-function stringFor(schema: Schema): string {
-  let value = (typeof schema.format === 'string' && FORMAT_EXAMPLES[schema.format]) || 'string';
-  const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
-  const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
-  while (value.length < min) value += value;
-  return value.slice(0, Math.max(min, Math.min(value.length, max)));
-}
-
 /** Makes one value for `schema`, resolving its `$ref`s in `document`. */
-export function generate(document: OpenApiDocument, schema: unknown): unknown {
+export function generate(document: OpenApiDocument, schema: unknown, { seed = 1, examples = true, name: rootName }: GenerateOptions = {}): unknown {
   let budget = 5_000;
-  const walk = (raw: unknown, depth: number, active: ReadonlySet<string>): unknown => {
+  const random = seeded(seed);
+  const walk = (raw: unknown, depth: number, active: ReadonlySet<string>, name?: string): unknown => {
     budget -= 1;
     let node = raw as Schema;
     let refs = active;
@@ -83,24 +76,29 @@ export function generate(document: OpenApiDocument, schema: unknown): unknown {
       node = Object.keys(siblings).length > 0 && target && typeof target === 'object' ? { ...target, ...siblings } : target;
     }
     const resolved: unknown = node;
-    if (resolved === true || resolved === undefined || resolved === null) return 'string';
+    if (resolved === true || resolved === undefined || resolved === null) return stringFor({}, random, name);
     if (typeof resolved !== 'object') return undefined;
     if (node.const !== undefined) return node.const;
-    if (node.example !== undefined && fits(node, node.example)) return node.example;
-    if (Array.isArray(node.examples) && node.examples.length > 0 && fits(node, node.examples[0])) return node.examples[0];
-    if (node.default !== undefined && fits(node, node.default)) return node.default;
-    if (Array.isArray(node.enum) && node.enum.length > 0) return node.enum.find((v: unknown) => v !== null) ?? node.enum[0];
+    if (examples && node.example !== undefined && fits(node, node.example)) return node.example;
+    if (examples && Array.isArray(node.examples) && node.examples.length > 0 && fits(node, node.examples[0])) return node.examples[0];
+    if (examples && node.default !== undefined && fits(node, node.default)) return node.default;
+    if (Array.isArray(node.enum) && node.enum.length > 0) {
+      const values = node.enum.filter((v: unknown) => v !== null);
+      return values.length === 0 ? node.enum[0] : random.pick(values);
+    }
     const exhausted = budget <= 0 || depth > MAX_DEPTH;
     if (Array.isArray(node.allOf) && node.allOf.length > 0 && !exhausted) {
       const { allOf, ...rest } = node;
-      const parts = [rest, ...allOf].map((part) => walk(part, depth, refs));
-      const objects = parts.filter((p): p is Record<string, unknown> => jsonType(p) === 'object');
-      return objects.length > 0 && objects.length >= parts.filter((p) => p !== undefined && p !== 'string').length ? Object.assign({}, ...objects) : parts.find((p) => p !== undefined);
+      const parts = [rest, ...allOf].filter(constrains).map((part) => walk(part, depth, refs, name));
+      const defined = parts.filter((p) => p !== undefined);
+      const objects = defined.filter((p): p is Record<string, unknown> => jsonType(p) === 'object');
+      if (parts.length > 0 && defined.length === 0) return undefined;
+      if (defined.length > 0) return objects.length > 0 && objects.length === defined.length ? Object.assign({}, ...objects) : defined[0];
     }
     const branches = node.oneOf ?? node.anyOf;
     if (Array.isArray(branches) && branches.length > 0 && !node.properties && !exhausted) {
       for (const branch of branches) {
-        const value = walk(branch, depth, refs);
+        const value = walk(branch, depth, refs, name);
         if (value !== undefined) return value;
       }
     }
@@ -109,27 +107,33 @@ export function generate(document: OpenApiDocument, schema: unknown): unknown {
       const out: Record<string, unknown> = {};
       if (exhausted) return out;
       const required = new Set<string>(Array.isArray(node.required) ? node.required : []);
-      for (const [name, property] of Object.entries<unknown>(node.properties ?? {})) {
-        if (!required.has(name) && (depth >= OPTIONAL_DEPTH || budget <= 0)) continue;
-        const value = walk(property, depth + 1, refs);
-        if (value !== undefined) out[name] = value;
+      for (const [key, property] of Object.entries<unknown>(node.properties ?? {})) {
+        if (!required.has(key) && (depth >= OPTIONAL_DEPTH || budget <= 0)) continue;
+        const value = walk(property, depth + 1, refs, key);
+        if (value !== undefined) out[key] = value;
       }
-      for (const name of required) if (!(name in out)) out[name] = walk(node.additionalProperties ?? {}, depth + 1, refs) ?? 'string';
+      for (const key of required) if (!(key in out)) out[key] = walk(node.additionalProperties ?? {}, depth + 1, refs, key) ?? stringFor({}, random, key);
       return out;
     }
     if (type === 'array') {
       if (exhausted || node.items === undefined) return [];
       const count = Math.min(Math.max(typeof node.minItems === 'number' ? node.minItems : 1, 1), 10);
-      const item = walk(node.items, depth + 1, refs);
-      if (item === undefined) return [];
-      const items = Array.from({ length: count }, () => item);
-      return node.uniqueItems === true ? items.slice(0, 1) : items;
+      // Items of a list are named after it in the singular (`emails` → `email`), for plausible strings.
+      const itemName = name?.replace(/s$/, '');
+      const items: unknown[] = [];
+      // uniqueItems: a repeated item is drawn again, a few times at most.
+      for (let attempt = 0; items.length < count && attempt < count * 5; attempt++) {
+        const item = walk(node.items, depth + 1, refs, itemName);
+        if (item === undefined) return [];
+        if (node.uniqueItems !== true || !items.some((seen) => JSON.stringify(seen) === JSON.stringify(item))) items.push(item);
+      }
+      return items;
     }
-    if (type === 'integer') return numberFor(node, true);
-    if (type === 'number') return numberFor(node, false);
-    if (type === 'boolean') return true;
+    if (type === 'integer') return numberFor(node, true, random, name);
+    if (type === 'number') return numberFor(node, false, random, name);
+    if (type === 'boolean') return examples ? true : random.next() < 0.5;
     if (type === 'null') return null;
-    return stringFor(node);
+    return stringFor(node, random, name);
   };
-  return walk(schema, 0, new Set());
+  return walk(schema, 0, new Set(), rootName);
 }

@@ -78,7 +78,7 @@ describe('documents people publish', () => {
     expect((await mock.request('/pets/x', { headers: { api_key: 'k' } })).status).toBe(400);
     const res = await mock.request('/pets/1', { headers: { api_key: 'k' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: 0 });
+    expect(await res.json()).toEqual({ id: 18968 });
   });
 
   it('refuses what is neither OpenAPI 3.x nor Swagger 2.0 with one line', async () => {
@@ -121,13 +121,14 @@ describe('mock answers', () => {
     };
     const mock = await serve(doc({ '/me': { get: { operationId: 'me', responses: { '200': { description: 'ok', ...json(schema, { example: { website: 1 } }) } } } } }));
     const res = await mock.request('/me');
-    expect(await res.json()).toEqual({ website: 'string', display_name: 'string', id: 1 });
+    // Generated values look like their property names (seed 1, so the same every run).
+    expect(await res.json()).toEqual({ website: 'https://example.com/delta/318', display_name: 'Radia Ritchie', id: 78193 });
   });
 
   it('fills in required properties of untyped schemas and answers a oneOf with one branch', async () => {
     const schema = { required: ['name'], properties: { name: { type: 'string' }, kind: { oneOf: [{ type: 'integer' }, { type: 'string', format: 'email' }] } } };
     const mock = await serve(doc({ '/t': { get: { operationId: 't', responses: { '200': { description: 'ok', ...json(schema) } } } } }));
-    expect(await (await mock.request('/t')).json()).toEqual({ name: 'string', kind: 0 });
+    expect(await (await mock.request('/t')).json()).toEqual({ name: 'Alan Hamilton', kind: 79 });
   });
 
   it('answers an operation whose schemas all reference each other (no exponential expansion)', async () => {

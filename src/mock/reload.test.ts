@@ -66,6 +66,8 @@ describe('SIGHUP to the mock', () => {
     expect(line.after).toMatch(/^[0-9a-f]{12}$/);
     expect(line.after).not.toBe(line.before);
     expect(await (await fetch(`${running.url}/pets/7`)).json()).toEqual({ name: 'Rex' });
+    // The published document follows the swap at once.
+    expect(Object.keys((await (await fetch(`${running.url}/openapi.json`)).json()).paths)).toEqual(expect.arrayContaining(['/pets', '/pets/{id}']));
     expect(await status(running, '/pets')).toBe(200);
   });
 

@@ -5,35 +5,25 @@
  * its backend exists. Requests are validated; each answer is checked against its schema where it
  * is made (an invalid example is replaced by a generated body), so the dispatcher's response
  * check stays off. Not strict by default: a schema that cannot compile is skipped with a warning.
+ * The served document is src/mock/mock-document.ts's (Prefer, GET /openapi.json); the handlers are src/mock/handlers.ts's.
  */
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/index.js';
-import { withOperationIds } from '../contract/operation-ids.js';
+import type { EffectiveOptions } from '../contract/effective.js';
 import { contractFrom, type Contract, type OpenApiDocument } from '../contract/spec.js';
 import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { AnyHandler, HandlerResult } from '../pipeline/dispatch.js';
 import { handlerStage } from '../pipeline/handler-stage.js';
 import type { LastStageFactory } from '../pipeline/last-stage.js';
 import { pipeline } from '../pipeline/pipeline.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
-import { mockResponse } from './responses.js';
+import { mockHandlers } from './handlers.js';
+import { mockDocument } from './mock-document.js';
 import { assertOpenApi3 } from '../contract/openapi-version.js';
 
-/** One handler per operationId, each answering its operation's mock (computed on first use). */
-export function mockHandlers(contract: Contract, log?: Logger): Record<string, AnyHandler<object>> {
-  return Object.fromEntries(
-    contract.operations.map((op) => {
-      let answer: HandlerResult | undefined;
-      const handler: AnyHandler<object> = async () => (answer ??= mockResponse(contract.document, op.path, op.method, log));
-      return [op.operationId, handler];
-    }),
-  );
-}
-
 /** The mock as a last stage: every operation of the contract answered from its examples and schemas. */
-export const mockStage = (log?: Logger): LastStageFactory => (compiled) => ({ ...handlerStage(mockHandlers(compiled.contract, log), { context: {} })(compiled), name: 'mock' });
+export const mockStage = (log?: Logger, effective?: EffectiveOptions): LastStageFactory => (compiled) => ({ ...handlerStage(mockHandlers(compiled.contract, { log, effective }), { context: {} })(compiled), name: 'mock' });
 
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
@@ -55,6 +45,6 @@ export interface MockDeps {
 /** Builds the mock app for a parsed document; a gateway document's upstreams are never called. */
 export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics }: MockDeps): ServedApp {
   assertOpenApi3(document);
-  const contract = contractFrom(withOperationIds(document));
-  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log), validateResponses: false, strict, rateLimitStore, metrics }));
+  const contract = contractFrom(mockDocument(document));
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled }), validateResponses: false, strict, rateLimitStore, metrics }));
 }

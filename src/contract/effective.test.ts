@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { errorSchemas } from './error-components.js';
+import { effectiveDocument } from './effective.js';
+import type { OpenApiDocument } from './spec.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const tasks = parse(readFileSync(join(ROOT, 'openapi.yaml'), 'utf8')) as OpenApiDocument;
+const ok = { description: 'ok', content: { 'application/json': { schema: { type: 'object' } } } };
+const fixture = (): OpenApiDocument => ({
+  openapi: '3.0.3',
+  info: { title: 'shop', version: '1' },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    // The document's own Error, of another shape than specgate's.
+    schemas: { Error: { type: 'object', properties: { code: { type: 'integer' }, message: { type: 'string' } } } },
+  },
+  paths: {
+    '/status': { get: { operationId: 'status', responses: { '200': ok } } },
+    '/orders/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      get: {
+        operationId: 'getOrder',
+        security: [{ bearer: ['orders:read'] }],
+        responses: { '200': ok, '500': { description: 'it broke', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      },
+    },
+    '/orders': {
+      post: {
+        operationId: 'createOrder',
+        'x-specgate-rate-limit': { requests: 10, per: 60, by: 'ip' },
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: { '201': ok, '429': { description: 'slow down' } },
+      },
+    },
+  },
+});
+const specgateError = { $ref: '#/components/schemas/SpecgateError' };
+
+describe('effectiveDocument', () => {
+  const document = fixture();
+  const before = JSON.stringify(document);
+  const effective = effectiveDocument(document);
+  const responsesOf = (path: string, method: string) => effective.paths[path][method].responses;
+  const resolve = (response: any) => (response.$ref ? effective.components.responses[response.$ref.split('/').pop()] : response);
+
+  it('returns a new document and leaves the given one as it was', () => {
+    expect(JSON.stringify(document)).toBe(before);
+    expect(effective).not.toBe(document);
+  });
+
+  it("adds specgate's Error under a name of its own when the document's Error has another shape", () => {
+    expect(effective.components.schemas.Error).toEqual(document.components.schemas.Error);
+    expect(effective.components.schemas.SpecgateError.required).toEqual(['detail', 'status_code', 'error_type', 'request_id']);
+    expect(effective.components.schemas.SpecgateError.properties.error_type).toEqual({ $ref: '#/components/schemas/SpecgateErrorType' });
+  });
+
+  it('declares 401 (and 403 for its scopes) with the Error and WWW-Authenticate on a secured operation only', () => {
+    const unauthorized = resolve(responsesOf('/orders/{id}', 'get')['401']);
+    expect(unauthorized.content['application/json'].schema).toEqual(specgateError);
+    expect(Object.keys(unauthorized.headers)).toEqual(['X-Request-ID', 'WWW-Authenticate']);
+    expect(responsesOf('/orders/{id}', 'get')['403']).toBeDefined();
+    expect(Object.keys(responsesOf('/status', 'get')).sort()).toEqual(['200', '431', '500', '503']);
+  });
+
+  it('declares anyOf the document\'s schema and the Error where the document declares the status itself', () => {
+    expect(responsesOf('/orders/{id}', 'get')['500']).toEqual({
+      description: 'it broke',
+      headers: { 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } },
+      content: { 'application/json': { schema: { anyOf: [{ $ref: '#/components/schemas/Error' }, specgateError] } } },
+    });
+  });
+
+  it('declares validation, body and rate-limit answers with their headers where they can happen', () => {
+    const responses = responsesOf('/orders', 'post');
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '413', '415', '429', '431', '500', '503']);
+    expect(Object.keys(responses['201'].headers)).toEqual(['X-Request-ID', 'RateLimit', 'RateLimit-Policy']);
+    expect(responses['429']).toMatchObject({ description: 'slow down', content: { 'application/json': { schema: specgateError } } });
+    expect(Object.keys(responses['429'].headers)).toEqual(['X-Request-ID', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
+    expect(Object.keys(responsesOf('/orders/{id}', 'get'))).toContain('400');
+  });
+
+  it('leaves out 429 when rate limits are off, and adds the statuses the last stage answers', () => {
+    const off = effectiveDocument(document, { rateLimits: false, lastStageStatuses: [400] });
+    expect(off.paths['/orders'].post.responses['429']).toEqual({ description: 'slow down', headers: { 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } } });
+    expect(off.paths['/status'].get.responses['400']).toEqual({ $ref: '#/components/responses/SpecgateError400' });
+  });
+
+  it('declares the Error on a declared 4xx without content when the last stage fills it in (the mock)', () => {
+    const filled = effectiveDocument(document, { errorBodyWhereNone: true });
+    expect(filled.paths['/orders'].post.responses['429'].content).toEqual({ 'application/json': { schema: specgateError } });
+    const bare = { ...document, paths: { '/x': { get: { operationId: 'x', responses: { '200': ok, '409': { description: 'taken' } } } } } };
+    expect(effectiveDocument(bare, { errorBodyWhereNone: true }).paths['/x'].get.responses['409']).toEqual({
+      description: 'taken',
+      content: { 'application/json': { schema: specgateError } },
+      headers: { 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } },
+    });
+    expect(effectiveDocument(bare).paths['/x'].get.responses['409'].content).toBeUndefined();
+  });
+
+  it('declares validation errors as 422 on an operation that declares 422 and not 400, as the renderer sends them', () => {
+    const unprocessable = { description: 'invalid', content: { 'application/json': { schema: { type: 'object', properties: { detail: { type: 'array' } } } } } };
+    const api = { ...document, paths: { '/items': { post: { operationId: 'add', requestBody: { content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': ok, '422': unprocessable } } } } };
+    const responses = effectiveDocument(api, { lastStageStatuses: [400] }).paths['/items'].post.responses;
+    expect(responses['400']).toBeUndefined();
+    expect(responses['422'].content['application/json'].schema).toEqual({ anyOf: [unprocessable.content['application/json'].schema, specgateError] });
+  });
+
+  it('removes a shared response only this rewrite stopped referencing, and keeps one still referenced', () => {
+    const oops = { description: 'oops', content: { 'application/json': { schema: { type: 'object' } } } };
+    const api = {
+      ...document,
+      components: { ...document.components, responses: { Oops: oops, Gone: { description: 'gone' } } },
+      paths: {
+        '/a': { get: { operationId: 'a', responses: { '200': ok, '500': { $ref: '#/components/responses/Oops' } } } },
+        '/b': { get: { operationId: 'b', responses: { '200': ok, '410': { $ref: '#/components/responses/Gone' } } } },
+      },
+    };
+    const out = effectiveDocument(api);
+    expect(out.components.responses.Oops).toBeUndefined();
+    expect(out.paths['/a'].get.responses['500'].content['application/json'].schema).toEqual({ anyOf: [{ type: 'object' }, specgateError] });
+    expect(out.paths['/b'].get.responses['410']).toEqual({ $ref: '#/components/responses/Gone' });
+    expect(out.components.responses.Gone.headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
+  });
+
+  it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
+    const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
+    expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });
+  });
+
+  it("keeps openapi.yaml's own Error, declared exactly as specgate's", () => {
+    expect(errorSchemas({ Error: 'Error', ErrorType: 'ErrorType', ValidationIssue: 'ValidationIssue' })).toEqual({
+      Error: tasks.components.schemas.Error,
+      ErrorType: tasks.components.schemas.ErrorType,
+      ValidationIssue: tasks.components.schemas.ValidationIssue,
+    });
+    const own = effectiveDocument(tasks);
+    expect(own.components.schemas.SpecgateError).toBeUndefined();
+    expect(own.paths['/api/tasks/{taskId}'].get.responses['401']).toEqual(tasks.paths['/api/tasks/{taskId}'].get.responses['401']);
+    // createTask is rate-limited: its shared 401 is copied with the RateLimit headers every answer of it carries.
+    expect(Object.keys(own.paths['/api/tasks'].post.responses['401'].headers)).toEqual(['X-Request-ID', 'WWW-Authenticate', 'RateLimit', 'RateLimit-Policy']);
+  });
+
+  it("passes the project's own redocly rules on openapi.yaml, and redocly's minimal rules on the fixture", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'specgate-effective-'));
+    writeFileSync(join(dir, 'tasks.json'), JSON.stringify(effectiveDocument(tasks)));
+    writeFileSync(join(dir, 'shop.json'), JSON.stringify(effective));
+    writeFileSync(join(dir, 'minimal.yaml'), 'extends:\n  - minimal\n');
+    const redocly = (file: string, config: string) =>
+      promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'), 'lint', join(dir, file), '--config', config, '--format=summary'], { cwd: dir });
+    await expect(redocly('tasks.json', join(ROOT, 'redocly.yaml'))).resolves.toMatchObject({ stdout: expect.any(String) });
+    const shop = await redocly('shop.json', join(dir, 'minimal.yaml'));
+    expect(shop.stderr).toContain('Your API description is valid');
+  }, 60_000);
+});

@@ -1,0 +1,122 @@
+/**
+ * The contract as a client meets it: a document plus the answers specgate's pipeline adds on its
+ * own — the uniform Error body on every status a stage may refuse an operation's request with,
+ * `X-Request-ID` on every response, and `RateLimit`/`RateLimit-Policy`/`Retry-After` where they
+ * are sent. Pure: returns a new document, never changes the one it is given. The mock publishes it
+ * at GET /openapi.json (src/mock/handlers.ts); a gateway that translates its backend's errors can
+ * publish it with `declaredErrors: 'replace'`. The response objects are written by
+ * src/contract/effective-responses.ts. See docs/contract.md.
+ */
+import {
+  authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
+  payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError, withValidationStatus,
+} from '../errors.js';
+import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
+import { errorSchemaNames, errorSchemas } from './error-components.js';
+import { responseWriter, type ResponseWriter } from './effective-responses.js';
+import { resolveRef } from './refs.js';
+import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
+
+/** Which answers the last stage and the configuration add to the pipeline's own. */
+export interface EffectiveOptions {
+  /** Whether `x-specgate-rate-limit` is enforced (429 and the RateLimit headers on limited operations); true by default. */
+  readonly rateLimits?: boolean;
+  /** Statuses the last stage itself answers with the uniform Error on any operation (the mock: 400 for a `Prefer` it cannot honour). */
+  readonly lastStageStatuses?: readonly number[];
+  /**
+   * Where the document declares one of these statuses with a body of its own: `either` (the
+   * default) declares `anyOf` its schema and the Error, since the last stage may send its body
+   * too; `replace` declares only the Error (a last stage that translates the backend's errors).
+   */
+  readonly declaredErrors?: 'either' | 'replace';
+  /** The last stage answers a declared 4xx or 5xx without content with the Error body (the mock), so it is declared there. */
+  readonly errorBodyWhereNone?: boolean;
+}
+
+/** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
+const STATUS = {
+  validation: validationError([]).status,
+  unauthenticated: authenticationError('').status,
+  forbidden: 403,
+  notFound: notFound().status,
+  methodNotAllowed: methodNotAllowed('GET', []).status,
+  tooLarge: payloadTooLarge('').status,
+  mediaType: unsupportedMediaType([]).status,
+  headersTooLarge: headersTooLarge('').status,
+  rateLimited: rateLimited(1).status,
+  internal: internalError().status,
+  unavailable: serviceUnavailable().status,
+};
+
+const LIMIT_HEADERS = ['RateLimit', 'RateLimit-Policy'];
+const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
+
+/** The statuses the pipeline may answer one operation with, besides what its handler returns. */
+function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, operation: Record<string, any>, options: EffectiveOptions): number[] {
+  // A 400 validation_error or invalid_json is sent as 422 where the operation declares 422 and not 400 (format-error).
+  const responses = operation.responses ?? {};
+  const declared = '422' in responses && !('400' in responses) ? 422 : 400;
+  const validation = withValidationStatus(validationError([]), declared).status;
+  const statuses = new Set<number>((options.lastStageStatuses ?? []).map((s) => (s === STATUS.validation ? validation : s)));
+  const body = resolveRef(document, operation.requestBody);
+  if ((item.parameters?.length ?? 0) + (operation.parameters?.length ?? 0) > 0 || body) statuses.add(validation);
+  if (body) {
+    if (Object.keys(body.content ?? {}).some(isJson)) statuses.add(withValidationStatus(invalidJson(), declared).status);
+    statuses.add(STATUS.tooLarge).add(STATUS.mediaType);
+  }
+  const security: Record<string, unknown>[] = operation.security ?? document.security ?? [];
+  if (security.some((requirement) => Object.keys(requirement ?? {}).length > 0)) statuses.add(STATUS.unauthenticated);
+  if (security.some((requirement) => Object.values(requirement ?? {}).some((scopes) => Array.isArray(scopes) && scopes.length > 0))) statuses.add(STATUS.forbidden);
+  if (isRateLimited(document, operation, options)) statuses.add(STATUS.rateLimited);
+  statuses.add(STATUS.headersTooLarge).add(STATUS.internal).add(STATUS.unavailable);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+const isRateLimited = (document: OpenApiDocument, operation: Record<string, any>, options: EffectiveOptions) =>
+  options.rateLimits !== false && (operation[RATE_LIMIT] ?? document[RATE_LIMIT]) !== undefined;
+
+/** The document with specgate's own answers declared on every operation (see the module comment). */
+export function effectiveDocument(document: OpenApiDocument, options: EffectiveOptions = {}): OpenApiDocument {
+  if (!/^3\./.test(String(document.openapi ?? ''))) throw new Error('effectiveDocument takes an OpenAPI 3.x document (convert Swagger 2.0 first).');
+  const source = inlinePathItems(document);
+  const { names, present } = errorSchemaNames(source);
+  const writer = responseWriter(source, { $ref: `#/components/schemas/${names.Error}` });
+  const paths: Record<string, unknown> = {};
+  for (const [path, item] of Object.entries<Record<string, any>>(source.paths ?? {})) {
+    paths[path] = item && typeof item === 'object' ? { ...item, ...operationsOf(source, item, writer, options) } : item;
+  }
+  const components = source.components ?? {};
+  writer.prune({ ...source, paths, components: { ...components, responses: undefined } });
+  return {
+    ...source,
+    paths,
+    components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
+    // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
+    'x-specgate-path-errors': { [STATUS.notFound]: writer.pathError(STATUS.notFound), [STATUS.methodNotAllowed]: writer.pathError(STATUS.methodNotAllowed) },
+  };
+}
+
+/** The operations of one path item, each with the responses the pipeline adds. */
+function operationsOf(document: OpenApiDocument, item: Record<string, any>, writer: ResponseWriter, options: EffectiveOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const method of HTTP_METHODS) {
+    const operation = item[method];
+    if (!operation || typeof operation !== 'object') continue;
+    const extra = isRateLimited(document, operation, options) ? LIMIT_HEADERS : [];
+    const declared: Record<string, unknown> = operation.responses ?? {};
+    const statuses = pipelineStatuses(document, item, operation, options).map(String);
+    // Declared statuses the pipeline may also answer get the merged response below; the others only the headers.
+    const mergedKeys = new Set(statuses.filter((key) => key in declared && !writer.isError(declared[key])));
+    const responses: Record<string, unknown> = {};
+    for (const [key, response] of Object.entries(declared)) {
+      if (!mergedKeys.has(key)) responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
+    }
+    for (const key of statuses) {
+      if (key in responses) continue;
+      const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
+      responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
+    }
+    out[method] = { ...operation, responses };
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { OpenApiDocument } from '../contract/spec.js';
+import { startMock, type TestMock } from '../testing/mock-server.js';
+
+const mocks: TestMock[] = [];
+afterAll(() => Promise.all(mocks.map((m) => m.close())));
+
+const ok = { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'integer' } } } } } };
+const shop: OpenApiDocument = {
+  openapi: '3.1.0',
+  info: { title: 'shop', version: '1' },
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  paths: {
+    '/orders': { get: { operationId: 'listOrders', security: [{ bearer: [] }], responses: { '200': ok } } },
+    '/ping': { get: { operationId: 'ping', security: [], responses: { '200': ok } } },
+  },
+};
+
+describe("the mock's GET /openapi.json", () => {
+  it('publishes the effective document: the Error on what the mock itself answers, Prefer, X-Request-ID', async () => {
+    const mock = await startMock(shop);
+    mocks.push(mock);
+    const res = await mock.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const published = await res.json();
+    const orders = published.paths['/orders'].get;
+    expect(orders.responses['401']).toEqual({ $ref: '#/components/responses/SpecgateError401' });
+    expect(published.components.responses.SpecgateError401.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(published.components.schemas.Error.properties.error_type).toEqual({ $ref: '#/components/schemas/ErrorType' });
+    // Every operation takes Prefer, so the mock may refuse one with 400.
+    expect(orders.parameters).toEqual([{ $ref: '#/components/parameters/SpecgateMockPrefer' }]);
+    expect(published.components.parameters.SpecgateMockPrefer).toMatchObject({ name: 'Prefer', in: 'header', required: false });
+    expect(Object.keys(published.paths['/ping'].get.responses).sort()).toEqual(['200', '400', '431', '500', '503']);
+    expect(orders.responses['200'].headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
+    // The document it was given is unchanged.
+    expect(shop.paths['/orders'].get.responses).toEqual({ '200': ok });
+  });
+
+  it("answers a document's own /openapi.json operation from that document, as any other", async () => {
+    const own = { ...shop, paths: { ...shop.paths, '/openapi.json': { get: { operationId: 'spec', security: [], responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object' }, example: { mine: true } } } } } } } } };
+    const mock = await startMock(own);
+    mocks.push(mock);
+    expect(await (await mock.request('/openapi.json')).json()).toEqual({ mine: true });
+  });
+});
