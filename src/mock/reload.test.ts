@@ -2,9 +2,12 @@
  * Live reload of the mock's contract, each case its own `npm run mock` process: SIGHUP applies a
  * compatible change (the new operation answers, the old ones still do), refuses a breaking one
  * (the log names each finding; the old operation still answers) unless --allow-breaking or a new
- * major info.version, refuses a document that does not parse, and --watch reloads on a write.
+ * major info.version, refuses a document that does not parse, and --watch reloads on a write
+ * to the file, or when the document fetched from a URL changes.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenApiDocument } from '../contract/spec.js';
 import { documentFile, startEntry, type EntryProcess } from '../testing/entry-process.js';
@@ -61,7 +64,7 @@ describe('SIGHUP to the mock', () => {
     const running = await reloadWith(withGetPet, [], { METRICS_PORT: '0' });
     const line = await running.line(reloaded);
     expect(await reloadsCounted(running, 'applied')).toBe(1);
-    expect(line).toMatchObject({ trigger: 'SIGHUP', reason: 'compatible', operations: 2 });
+    expect(line).toMatchObject({ trigger: 'SIGHUP', reason: 'compatible', operations: 3 });
     expect(line.before).toMatch(/^[0-9a-f]{12}$/);
     expect(line.after).toMatch(/^[0-9a-f]{12}$/);
     expect(line.after).not.toBe(line.before);
@@ -119,5 +122,22 @@ describe('--watch', () => {
     writeFileSync(file, JSON.stringify(withGetPet));
     expect(await mock.line(reloaded)).toMatchObject({ trigger: 'watch' });
     expect(await status(mock, '/pets/1')).toBe(200);
+  });
+
+  it('reloads the mock when the document it fetches from a URL changes (RELOAD_POLL_SECONDS)', async () => {
+    let served = JSON.stringify(v1);
+    const origin = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(served)).listen(0, '127.0.0.1');
+    await new Promise((resolve) => origin.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(origin.address() as AddressInfo).port}/openapi.json`;
+      mock = await startEntry('src/mock/cli.ts', [url, '--watch'], { RELOAD_POLL_SECONDS: '1' });
+      expect(await status(mock, '/pets/1')).toBe(404);
+      served = JSON.stringify(withGetPet);
+      expect(await mock.line(reloaded)).toMatchObject({ trigger: 'watch', source: url });
+      expect(await status(mock, '/pets/1')).toBe(200);
+    } finally {
+      origin.closeAllConnections();
+      origin.close();
+    }
   });
 });
