@@ -19,6 +19,7 @@ import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
+import { mockedOperations, mockedStage } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
 
 /** The operationId of the readiness operation the gateway adds to a document without `/health`. */
@@ -76,7 +77,7 @@ export interface GatewayDeps {
 /** The contract a gateway serves for `document`: operation ids filled in, and GET /health unless declared. */
 export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
 
-/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, every other operation upstream, WebSocket paths tunnelled. */
+/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
 export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
   const contract = gatewayContract(document);
   let built: Pipeline | undefined;
@@ -86,8 +87,11 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const routing = upstreamRouting(contract, all, config.upstream.url);
-  assertHandlersMatch(contract, all, routing);
+  const mocked = mockedOperations(contract);
+  const routed = upstreamRouting(contract, all, config.upstream.url);
+  // An operation the mock answers is never sent upstream, whatever the extensions say.
+  const routing = { byOperation: new Map([...routed.byOperation].filter(([id]) => !mocked.has(id))), explicit: new Set([...routed.explicit].filter((id) => !mocked.has(id))) };
+  assertHandlersMatch(contract, { ...all, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
   const { byOperation } = routing;
   built = pipeline({
     config,
@@ -96,7 +100,7 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(all, { context: {} }), upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(all, { context: {} }), mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
   });
   return built;
