@@ -3,7 +3,8 @@
  * turns its arguments and config into a `build` function and calls serve(), which does the rest
  * the same way for all three — WORKERS (node:cluster: this process becomes the primary and each
  * worker runs the entry again), the token verifier, REDIS_URL-shared rate limits, METRICS_PORT,
- * OpenTelemetry tracing (OTEL_*, in every worker), the node:http host with the HTTP timeouts and WebSocket upgrades, a port in use said in one
+ * OpenTelemetry tracing (OTEL_*, in every worker), the node:http host with the HTTP timeouts and
+ * WebSocket upgrades, a port in use said in one
  * line, the start and stop log lines, and SIGTERM/SIGINT: stop accepting, close WebSockets with
  * 1001, let in-flight requests finish within the drain window, close every resource, export the
  * pending spans (at most TRACE_FLUSH_MS), exit 0.
