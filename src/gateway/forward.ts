@@ -17,6 +17,7 @@ import type { UpstreamHealth } from './breaker.js';
 import { claimHeaderName, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
 import { originPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
+import type { ResponseValidationModes } from './response-validation.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
 import { sendUpstream } from './upstream-send.js';
 
@@ -31,6 +32,8 @@ export interface ForwarderDeps {
   readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   /** Told of each upstream answer's head latency and of each failure (metrics). */
   readonly observer?: UpstreamObserver;
+  /** What a contract-breaking answer does, per operation (src/gateway/response-validation.ts). */
+  readonly modes: ResponseValidationModes;
 }
 
 /** What the forwarder reports about each upstream origin (src/metrics/upstream-observer.ts). */
@@ -38,6 +41,8 @@ export interface UpstreamObserver {
   /** The origin's response head arrived `seconds` after the request was sent. */
   answered(origin: string, seconds: number): void;
   failed(origin: string, kind: UpstreamFailure): void;
+  /** An answer to `operationId` broke the contract (whatever the validation mode did about it). */
+  violated?(operationId: string): void;
 }
 
 /** How a forward failed: no connection, no answer in time, circuit open, an answer against the contract, a body that broke off. */
@@ -72,7 +77,7 @@ export interface Forwarder {
 const ignore = () => {};
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
-export function createForwarder({ config, byOperation, validators, requiredHeaders, observer }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, byOperation, validators, requiredHeaders, observer, modes }: ForwarderDeps): Forwarder {
   const pools = originPools(config, byOperation);
   const { targets } = pools;
   const claimHeaders = new Map(config.claimHeaders.map((claim) => [claim, claimHeaderName(claim)]));
@@ -132,6 +137,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       requiredHeaders: requiredHeaders?.get(op.operationId),
       observer,
       log: state.log,
+      modes,
     });
   }
 

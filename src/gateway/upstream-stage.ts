@@ -2,7 +2,7 @@
  * The upstream as a last stage: the operations the contract sends upstream (x-specgate-upstream,
  * else UPSTREAM_URL for operations nothing else answers) go through the forwarder, with
  * Idempotency-Key honoured on the POST and PATCH operations that declare it, and the answers
- * checked against the contract as UPSTREAM_RESPONSE_VALIDATION says.
+ * checked against the contract as UPSTREAM_RESPONSE_VALIDATION and x-specgate-response-validation say.
  */
 import { compileOperationValidators } from '../contract/operation-validators.js';
 import { upstreamObserver } from '../metrics/upstream-observer.js';
@@ -13,6 +13,7 @@ import { idempotentForwarding, idempotentOperations, leaseFor } from './idempote
 import { memoryIdempotencyStore } from './idempotency-memory.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { requiredResponseHeaders } from './response-contract.js';
+import { responseValidationModes } from './response-validation.js';
 
 /** Options of the upstream stage. */
 export interface UpstreamStageOptions {
@@ -43,11 +44,11 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
 
 /** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none. */
 function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>): Forwarder {
-  const mode = config.upstream.responseValidation;
-  const checking = mode === 'off' ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
+  const modes = responseValidationModes(contract, config.upstream.responseValidation, config.production);
+  const checking = !modes.any ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, byOperation, validators: checking, requiredHeaders, observer });
+  return createForwarder({ config: config.upstream, byOperation, validators: checking, requiredHeaders, observer, modes });
 }
 
 /** The forwarder's stage, with Idempotency-Key records for the operations that declare the header. */

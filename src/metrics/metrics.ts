@@ -27,6 +27,8 @@ export interface Metrics {
   readonly upstreamDuration: FastHistogram;
   /** specgate_upstream_failures_total{upstream, kind}. */
   readonly upstreamFailures: FastCounter;
+  /** specgate_upstream_contract_violations_total{operation}: upstream answers that broke the contract, enforced or reported. */
+  readonly contractViolations: FastCounter;
   /** Exports the pool's use and Redis's availability, read when Prometheus scrapes. */
   watch(sources: { readonly db?: Database; readonly store?: RateLimitStore }): void;
 }
@@ -43,6 +45,7 @@ export function createMetrics(): Metrics {
     idempotentReplays: new FastCounter('specgate_idempotent_replays_total', 'Stored answers sent again for a repeated Idempotency-Key, by operationId.'),
     upstreamDuration: new FastHistogram('specgate_upstream_response_seconds', 'Gateway mode: time to the upstream response head, by upstream origin.', LATENCY_BUCKETS),
     upstreamFailures: new FastCounter('specgate_upstream_failures_total', 'Gateway mode: forwards that failed, by upstream origin and kind (connection, timeout, circuit_open, contract, broken_body).'),
+    contractViolations: new FastCounter('specgate_upstream_contract_violations_total', 'Gateway mode: upstream answers that broke the contract (502 under enforce, passed under report), by operationId.'),
   };
   for (const cell of Object.values(metrics)) if (cell instanceof FastCounter || cell instanceof FastHistogram) registry.registerMetric(asMetric(cell));
   return {

@@ -57,6 +57,8 @@ export interface PipelineDeps {
   readonly translateError?: (thrown: unknown) => ApiError | undefined;
   /** Validate answers against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Response headers CORS exposes besides the contract's (the gateway's X-Specgate-Contract-Violation). */
+  readonly exposeHeaders?: readonly string[];
   /** Refuse to start on a schema that cannot compile or a scheme that cannot be checked (default); false warns and skips (the mock). */
   readonly strict?: boolean;
 }
@@ -97,7 +99,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
   const stagesFor = (ending: Stage, upgrading: boolean): Stage[] => [
     stage('request-id', requestId(log)),
     ...(metrics ? [stage('metrics', requestMetrics(metrics, contract))] : []),
-    stage('cors', corsPolicy(config.cors, contract, routes)),
+    stage('cors', corsPolicy(config.cors, contract, routes, deps.exposeHeaders)),
     ...(upgrading ? [stage('upgrade origin', upgradeOrigin(config.cors))] : []),
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
