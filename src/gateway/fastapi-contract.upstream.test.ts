@@ -6,11 +6,8 @@
  * CORS and the status the published contract declares, and a client generated from the gateway's
  * effective contract that reads a 422's `detail` as the string it is.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
 import { fastapiStatus, startFastApi, type FastApiApp } from '../testing/fastapi.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
@@ -27,11 +24,7 @@ describe.runIf(!fastapi.available && process.env.CI === 'true')('the FastAPI con
 });
 
 /** The overlay docs/gateway.md gives: FastAPI leaves WebSocket routes out of its document. */
-const WEBSOCKET_OVERLAY = {
-  overlay: '1.0.0',
-  info: { title: 'The WebSocket route FastAPI does not publish', version: '1.0.0' },
-  actions: [{ target: '$.paths', update: { '/ws': { 'x-specgate-websocket': true, get: { operationId: 'echo', security: [], responses: { '101': { description: 'Switching to WebSocket' } } } } } }],
-};
+const WEBSOCKET_OVERLAY = new URL('../../docs/examples/overlays/fastapi-websocket.overlay.yaml', import.meta.url).pathname;
 
 /** What a frontend writes against the generated client: a 422's detail is a sentence. */
 const USAGE = `import { createApiClient } from './client.js';
@@ -69,9 +62,7 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI, its contra
   beforeAll(async () => {
     app = await startFastApi('shop', { JWT_SECRET: TEST_JWT_SECRET }, '');
     origin = app.url;
-    const overlay = join(mkdtempSync(join(tmpdir(), 'specgate-fastapi-')), 'websocket.overlay.yaml');
-    writeFileSync(overlay, stringify(WEBSOCKET_OVERLAY));
-    gateway = await startEntry('src/gateway/cli.ts', [`${origin}/openapi.json`, '--overlay', overlay, '--upstream', origin], { CORS_ORIGINS: ALLOWED_ORIGIN });
+    gateway = await startEntry('src/gateway/cli.ts', [`${origin}/openapi.json`, '--overlay', WEBSOCKET_OVERLAY, '--upstream', origin], { CORS_ORIGINS: ALLOWED_ORIGIN });
     token = await mintToken('user-42');
   }, 60_000);
   afterAll(async () => {
