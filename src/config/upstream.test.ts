@@ -15,6 +15,7 @@ describe('gateway configuration', () => {
       forwardAuthorization: true,
       breakerFailures: 5,
       breakerCooldown: 10,
+      underscoreHeaders: 'drop',
     });
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).upstream.responseValidation).toBe('report');
     expect(loadConfig({ UPSTREAM_RESPONSE_VALIDATION: 'enforce' }).upstream.gatewayResponseValidation).toBe('enforce');
@@ -30,6 +31,7 @@ describe('gateway configuration', () => {
         UPSTREAM_USER_HEADER: 'X User',
         UPSTREAM_CLAIM_HEADERS: 'email,a b',
         UPSTREAM_AUTHORIZATION: 'drop',
+        UPSTREAM_UNDERSCORE_HEADERS: 'allow',
       }),
     ).toEqual([
       'UPSTREAM_URL must use http:// or https:// (got "ftp://backend").',
@@ -39,6 +41,7 @@ describe('gateway configuration', () => {
       'UPSTREAM_ERRORS must be "normalize" or "pass" (got "hide").',
       'UPSTREAM_RESPONSE_VALIDATION must be "enforce" or "report" or "off" (got "strict").',
       'UPSTREAM_AUTHORIZATION must be "forward" or "strip" (got "drop").',
+      'UPSTREAM_UNDERSCORE_HEADERS must be "drop" or "refuse" (got "allow").',
     ]);
     expect(configProblems({ UPSTREAM_URL: 'http://127.0.0.1:8001/api?x=1' })).toEqual(['UPSTREAM_URL must not have a query or fragment (got "http://127.0.0.1:8001/api?x=1").']);
   });

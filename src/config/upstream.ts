@@ -27,6 +27,8 @@ export interface UpstreamConfig {
   readonly breakerFailures: number;
   /** Seconds an open circuit answers 503 before one probe goes through (UPSTREAM_BREAKER_COOLDOWN). */
   readonly breakerCooldown: number;
+  /** Request headers with `_` in their name: dropped before forwarding, or the request refused 400 (UPSTREAM_UNDERSCORE_HEADERS). */
+  readonly underscoreHeaders: 'drop' | 'refuse';
 }
 
 /** The forwarding settings when unset; the Tasks API's response validation depends on NODE_ENV (enforce, report in production), the gateway's is report. */
@@ -37,6 +39,7 @@ export const UPSTREAM_DEFAULTS = Object.freeze({
   forwardAuthorization: true,
   breakerFailures: 5,
   breakerCooldown: 10,
+  underscoreHeaders: 'drop',
 } as const);
 
 const VALIDATION_MODES = ['enforce', 'report', 'off'] as const;
@@ -75,5 +78,6 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
     forwardAuthorization: oneOf(env, 'UPSTREAM_AUTHORIZATION', ['forward', 'strip'] as const, UPSTREAM_DEFAULTS.forwardAuthorization ? 'forward' : 'strip', problems) === 'forward',
     breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', UPSTREAM_DEFAULTS.breakerFailures, 1, 1000, problems),
     breakerCooldown: integer(env, 'UPSTREAM_BREAKER_COOLDOWN', UPSTREAM_DEFAULTS.breakerCooldown, 1, 3600, problems),
+    underscoreHeaders: oneOf(env, 'UPSTREAM_UNDERSCORE_HEADERS', ['drop', 'refuse'] as const, UPSTREAM_DEFAULTS.underscoreHeaders, problems),
   };
 }
