@@ -7,9 +7,7 @@
  * (then the backend's own is forwarded). The page is Redoc's standalone bundle, shipped by
  * @redocly/cli, inlined with the document, so it loads nothing from elsewhere.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/index.js';
 import { effectiveDocument, type EffectiveOptions } from '../contract/effective.js';
@@ -60,11 +58,13 @@ export function gatewayEffectiveOptions(config: Config): EffectiveOptions {
   };
 }
 
-/** Redoc's standalone bundle as @redocly/cli ships it (an ES module exporting `init`). */
-function redocBundle(): string {
-  const cli = createRequire(import.meta.url).resolve('@redocly/cli/package.json');
-  return readFileSync(join(dirname(cli), 'lib/chunks/redoc.standalone.js'), 'utf8');
-}
+/**
+ * Redoc's standalone bundle as @redocly/cli ships it (an ES module exporting `init`); `npm run build`
+ * copies it to the same path under dist/ (scripts/build-inputs.mjs), since @redocly/cli is a devDependency.
+ */
+const REDOC_BUNDLE = new URL('../../node_modules/@redocly/cli/lib/chunks/redoc.standalone.js', import.meta.url).pathname;
+
+const redocBundle = (): string => readFileSync(REDOC_BUNDLE, 'utf8');
 
 /** A page rendering `document` with Redoc, the bundle and the document inline. */
 export function redocPage(document: OpenApiDocument): string {
@@ -87,6 +87,7 @@ init(${json}, {}, document.getElementById('redoc'));
 
 /** Handlers for the published operations `contract` has (those the backend did not declare), each made on its first request. */
 export function publishedHandlers(contract: Contract, config: Config): Record<string, AnyHandler<object>> {
+  if (!existsSync(REDOC_BUNDLE)) throw new Error(`Redoc's bundle ${REDOC_BUNDLE} is missing: run \`npm ci\` (or \`npm run build\`, which copies it).`);
   let effective: OpenApiDocument | undefined;
   let yaml: string | undefined;
   let page: string | undefined;
