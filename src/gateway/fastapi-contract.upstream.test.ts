@@ -7,6 +7,7 @@
  * effective contract that reads a 422's `detail` as the string it is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
 import { fastapiStatus, startFastApi, type FastApiApp } from '../testing/fastapi.js';
@@ -118,6 +119,20 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI, its contra
     expect(res.status).toBe(307);
     expect(res.headers.get('location')).toMatch(new RegExp(`^${gateway.url}/products/\\d+$`));
     expect(res.headers.get('x-specgate-contract-violation')).toBe('newest_product_newest_get 307 status 307 is not declared');
+  });
+
+  it('tunnels the WebSocket route the overlay declares to FastAPI', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`${gateway.url.replace('http', 'ws')}/ws`, { headers: { origin: ALLOWED_ORIGIN } });
+      ws.once('open', () => ws.send('hello'));
+      ws.once('message', (data) => {
+        resolve(String(data));
+        ws.close();
+      });
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    expect(reply).toBe('hello');
   });
 
   it('publishes the effective contract: the Error instead of HTTPValidationError, its own statuses, the overlay, in JSON, YAML and Redoc', async () => {
