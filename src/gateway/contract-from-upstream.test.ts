@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
+import { freePort } from '../testing/free-port.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'specgate-overlay-'));
@@ -48,13 +49,6 @@ const published = {
 };
 
 /** A free port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => probe.once('listening', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * The backend, starting: it drops the first connection and stops listening, as a process that is

@@ -19,6 +19,7 @@ import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
+import { mockedOperations, mockedStage } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
 import { publishedHandlers, withPublishedContract } from './published.js';
 import { CONTRACT_VIOLATION_HEADER_NAME } from './response-validation.js';
@@ -81,7 +82,7 @@ export const gatewayContract = (document: OpenApiDocument): Contract => contract
 /** The configuration as gateway mode reads it: UPSTREAM_RESPONSE_VALIDATION's gateway default (report). */
 const inGatewayMode = (config: Config): Config => ({ ...config, upstream: { ...config.upstream, responseValidation: config.upstream.gatewayResponseValidation } });
 
-/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, every other operation upstream, WebSocket paths tunnelled. */
+/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
 export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
   const config = inGatewayMode(given);
   const contract = gatewayContract(document);
@@ -93,8 +94,11 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
     return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
   };
   const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const routing = upstreamRouting(contract, all, config.upstream.url);
-  assertHandlersMatch(contract, all, routing);
+  const mocked = mockedOperations(contract);
+  const routed = upstreamRouting(contract, all, config.upstream.url);
+  // An operation the mock answers is never sent upstream, whatever the extensions say.
+  const routing = { byOperation: new Map([...routed.byOperation].filter(([id]) => !mocked.has(id))), explicit: new Set([...routed.explicit].filter((id) => !mocked.has(id))) };
+  assertHandlersMatch(contract, { ...all, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
   const { byOperation } = routing;
   built = pipeline({
     config,
@@ -103,7 +107,7 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(all, { context: {} }), upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(all, { context: {} }), mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
     exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
   });
