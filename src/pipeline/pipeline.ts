@@ -62,6 +62,8 @@ export interface PipelineDeps {
   readonly translateError?: (thrown: unknown) => ApiError | undefined;
   /** Validate answers against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Response headers CORS exposes besides the contract's (the gateway's X-Specgate-Contract-Violation). */
+  readonly exposeHeaders?: readonly string[];
   /** Refuse to start on a schema that cannot compile or a scheme that cannot be checked (default); false warns and skips (the mock). */
   readonly strict?: boolean;
 }
@@ -104,7 +106,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
     stage('request-id', requestId(log)),
     ...(tracing ? [stage('tracing', tracing.stage)] : []),
     ...(metrics ? [stage('metrics', requestMetrics(metrics, contract))] : []),
-    stage('cors', corsPolicy(config.cors, contract, routes)),
+    stage('cors', corsPolicy(config.cors, contract, routes, deps.exposeHeaders)),
     ...(upgrading ? [stage('upgrade origin', upgradeOrigin(config.cors))] : []),
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
