@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './fastapi.js';
+import { freePort } from './free-port.js';
 
 const PYTHON = '/usr/bin/python3';
 const PROJECT = new URL('./django/', import.meta.url).pathname;

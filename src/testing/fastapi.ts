@@ -4,7 +4,7 @@
  * tests against the seeds' real stack.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** Debian's Python, which has the python3-fastapi and python3-uvicorn packages. */
 const PYTHON = '/usr/bin/python3';
@@ -16,14 +16,6 @@ export function fastapiStatus(): { available: true } | { available: false; messa
   return { available: false, message: 'FastAPI, uvicorn or PyJWT is not installed, so the gateway tests against FastAPI are skipped. Install them with: sudo apt-get install -y python3-fastapi python3-uvicorn python3-jwt' };
 }
 
-/** A free TCP port on 127.0.0.1 (for a Python server, which cannot report the one it bound). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A running FastAPI app. */
 export interface FastApiApp {
