@@ -24,6 +24,10 @@ export async function compileBench(out: string = BENCH_BUILD, root = '.'): Promi
     mkdirSync(dirname(join(out, asset)), { recursive: true });
     copyFileSync(join(root, asset), join(out, asset));
   }
+  // The gateway's published docs page reads Redoc's bundle at a path relative to its own file (src/gateway/published.ts).
+  const redoc = 'node_modules/@redocly/cli/lib/chunks/redoc.standalone.js';
+  mkdirSync(dirname(join(out, redoc)), { recursive: true });
+  copyFileSync(redoc, join(out, redoc));
   return out;
 }
 
