@@ -11,11 +11,12 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
-import { serviceUnavailable } from '../errors.js';
+import { circuitOpen } from '../errors.js';
 import { splitTarget, stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
 import { claimHeaderName, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
-import { originPools } from './origin-pools.js';
+import { originPools, type OriginPools } from './origin-pools.js';
+import { headFromGet, refusesHead } from './head-from-get.js';
 import { rawBodyOf } from './raw-body.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
 import { sendUpstream } from './upstream-send.js';
@@ -31,6 +32,8 @@ export interface ForwarderDeps {
   readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   /** Told of each upstream answer's head latency and of each failure (metrics). */
   readonly observer?: UpstreamObserver;
+  /** The origins' pools and breakers, when the caller made them (to health-check them); made here otherwise. */
+  readonly pools?: OriginPools;
 }
 
 /** What the forwarder reports about each upstream origin (src/metrics/upstream-observer.ts). */
@@ -72,8 +75,7 @@ export interface Forwarder {
 const ignore = () => {};
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
-export function createForwarder({ config, byOperation, validators, requiredHeaders, observer }: ForwarderDeps): Forwarder {
-  const pools = originPools(config, byOperation);
+export function createForwarder({ config, byOperation, validators, requiredHeaders, observer, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
   const { targets } = pools;
   const claimHeaders = new Map(config.claimHeaders.map((claim) => [claim, claimHeaderName(claim)]));
   const rules: RequestHeaderRules = {
@@ -92,7 +94,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     const wait = target.origin.breaker.refuse();
     if (wait !== undefined) {
       observer?.failed(target.origin.name, 'circuit_open');
-      throw serviceUnavailable(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, wait);
+      throw circuitOpen(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, target.origin.name, wait);
     }
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     let signal: AbortSignal | undefined;
@@ -110,7 +112,7 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     if (body === undefined) delete outgoing['content-length'];
     else outgoing['content-length'] = String(body.length);
     const { search } = splitTarget(req.url ?? '/');
-    const answer = await sendUpstream(op, target, {
+    const options: Dispatcher.RequestOptions = {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${state.path}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
@@ -118,7 +120,9 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       headersTimeout: timeout,
       bodyTimeout: timeout,
       signal,
-    }, observer);
+    };
+    let answer = await sendUpstream(op, target, options, observer);
+    if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer));
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
     answer.body.on('error', ignore);

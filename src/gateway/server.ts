@@ -1,7 +1,7 @@
 /**
  * Gateway mode for any OpenAPI 3.0/3.1 document: the same pipeline as the Tasks API in front of
- * an upstream, every operation without a handler forwarded. When the document declares no
- * `/health`, the gateway adds one (operationId specgateHealth) that reports each upstream.
+ * an upstream, every operation without a handler forwarded. The gateway adds /livez, /readyz and
+ * /health to a document that does not declare them (src/gateway/readiness.ts).
  */
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/index.js';
@@ -20,42 +20,9 @@ import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
 import { websocketTunnel } from './websocket.js';
+import { GATEWAY_HEALTH_ID, GATEWAY_LIVENESS_ID, GATEWAY_READINESS_ID, readinessStage, withGatewayHealth } from './readiness.js';
 
-/** The operationId of the readiness operation the gateway adds to a document without `/health`. */
-export const GATEWAY_HEALTH_ID = 'specgateHealth';
-
-const HEALTH_BODY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['status', 'upstreams'],
-  properties: {
-    status: { type: 'string', enum: ['ok', 'degraded'] },
-    upstreams: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['origin', 'state'],
-        properties: { origin: { type: 'string' }, state: { type: 'string', enum: ['up', 'down', 'open'] } },
-      },
-    },
-  },
-};
-
-/** The document with the gateway's readiness operation at GET /health, unless it declares that path. */
-export function withGatewayHealth(document: OpenApiDocument): OpenApiDocument {
-  if (document.paths?.['/health'] !== undefined) return document;
-  const content = { 'application/json': { schema: HEALTH_BODY } };
-  const health = {
-    get: {
-      operationId: GATEWAY_HEALTH_ID,
-      summary: 'Gateway readiness: each upstream is up, down or has its circuit open.',
-      security: [],
-      responses: { '200': { description: 'Every upstream answers.', content }, '503': { description: 'An upstream circuit is open.', content } },
-    },
-  };
-  return { ...document, paths: { ...document.paths, '/health': health } };
-}
+export { GATEWAY_HEALTH_ID, withGatewayHealth } from './readiness.js';
 
 /** What a gateway app is built from. */
 export interface GatewayDeps {
@@ -73,22 +40,19 @@ export interface GatewayDeps {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** The contract a gateway serves for `document`: operation ids filled in, and GET /health unless declared. */
+/** The contract a gateway serves for `document`: operation ids filled in, and GET /livez, /readyz and /health unless declared. */
 export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
 
 /** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, every other operation upstream, WebSocket paths tunnelled. */
 export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
   const contract = gatewayContract(document);
   let built: Pipeline | undefined;
-  const health: AnyHandler<object> = async () => {
-    const upstreams = built?.last.health?.() ?? [];
-    const open = upstreams.some((upstream) => upstream.state === 'open');
-    return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
-  };
-  const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
-  const routing = upstreamRouting(contract, all, config.upstream.url);
-  assertHandlersMatch(contract, all, routing);
+  const probes = new Set([GATEWAY_HEALTH_ID, GATEWAY_READINESS_ID, GATEWAY_LIVENESS_ID].filter((id) => contract.operations.some((op) => op.operationId === id) && !(id in handlers)));
+  const answeredHere = { ...handlers, ...Object.fromEntries([...probes].map((id) => [id, true])) };
+  const routing = upstreamRouting(contract, answeredHere, config.upstream.url);
+  assertHandlersMatch(contract, answeredHere, routing);
   const { byOperation } = routing;
+  const readiness = readinessStage({ ids: probes, upstreams: () => built?.last.health?.() ?? [], rateLimitStore, idempotencyStore, byOperation });
   built = pipeline({
     config,
     contract,
@@ -96,7 +60,7 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(all, { context: {} }), upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
   });
   return built;

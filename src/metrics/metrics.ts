@@ -27,6 +27,8 @@ export interface Metrics {
   readonly upstreamDuration: FastHistogram;
   /** specgate_upstream_failures_total{upstream, kind}. */
   readonly upstreamFailures: FastCounter;
+  /** specgate_upstream_shed_total{upstream}: requests answered 503 at once because the upstream's circuit is open. */
+  readonly upstreamShed: FastCounter;
   /** Exports the pool's use and Redis's availability, read when Prometheus scrapes. */
   watch(sources: { readonly db?: Database; readonly store?: RateLimitStore }): void;
 }
@@ -43,6 +45,7 @@ export function createMetrics(): Metrics {
     idempotentReplays: new FastCounter('specgate_idempotent_replays_total', 'Stored answers sent again for a repeated Idempotency-Key, by operationId.'),
     upstreamDuration: new FastHistogram('specgate_upstream_response_seconds', 'Gateway mode: time to the upstream response head, by upstream origin.', LATENCY_BUCKETS),
     upstreamFailures: new FastCounter('specgate_upstream_failures_total', 'Gateway mode: forwards that failed, by upstream origin and kind (connection, timeout, circuit_open, contract, broken_body).'),
+    upstreamShed: new FastCounter('specgate_upstream_shed_total', 'Gateway mode: requests answered 503 without being sent because the upstream origin\'s circuit is open, by upstream.'),
   };
   for (const cell of Object.values(metrics)) if (cell instanceof FastCounter || cell instanceof FastHistogram) registry.registerMetric(asMetric(cell));
   return {

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../config/index.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
-import { ERROR_HEADERS } from '../errors.js';
+import { ADDED_RESPONSE_HEADERS } from './added-headers.js';
 import type { RouteIndex } from './route.js';
 import type { RequestStage } from './stage.js';
 import { applyHeaders, stateOf } from './state.js';
@@ -34,7 +34,7 @@ export function contractCors(contract: Contract): ContractCors {
   const doc = contract.document;
   const resolve = (item: any) => (item?.$ref ? item.$ref.split('/').slice(1).reduce((o: any, k: string) => o?.[k], doc) : item);
   const headerParams: string[] = [];
-  const responseHeaders: string[] = ['X-Request-ID'];
+  const responseHeaders: string[] = [...ADDED_RESPONSE_HEADERS];
   for (const pathItem of Object.values<any>(doc.paths ?? {})) {
     const params = [...(pathItem.parameters ?? [])];
     for (const method of HTTP_METHODS) {
@@ -47,8 +47,8 @@ export function contractCors(contract: Contract): ContractCors {
   }
   return {
     allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
-    // The error catalogue's headers are exposed even where no operation declares them (Allow on a 405).
-    exposedHeaders: unique([...responseHeaders, ...ERROR_HEADERS].filter((h) => h.toLowerCase() !== 'content-type')),
+    // The headers specgate adds are exposed even where no operation declares them (Allow on a 405, RateLimit on a mock's answer).
+    exposedHeaders: unique(responseHeaders.filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 
