@@ -10,7 +10,9 @@ import type { OpenApiDocument } from '../contract/spec.js';
 import type { RateLimitStore } from '../limits/store.js';
 import { ratePolicies } from '../limits/policy.js';
 import type { LastStage, LastStageFactory, OriginHealth } from '../pipeline/last-stage.js';
+import { errorBody } from '../pipeline/error-body.js';
 import { applyHeaders, stateOf } from '../pipeline/state.js';
+import { serviceUnavailable } from '../errors.js';
 import { idempotentOperations } from './idempotency.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 
@@ -31,7 +33,7 @@ const UPSTREAMS = {
     properties: { origin: { type: 'string' }, state: { type: 'string', enum: ['up', 'down', 'open'] } },
   },
 };
-const REDIS = { type: 'string', enum: ['up', 'down'], description: 'Present when Redis backs rate limits with RATE_LIMIT_FAILURE=closed, or idempotency records.' };
+const REDIS = { type: 'string', enum: ['up', 'down'], description: 'Present when REDIS_URL is set; down makes readiness fail where it refuses requests (RATE_LIMIT_FAILURE=closed with rate-limited operations, or Idempotency-Key records).' };
 const READY_BODY = {
   type: 'object',
   additionalProperties: false,
@@ -120,12 +122,14 @@ export function readinessStage({ ids, upstreams, rateLimitStore, idempotencyStor
   return ({ contract, config }): LastStage => {
     const limitsMatter = rateLimitStore?.kind === 'redis' && config.limits.enabled && config.limits.failClosed && ratePolicies(contract).size > 0;
     const recordsMatter = idempotencyStore?.kind === 'redis' && idempotentOperations(contract, byOperation).size > 0;
-    const retryAfter = String(Math.max(1, Math.ceil(config.upstream.healthIntervalMs / 1000)));
-    /** 'up' or 'down' where Redis's loss changes answers; undefined where it does not. */
-    const redis = (): 'up' | 'down' | undefined => {
-      if (!limitsMatter && !recordsMatter) return undefined;
-      const down = (limitsMatter && !rateLimitStore!.available) || (recordsMatter && !idempotencyStore!.available);
-      return down ? 'down' : 'up';
+    const retryAfter = Math.max(1, Math.ceil(config.upstream.healthIntervalMs / 1000));
+    const usesRedis = rateLimitStore?.kind === 'redis' || idempotencyStore?.kind === 'redis';
+    /** Redis's state, as /health of the Tasks API reports it: undefined without Redis; `refuses` when its loss changes answers now. */
+    const redis = (): { state: 'up' | 'down'; refuses: boolean } | undefined => {
+      if (!usesRedis) return undefined;
+      const limitsDown = rateLimitStore?.kind === 'redis' && !rateLimitStore.available;
+      const recordsDown = idempotencyStore?.kind === 'redis' && !idempotencyStore.available;
+      return { state: limitsDown || recordsDown ? 'down' : 'up', refuses: (limitsMatter && limitsDown) || (recordsMatter && recordsDown) };
     };
     return {
       name: 'readiness',
@@ -135,13 +139,13 @@ export function readinessStage({ ids, upstreams, rateLimitStore, idempotencyStor
         if (state.operation!.operationId === GATEWAY_LIVENESS_ID) return write(res, 200, { status: 'ok' });
         const origins = [...upstreams()];
         const store = redis();
-        const extra = store === undefined ? {} : { redis: store };
+        const extra = store === undefined ? {} : { redis: store.state };
         const open = origins.filter((upstream) => upstream.state === 'open').map((upstream) => upstream.origin);
-        if (open.length === 0 && store !== 'down') return write(res, 200, { status: 'ok', upstreams: origins, ...extra });
-        const why = [...(open.length > 0 ? [`the circuit of ${open.join(', ')} is open`] : []), ...(store === 'down' ? ['Redis is down'] : [])];
-        state.errorType = 'service_unavailable';
-        const body = { detail: `Not ready: ${why.join(' and ')}.`, status_code: 503, error_type: 'service_unavailable', request_id: state.requestId, upstreams: origins, ...extra };
-        write(res, 503, body, { 'Retry-After': retryAfter });
+        if (open.length === 0 && !store?.refuses) return write(res, 200, { status: 'ok', upstreams: origins, ...extra });
+        const why = [...(open.length > 0 ? [`the circuit of ${open.join(', ')} is open`] : []), ...(store?.refuses ? ['Redis is down'] : [])];
+        const error = serviceUnavailable(`Not ready: ${why.join(' and ')}.`, retryAfter);
+        state.errorType = error.errorType;
+        write(res, error.status, { ...errorBody(error, state.requestId), upstreams: origins, ...extra }, { ...error.headers });
       },
     };
   };

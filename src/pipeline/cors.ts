@@ -34,7 +34,7 @@ export function contractCors(contract: Contract): ContractCors {
   const doc = contract.document;
   const resolve = (item: any) => (item?.$ref ? item.$ref.split('/').slice(1).reduce((o: any, k: string) => o?.[k], doc) : item);
   const headerParams: string[] = [];
-  const responseHeaders: string[] = [...ADDED_RESPONSE_HEADERS];
+  const responseHeaders: string[] = ['X-Request-ID'];
   for (const pathItem of Object.values<any>(doc.paths ?? {})) {
     const params = [...(pathItem.parameters ?? [])];
     for (const method of HTTP_METHODS) {
@@ -48,7 +48,7 @@ export function contractCors(contract: Contract): ContractCors {
   return {
     allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
     // The headers specgate adds are exposed even where no operation declares them (Allow on a 405, RateLimit on a mock's answer).
-    exposedHeaders: unique(responseHeaders.filter((h) => h.toLowerCase() !== 'content-type')),
+    exposedHeaders: unique([...responseHeaders, ...ADDED_RESPONSE_HEADERS].filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 
