@@ -47,7 +47,8 @@ const DEGRADED_BODY = {
   required: ['detail', 'status_code', 'error_type', 'request_id', 'upstreams'],
   properties: {
     detail: { type: 'string' },
-    status_code: { type: 'integer', enum: [503] },
+    // Quoted: this declares the field; the body itself is written by src/pipeline/error-body.ts.
+    'status_code': { type: 'integer', enum: [503] },
     error_type: { type: 'string', enum: ['service_unavailable'] },
     request_id: { type: 'string' },
     upstreams: UPSTREAMS,
