@@ -1,15 +1,16 @@
 /**
  * `npm run contract -- --base-url <url> [credentials] [--seed N] [--max-examples N]
  * [--time-budget S] [--origin O] [--spec path-or-url] [--undeclared-errors fail|warn]
- * [--exclude-check name]…`: exits 0 when every check passed, 1 on contract failures, 2 when the
- * runner itself failed (bad arguments included).
+ * [--exclude-check name]…`: exits 0 when at least one operation was tested and every check
+ * passed, 1 on contract failures, 2 when the runner itself failed (bad arguments included), 3 when
+ * nothing was tested (every operation skipped: no credential for it, or no request can be drawn).
  */
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SPEC, runContract } from './contract.js';
 
 const USAGE =
-  'usage: npm run contract -- --base-url <url> [--token <jwt> | --jwt-secret <secret> [--scopes "a b"]] [--basic user:password] [--api-key <key>] ' +
+  'usage: npm run contract -- --base-url <url> [--token <jwt> | --jwt-secret <secret> [--scopes "a b"]] [--basic user:password] [--api-key [SCHEME=]<key>]… ' +
   '[--seed N] [--max-examples N] [--time-budget seconds] [--request-timeout seconds] [--origin <allowed origin>] [--spec <file or url>] ' +
   '[--undeclared-errors fail|warn] [--exclude-check <name>]…';
 
@@ -27,7 +28,7 @@ function parse() {
       'jwt-secret': { type: 'string' },
       scopes: { type: 'string' },
       basic: { type: 'string' },
-      'api-key': { type: 'string' },
+      'api-key': { type: 'string', multiple: true, default: [] },
       seed: { type: 'string' },
       'max-examples': { type: 'string', default: '100' },
       'time-budget': { type: 'string', default: '120' },
@@ -69,12 +70,12 @@ const result = await runContract({
   ...(values['jwt-secret'] ? { jwtSecret: values['jwt-secret'] } : {}),
   ...(values.scopes !== undefined ? { scopes: values.scopes.split(/[\s,]+/).filter(Boolean) } : {}),
   ...(values.basic !== undefined ? { basic: values.basic } : {}),
-  ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
+  apiKeyArgs: values['api-key'],
   undeclaredErrors: undeclared,
   excludeChecks: values['exclude-check'],
   write: (line) => process.stdout.write(`${line}\n`),
 });
 if (!result.report) process.stdout.write(`${result.summary}\n`);
-const verdict = result.exitCode === 0 ? 'PASSED' : result.exitCode === 1 ? 'FAILED' : 'RUNNER ERROR';
+const verdict = ['PASSED', 'FAILED', 'RUNNER ERROR', 'NOTHING TESTED'][result.exitCode];
 process.stdout.write(`${verdict} (reproduce this run with --seed ${seed})\n`);
 process.exit(result.exitCode);

@@ -28,8 +28,12 @@ export interface ContractOptions {
   readonly scopes?: readonly string[];
   /** `user:password` for http basic schemes. */
   readonly basic?: string;
-  /** The key for apiKey schemes. */
+  /** The key for every apiKey scheme not named in `apiKeys`. */
   readonly apiKey?: string;
+  /** apiKey credentials by security scheme name (or by the header, query or cookie name the scheme uses). */
+  readonly apiKeys?: Readonly<Record<string, string>>;
+  /** `--api-key` values as given: `NAME=VALUE` when NAME is one of the document's apiKey schemes (or their parameter names), else a key for every apiKey scheme. */
+  readonly apiKeyArgs?: readonly string[];
   readonly undeclaredErrors?: UndeclaredErrors;
   readonly excludeChecks?: readonly string[];
   readonly requestTimeoutMs?: number;
@@ -37,9 +41,9 @@ export interface ContractOptions {
   readonly write?: Writer;
 }
 
-/** A run's verdict: 0 passed, 1 contract failures, 2 the runner failed; the summary text and counts. */
+/** A run's verdict: 0 passed, 1 contract failures, 2 the runner failed, 3 nothing was tested; the summary text and counts. */
 export interface ContractResult {
-  readonly exitCode: 0 | 1 | 2;
+  readonly exitCode: 0 | 1 | 2 | 3;
   readonly summary: string;
   readonly counts?: Summary;
   readonly report?: Report;
@@ -55,6 +59,19 @@ async function mint(secret: string, seed: number, scopes: readonly string[]): Pr
     .sign(new TextEncoder().encode(secret));
 }
 
+/** Sorts `--api-key` values into keys by scheme (`NAME=VALUE` naming one of the document's apiKey schemes) and one key for the rest. */
+function apiKeysFrom(args: readonly string[], spec: ContractSpec): { apiKey?: string; apiKeys: Record<string, string> } {
+  const names = new Set(spec.operations.flatMap((op) => op.security.flat()).filter((use) => use.kind === 'apiKey').flatMap((use) => [use.name, use.parameter ?? use.name]));
+  const apiKeys: Record<string, string> = {};
+  let apiKey: string | undefined;
+  for (const arg of args) {
+    const at = arg.indexOf('=');
+    if (at > 0 && names.has(arg.slice(0, at))) apiKeys[arg.slice(0, at)] = arg.slice(at + 1);
+    else apiKey = arg;
+  }
+  return { ...(apiKey !== undefined ? { apiKey } : {}), apiKeys };
+}
+
 const isLoaded = (spec: unknown): spec is ContractSpec => !!spec && typeof spec === 'object' && 'operations' in spec && 'registry' in spec;
 
 /** Runs the contract tests and returns the verdict; never throws. */
@@ -67,10 +84,13 @@ export async function runContract(options: ContractOptions): Promise<ContractRes
     const source = options.spec ?? DEFAULT_SPEC;
     const spec = isLoaded(source) ? source : typeof source === 'string' ? await loadContractSpec(source) : contractSpecFrom(source);
     const token = options.token ?? (options.jwtSecret ? await mint(options.jwtSecret, seed, options.scopes ?? spec.scopes) : undefined);
+    const given = apiKeysFrom(options.apiKeyArgs ?? [], spec);
+    const apiKey = options.apiKey ?? given.apiKey;
     const credentials: Credentials = {
       ...(token !== undefined ? { bearer: token } : {}),
       ...(options.basic !== undefined ? { basic: options.basic } : {}),
-      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+      apiKeys: { ...given.apiKeys, ...options.apiKeys },
     };
     const budgetLeft = Math.max(0, options.timeBudgetMs - (Date.now() - started));
     const report = await runContractTests(spec, {

@@ -13,8 +13,10 @@ export interface Credentials {
   readonly bearer?: string;
   /** `user:password` for http basic. */
   readonly basic?: string;
-  /** The key for apiKey schemes (sent where each scheme says). */
+  /** The key for every apiKey scheme not named in `apiKeys` (sent where each scheme says). */
   readonly apiKey?: string;
+  /** Keys by security scheme name, or by the header, query parameter or cookie name the scheme sends it in. */
+  readonly apiKeys?: Readonly<Record<string, string>>;
 }
 
 /** How requests are sent: where, from which Origin, with which credentials. */
@@ -42,23 +44,46 @@ export function urlOf(baseUrl: string, path: string, pathValues: Readonly<Record
 
 const credentialsOf = (target: Target): Credentials => ({ ...(target.token !== undefined ? { bearer: target.token } : {}), ...target.credentials });
 
-const has = (c: Credentials, use: SchemeUse) =>
-  (use.kind === 'bearer' && c.bearer !== undefined) || (use.kind === 'basic' && c.basic !== undefined) || (use.kind === 'apiKey' && c.apiKey !== undefined);
+/** The run's credential for one scheme, or undefined when it was given none. */
+function secretFor(c: Credentials, use: SchemeUse): string | undefined {
+  if (use.kind === 'bearer') return c.bearer;
+  if (use.kind === 'basic') return c.basic;
+  if (use.kind === 'apiKey') return c.apiKeys?.[use.name] ?? (use.parameter === undefined ? undefined : c.apiKeys?.[use.parameter]) ?? c.apiKey;
+  return undefined;
+}
 
-/** The security alternative the run's credentials satisfy (the first), or undefined. */
+/** The security alternative the run's credentials satisfy (the first), or undefined: credentials are never sent for another scheme. */
 export function alternativeFor(op: Operation, target: Target): readonly SchemeUse[] | undefined {
   const c = credentialsOf(target);
-  return op.security.find((alternative) => alternative.length > 0 && alternative.every((use) => has(c, use)));
+  return op.security.find((alternative) => alternative.length > 0 && alternative.every((use) => secretFor(c, use) !== undefined));
+}
+
+/** Whether the run can send a request the operation's security accepts (public, or a credential for one whole alternative). */
+export const callable = (op: Operation, target: Target) => !op.secured || alternativeFor(op, target) !== undefined;
+
+/** The option that gives the run a credential for a scheme, or why none can. */
+function optionFor(use: SchemeUse): string {
+  if (use.kind === 'bearer') return '--token (or --jwt-secret)';
+  if (use.kind === 'basic') return '--basic user:password';
+  if (use.kind === 'apiKey') return `--api-key ${use.name}=VALUE`;
+  return use.type === undefined ? `nothing: the document does not declare scheme ${use.name}` : `nothing: the runner cannot send ${use.type} scheme ${use.name}`;
+}
+
+/** Why an operation's positive checks cannot run with the run's credentials, naming the options that would enable them. */
+export function missingCredentials(op: Operation, target: Target): string {
+  const c = credentialsOf(target);
+  const schemes = [...new Set(op.security.flat().map((use) => `${use.name} (${use.kind !== 'unsupported' ? use.kind : use.type === undefined ? 'not declared' : use.type})`))];
+  const options = [...new Set(op.security.flatMap((alternative) => alternative.filter((use) => secretFor(c, use) === undefined).map(optionFor)))];
+  return `no credential for its security (${schemes.join(', ')}): only the refusal of an unauthenticated request was tested; give ${options.join(' or ')}`;
 }
 
 /** Puts credentials on a request: `auth` true uses the run's, false none, a string replaces each with that text. */
 function authorise(op: Operation, target: Target, auth: boolean | string, headers: Record<string, string>, query: Record<string, ParameterValue>): void {
   if (!op.secured || auth === false) return;
   const c = credentialsOf(target);
-  const uses = alternativeFor(op, target) ?? (c.bearer !== undefined ? [{ name: 'bearer', kind: 'bearer', scopes: [] } as SchemeUse] : []);
   const cookies: string[] = [];
-  for (const use of uses) {
-    const secret = typeof auth === 'string' ? auth : use.kind === 'bearer' ? c.bearer : use.kind === 'basic' ? c.basic : c.apiKey;
+  for (const use of alternativeFor(op, target) ?? []) {
+    const secret = typeof auth === 'string' ? auth : secretFor(c, use);
     if (secret === undefined) continue;
     if (use.kind === 'bearer') headers.authorization = `Bearer ${secret}`;
     else if (use.kind === 'basic') headers.authorization = `Basic ${typeof auth === 'string' ? secret : Buffer.from(secret).toString('base64')}`;
@@ -91,12 +116,12 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 /** The secrets a target sends, longest first (what toCurl hides). */
 export function secretsOf(target: Target): string[] {
   const c = credentialsOf(target);
-  return [c.bearer, c.apiKey, c.basic, c.basic === undefined ? undefined : Buffer.from(c.basic).toString('base64')]
+  return [c.bearer, c.apiKey, ...Object.values(c.apiKeys ?? {}), c.basic, c.basic === undefined ? undefined : Buffer.from(c.basic).toString('base64')]
     .filter((s): s is string => typeof s === 'string' && s.length > 0)
     .sort((a, b) => b.length - a.length);
 }
 
-/** A curl command that sends the same request (`--path-as-is` keeps `.`/`..`; HEAD is `-I`); every secret shows as $TOKEN. */
+/** A curl command that sends the same request (`--path-as-is` keeps `.`/`..`; HEAD is `-I`; an empty header is `-H 'name;'`); every secret shows as $TOKEN. */
 export function toCurl(request: SentRequest, secrets: string | undefined | readonly string[]): string {
   const hidden = (typeof secrets === 'string' ? [secrets] : (secrets ?? [])).filter((s) => s.length > 0);
   const hide = (text: string) => hidden.reduce((t, s) => t.split(s).join('$TOKEN'), text);
@@ -105,6 +130,11 @@ export function toCurl(request: SentRequest, secrets: string | undefined | reado
   const parts = ['curl -i', ...(/\/\.\.?(\/|$|\?)/.test(url) ? ['--path-as-is'] : []), ...method, url.includes('$TOKEN') ? `"${url}"` : quote(url)];
   for (const [name, value] of Object.entries(request.headers)) {
     const shown = hide(value);
+    // curl drops a header given as `name:` with nothing after it; `name;` sends it empty.
+    if (shown === '') {
+      parts.push(`-H ${quote(`${name};`)}`);
+      continue;
+    }
     parts.push(`-H ${shown.includes('$TOKEN') ? `"${name}: ${shown.replace(/(["\\`])/g, '\\$1')}"` : quote(`${name}: ${shown}`)}`);
   }
   if (request.body !== undefined) parts.push(`--data-raw ${quote(request.body)}`);

@@ -6,8 +6,9 @@
 import fc from 'fast-check';
 import { cappedFilter } from './draw.js';
 import { SchemaRegistry } from './registry.js';
-import { flattened, valueArbitrary } from './schema-arbitrary.js';
-import type { Schema } from './spec.js';
+import { parameterRule, parameterValue, type ParameterRule, type ParameterText } from '../src/contract/parameter-text.js';
+import { flattened, resolved, valueArbitrary } from './schema-arbitrary.js';
+import type { Parameter, Schema } from './spec.js';
 import { isValid } from './validator.js';
 
 const SAMPLES: Record<string, unknown> = {
@@ -61,43 +62,29 @@ export function invalidValueArbitrary(schema: Schema): fc.Arbitrary<unknown> | u
   }
 }
 
-const typesOf = (schema: Schema): string[] => (Array.isArray(schema.type) ? schema.type : [schema.type]);
+const rules = new WeakMap<Parameter, ParameterRule>();
 
-function coerceScalar(schema: Schema, raw: string): unknown {
-  const types = typesOf(schema);
-  if ((types.includes('integer') || types.includes('number')) && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
-  if (types.includes('boolean') && (raw === 'true' || raw === 'false')) return raw === 'true';
-  if (types.includes('null') && raw === '') return null;
-  return raw;
+/** The pipeline's rule for a parameter's text (src/contract/parameter-text.ts); cookies read like headers. */
+export function textRule(p: Parameter): ParameterRule {
+  let rule = rules.get(p);
+  if (!rule) {
+    rule = parameterRule(p.in === 'cookie' ? 'header' : p.in, p.name, resolved(p.schema), resolved, p.explode);
+    rules.set(p, rule);
+  }
+  return rule;
 }
 
-/** How a parameter's text travels and is read back: numbers and booleans are coerced and arrays split, as validators do. */
-export function coerceParameter(raw: Schema, value: string | readonly string[]): unknown {
-  const schema = flattened(raw);
-  if (typesOf(schema).includes('array')) {
-    const items = flattened(schema.items ?? {});
-    const parts = typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
-    return parts.map((part) => coerceScalar(items, part));
-  }
-  const text = typeof value === 'string' ? value : value.join(',');
-  if (typesOf(schema).includes('object') && schema.properties && typeof schema.properties === 'object') {
-    // simple/form style without explode: k1,v1,k2,v2
-    const parts = text === '' ? [] : text.split(',');
-    if (parts.length % 2 === 0) {
-      const entries: [string, unknown][] = [];
-      for (let i = 0; i < parts.length; i += 2) entries.push([parts[i]!, coerceScalar(flattened(schema.properties[parts[i]!] ?? {}), parts[i + 1]!)]);
-      return Object.fromEntries(entries);
-    }
-  }
-  return coerceScalar(schema, text);
-}
+/** The value a parameter's text stands for, read back exactly as the pipeline reads it. */
+export const readBack = (p: Parameter, text: ParameterText): unknown => parameterValue(textRule(p), text).value;
 
 /** An arbitrary of parameter strings that break `schema` once read back; none when every string is valid. */
-export function invalidParameterArbitrary(schema: Schema, inPath = false): fc.Arbitrary<string> | undefined {
+export function invalidParameterArbitrary(p: Parameter): fc.Arbitrary<string> | undefined {
+  const schema = p.schema;
+  const inPath = p.in === 'path';
   try {
     const maxLength = flattened(schema).maxLength;
     const candidates = ['', ' ', 'not-valid', '-1', '0', '1.5', '99999999999', 'true', 'maybe', 'x'.repeat((typeof maxLength === 'number' && maxLength < 10_000 ? maxLength : 300) + 1)];
-    const invalid = candidates.filter((raw) => !(inPath && raw.trim() === '') && !isValid(schema, coerceParameter(schema, raw)));
+    const invalid = candidates.filter((raw) => !(inPath && raw.trim() === '') && !isValid(schema, readBack(p, raw)));
     return invalid.length > 0 ? fc.constantFrom(...invalid) : undefined;
   } catch {
     return undefined;

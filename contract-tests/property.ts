@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { negativeCases, positiveCases, type RequestCase } from './cases.js';
 import type { CheckName } from './checks.js';
 import { BudgetSpent, drawDeadline } from './draw.js';
-import { requestFor, send, type Target } from './http.js';
+import { requestFor, send, type Exchange, type SentRequest, type Target } from './http.js';
 import { SchemaProblem } from './registry.js';
 import type { Report } from './report.js';
 import type { Operation } from './spec.js';
@@ -45,6 +45,18 @@ export function phaseSeed(seed: number, label: string): number {
 /** Milliseconds one request may take, never past the deadline by more than a second's grace. */
 export const requestTimeout = (ctx: PhaseContext) => Math.max(1_000, Math.min(ctx.target.requestTimeoutMs ?? 10_000, ctx.deadline - Date.now() + 1_000));
 
+/**
+ * Sends within the phase's time. A request that timed out only because the slice was ending (its
+ * timeout shorter than --request-timeout) is marked `cutShort`: the budget's doing, not a
+ * transport error of the server.
+ */
+export async function sendWithin(ctx: PhaseContext, request: SentRequest): Promise<Exchange> {
+  const timeout = requestTimeout(ctx);
+  const x = await send(request, timeout);
+  const cut = x.status === 0 && timeout < (ctx.target.requestTimeoutMs ?? 10_000) && x.transportError?.startsWith('no complete response') === true;
+  return cut ? { ...x, cutShort: true } : x;
+}
+
 /** Runs the positive or negative phase for one operation. */
 export async function propertyPhase(op: Operation, mode: 'positive' | 'negative', ctx: PhaseContext): Promise<PhaseOutcome> {
   let examples = 0;
@@ -60,7 +72,7 @@ export async function propertyPhase(op: Operation, mode: 'positive' | 'negative'
       const property = fc.asyncProperty(arbitrary, async (c: RequestCase) => {
         examples += 1;
         ctx.report.countTested(c);
-        const x = await send(requestFor(ctx.target, c), requestTimeout(ctx));
+        const x = await sendWithin(ctx, requestFor(ctx.target, c));
         return ctx.report.evaluate(c, x, skip).length === 0;
       });
       const result = await fc.check(property, {
@@ -71,7 +83,7 @@ export async function propertyPhase(op: Operation, mode: 'positive' | 'negative'
       });
       if (!result.failed || !result.counterexample) break;
       const [smallest] = result.counterexample as [RequestCase];
-      const x = await send(requestFor(ctx.target, smallest), requestTimeout(ctx));
+      const x = await sendWithin(ctx, requestFor(ctx.target, smallest));
       const found = ctx.report.evaluate(smallest, x, skip);
       if (found.length === 0) break;
       failures += ctx.report.record(found).length;

@@ -1,11 +1,18 @@
 /**
- * One schema registry per document: the document normalised for Ajv once (the product's
- * OpenAPI 3.0 normaliser), registered whole in the product's Ajv, so every schema is compiled by
- * its JSON pointer and cyclic `$ref`s resolve; nothing is ever fully dereferenced.
+ * One schema registry per document, the very one the pipeline and the mock use
+ * (src/contract/schema-registry.ts): the document's schema copy, normalised by the product's
+ * OpenAPI 3.0 normaliser without examples or `x-` extensions (so an `$id` inside an example never
+ * reaches Ajv; a reused real `$id` falls back to a copy without ids), registered whole in the
+ * product's Ajv, so every schema is compiled by its JSON pointer and cyclic `$ref`s resolve;
+ * nothing is ever fully dereferenced. Examples, which the copy leaves out, are read from the
+ * document as loaded, at the same pointer.
  */
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { createAjv, pointerSegment, SPEC_ID } from '../src/contract/ajv.js';
+import { unthrowing } from '../src/contract/bounded-validator.js';
 import { schemaDocument } from '../src/contract/openapi30.js';
+import { schemaRegistry, type SchemaRegistry as SharedRegistry } from '../src/contract/schema-registry.js';
+import { pointerTarget } from '../src/contract/refs.js';
 import type { OpenApiDocument } from '../src/contract/spec.js';
 
 /** A schema the runner cannot use (it does not compile, or no value can be drawn from it), with where it is. */
@@ -35,13 +42,25 @@ const decodeSegment = (segment: string) => {
 /** The normalised document, its Ajv and the pointer of every object in it. */
 export class SchemaRegistry {
   readonly document: OpenApiDocument;
-  private readonly ajv: Ajv;
+  /** Why the document's schemas were registered without their `$id`s, when they had to be (a warning). */
+  readonly droppedIds: string | undefined;
+  private readonly shared: SharedRegistry;
+  private readonly raw: OpenApiDocument;
   private readonly pointers = new WeakMap<object, string>();
   private readonly compiled = new WeakMap<object, ValidateFunction | SchemaProblem>();
 
   constructor(raw: OpenApiDocument) {
-    this.document = schemaDocument(raw);
-    this.ajv = createAjv(this.document, { coerce: false });
+    let shared: SharedRegistry;
+    try {
+      shared = schemaRegistry(raw);
+    } catch (error) {
+      // Even the copy without ids is refused: every schema then fails to compile, each with its location.
+      shared = { ajv: createAjv({ openapi: raw.openapi } as OpenApiDocument), document: schemaDocument(raw, { forAjv: true, dropIds: true }), droppedIds: (error as Error).message.split('\n')[0] };
+    }
+    this.raw = raw;
+    this.document = shared.document;
+    this.shared = shared;
+    this.droppedIds = shared.droppedIds;
     this.index(this.document, '#');
   }
 
@@ -61,6 +80,17 @@ export class SchemaRegistry {
         if (!SKIPPED_KEYS.has(key) && child && typeof child === 'object') stack.push([child, `${pointer}/${pointerSegment(key)}`]);
       }
     }
+  }
+
+  /** The object as the loaded document has it (examples and extensions included), at the pointer of `node`. */
+  original<T = any>(node: T): T | undefined {
+    const pointer = node && typeof node === 'object' ? this.pointers.get(node) : undefined;
+    return pointer === undefined ? undefined : pointerTarget(this.raw, pointer);
+  }
+
+  /** What an internal `$ref` names in the document as loaded (where `components.examples` still are), or undefined. */
+  originalAt(ref: string): any {
+    return pointerTarget(this.raw, ref);
   }
 
   /** Where an object lives in the document (`#/components/schemas/Thing`), or "(generated)". */
@@ -88,9 +118,12 @@ export class SchemaRegistry {
     if (!entry) {
       const pointer = this.pointers.get(schema);
       try {
-        entry = pointer
-          ? this.ajv.compile({ $ref: `${SPEC_ID}${pointer.split('/').map((s, i) => (i === 0 ? s : encodeURIComponent(s).replace(/%7E/gi, '~'))).join('/')}` })
-          : this.ajv.compile(schema);
+        // The shared Ajv is bounded (it stops at 1,000 violations): a run cut short counts as invalid.
+        entry = unthrowing(
+          pointer
+            ? this.shared.ajv.compile({ $ref: `${SPEC_ID}${pointer.split('/').map((s, i) => (i === 0 ? s : encodeURIComponent(s).replace(/%7E/gi, '~'))).join('/')}` })
+            : this.shared.ajv.compile(schema),
+        );
       } catch (error) {
         entry = new SchemaProblem(pointer ?? '(generated)', `the schema does not compile: ${(error as Error).message}`);
       }

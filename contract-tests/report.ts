@@ -16,6 +16,10 @@ export interface Failure {
   readonly operation: string;
   readonly message: string;
   readonly curl: string;
+  /** The status the server answered (0: none came); absent for a failure of the run (operation_tested). */
+  readonly status?: number;
+  /** What the request broke on purpose, for a request the spec itself makes invalid. */
+  readonly negative?: string;
   /** The undeclared 4xx answered to a request the spec itself makes invalid (status_code_conformance only). */
   readonly undeclaredError?: { readonly operationId: string; readonly status: number };
 }
@@ -72,6 +76,10 @@ export class Report {
   /** The response-check failures of one exchange, not yet recorded; a check that throws is reported, not fatal. */
   evaluate(c: RequestCase, x: Exchange, skip: ReadonlySet<CheckName> = new Set()): Failure[] {
     this.requests += 1;
+    if (x.cutShort) {
+      this.warn(label(c.operation), 'a request was cut short by the end of its time share: no verdict on it (raise --time-budget)', `cut|${label(c.operation)}`);
+      return [];
+    }
     const out: Failure[] = [];
     for (const [name, check] of Object.entries(RESPONSE_CHECKS) as [CheckName, NonNullable<(typeof RESPONSE_CHECKS)[CheckName]>][]) {
       if (skip.has(name) || this.excluded.has(name)) continue;
@@ -134,7 +142,7 @@ export class Report {
 
   /** A failure of `check` shown with the exchange's curl. */
   failure(check: CheckName, c: RequestCase, x: Exchange, message: string): Failure {
-    return { check, operation: label(c.operation), message, curl: toCurl(x.request, secretsOf(this.target)) };
+    return { check, operation: label(c.operation), message, curl: toCurl(x.request, secretsOf(this.target)), status: x.status, ...(c.negative ? { negative: c.negative } : {}) };
   }
 
   /** Records failures, keeping the first per check and operation; returns the new ones. */
@@ -155,6 +163,7 @@ export class Report {
 
   /** Fails every operation that got no request and was not skipped (a run must never pass having tested nothing). */
   failUntested(): void {
+    if (this.excluded.has('operation_tested')) return;
     for (const op of this.spec.operations) {
       const key = label(op);
       if (this.skipped.has(key) || (this.tested.get(key) ?? 0) > 0 || this.seen.has(`operation_tested|${key}`)) continue;
@@ -184,9 +193,9 @@ export class Report {
     };
   }
 
-  /** 0 passed, 1 contract failures, 2 the runner itself failed (an internal error anywhere). */
-  exitCode(): 0 | 1 | 2 {
-    return this.errors.length > 0 ? 2 : this.failures.length > 0 ? 1 : 0;
+  /** 0 passed (at least one operation tested, none failed), 1 contract failures, 2 the runner itself failed (an internal error anywhere), 3 nothing was tested. */
+  exitCode(): 0 | 1 | 2 | 3 {
+    return this.errors.length > 0 ? 2 : this.failures.length > 0 ? 1 : this.counts().tested === 0 ? 3 : 0;
   }
 
   /** The summary printed at the end of a run. */
@@ -206,7 +215,8 @@ export class Report {
     for (const [op, why] of this.skipped) lines.push(`SKIPPED ${op}: ${why}`);
     for (const w of this.warnings) lines.push(`WARNING ${w.operation}: ${w.message}`);
     for (const e of this.errors) lines.push(`RUNNER ERROR ${e.operation}: ${e.message}`);
-    const verdict = this.errors.length > 0 ? 'Runner error' : this.failures.length > 0 ? `${n.failures} failure(s)` : 'All checks passed';
+    const verdict =
+      this.errors.length > 0 ? 'Runner error' : this.failures.length > 0 ? `${n.failures} failure(s)` : n.tested === 0 ? 'Nothing was tested (see SKIPPED above)' : 'All checks passed';
     lines.push(
       `${verdict}: ${n.operations} operations: ${n.tested} tested, ${n.skipped} skipped, ${n.failed} failed; ` +
         `${n.requests} requests, ${n.warnings} warning(s), ${n.errors} runner error(s) in ${(elapsedMs / 1000).toFixed(1)}s.`,

@@ -2,11 +2,13 @@
  * One contract-test run against a base URL. The time budget is shared: the multi-request checks
  * get at most a quarter of it, then each operation gets its slice of what is left (recomputed as
  * each one finishes, so time one does not use goes to the next), and no phase runs past its slice.
- * An operation no request can be drawn for is skipped with the location that blocked it; one that
- * got no request fails operation_tested; an error inside one operation is reported and the run goes on.
+ * An operation no request can be drawn for is skipped with the location that blocked it, and so is
+ * a secured one the run has no credential for (after ignored_auth checked it refuses a request
+ * without); one that got no request fails operation_tested; an error inside one operation is
+ * reported and the run goes on.
  */
 import type { CheckName } from './checks.js';
-import type { Target } from './http.js';
+import { callable, missingCredentials, type Target } from './http.js';
 import { propertyPhase, type PhaseContext } from './property.js';
 import { Report, type UndeclaredErrors, type Writer } from './report.js';
 import type { ContractSpec, Operation } from './spec.js';
@@ -44,6 +46,8 @@ export async function runContractTests(spec: ContractSpec, options: RunOptions):
   const context = (deadline: number): PhaseContext => ({ target: options, report, seed: options.seed, maxExamples: options.maxExamples, deadline });
   write(`Contract tests against ${options.baseUrl}: ${spec.operations.length} operations, seed ${options.seed}, ` +
     `${options.maxExamples} examples per operation and mode, budget ${Math.round(options.timeBudgetMs / 1000)}s.`);
+  if (spec.registry.droppedIds !== undefined) report.warn('(document)', `the document's schemas are registered without their $ids: ${spec.registry.droppedIds}`);
+  for (const op of spec.operations) for (const note of op.notes) report.warn(label(op), note);
   const stagesEnd = started + options.timeBudgetMs * STAGE_SHARE;
   const stages: [string, (ctx: PhaseContext) => Promise<void>][] = [
     ['ignored_auth', (ctx) => ignoredAuth(spec, ctx)],
@@ -68,6 +72,12 @@ export async function runContractTests(spec: ContractSpec, options: RunOptions):
     if (op.unusable) {
       report.skip(label(op), op.unusable);
       write(`  - ${op.operationId}: SKIPPED (${op.unusable})`);
+      continue;
+    }
+    if (!callable(op, options)) {
+      const why = missingCredentials(op, options);
+      report.skip(label(op), why);
+      write(`  - ${op.operationId}: SKIPPED (${why})`);
       continue;
     }
     const opStart = Date.now();

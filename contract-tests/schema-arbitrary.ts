@@ -122,7 +122,8 @@ function objectArbitrary(schema: Schema, depth: number, options: DrawOptions): f
 }
 
 /** Follows a schema's `$ref` (siblings, as 3.1 allows, are merged in as an allOf). */
-function resolved(schema: Schema): Schema {
+/** Follows a schema's `$ref`s through the registry of the document it came from. */
+export function resolved(schema: Schema): Schema {
   if (typeof schema.$ref !== 'string') return schema;
   const registry = SchemaRegistry.of(schema);
   if (!registry) throw new SchemaProblem('(schema)', `$ref "${schema.$ref}" outside a loaded document`);

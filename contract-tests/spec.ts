@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { IGNORED_HEADERS } from '../src/contract/parameter-text.js';
 import { SchemaProblem, SchemaRegistry } from './registry.js';
 
 /** A JSON Schema as the (normalised) document writes it; `$ref`s inside are followed on use. */
@@ -20,6 +21,8 @@ export interface Parameter {
   readonly examples: readonly unknown[];
   /** OpenAPI `explode` (form style: true unless the parameter says otherwise). */
   readonly explode: boolean;
+  /** Whether its schema has a `default`, which the pipeline fills in when the parameter is missing. */
+  readonly hasDefault: boolean;
 }
 
 /** One declared response: its content types (with schemas) and headers. */
@@ -37,6 +40,8 @@ export interface SchemeUse {
   readonly in?: 'header' | 'query' | 'cookie';
   readonly parameter?: string;
   readonly scopes: readonly string[];
+  /** For an unsupported scheme: its declared type (absent when the document does not declare the scheme). */
+  readonly type?: string;
 }
 
 /** One operation of the document. */
@@ -47,6 +52,10 @@ export interface Operation {
   readonly parameters: readonly Parameter[];
   readonly requestBody: { readonly required: boolean; readonly contentType: string; readonly schema: Schema; readonly examples: readonly unknown[] } | undefined;
   readonly responses: Readonly<Record<string, DeclaredResponse>>;
+  /** True when the operation has no `responses` at all (allowed in OpenAPI 3.1): any status conforms. */
+  readonly anyStatus: boolean;
+  /** The document's own inconsistencies in this operation, each reported once as a warning. */
+  readonly notes: readonly string[];
   /** Whether the operation needs credentials (a non-empty security requirement list without `{}`). */
   readonly secured: boolean;
   /** The security alternatives (OR), each a list of schemes that must all be satisfied (AND). */
@@ -70,10 +79,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 /** Media types whose bodies the runner sends as JSON. */
 const sendsJson = (type: string) => /json/i.test(type) || type === '*/*' || type === 'application/*';
 
-const examplesOf = (item: Record<string, any>, registry: SchemaRegistry): unknown[] => [
-  ...(item.example !== undefined ? [item.example] : []),
-  ...Object.values<any>(item.examples ?? {}).map((e) => safely(() => registry.resolve(e), undefined)?.value).filter((v) => v !== undefined),
-];
+/** The examples of a parameter, media type or schema, read from the document as loaded (the registry's copy has none). */
+const examplesOf = (node: Record<string, any> | undefined, registry: SchemaRegistry): unknown[] => {
+  const item = node ? (registry.original(node) ?? {}) : {};
+  return [
+    ...(item.example !== undefined ? [item.example] : []),
+    ...Object.values<any>(item.examples ?? {}).map((e) => (typeof e?.$ref === 'string' ? registry.originalAt(e.$ref) : e)?.value).filter((v) => v !== undefined),
+  ];
+};
 
 function safely<T>(f: () => T, fallback: T): T {
   try {
@@ -111,7 +124,7 @@ function schemeUse(document: Record<string, any>, registry: SchemaRegistry, name
   if (type === 'apiKey' && ['header', 'query', 'cookie'].includes(scheme?.in) && typeof scheme?.name === 'string') {
     return { name, kind: 'apiKey', in: scheme.in, parameter: scheme.name, scopes: list };
   }
-  return { name, kind: 'unsupported', scopes: list };
+  return { name, kind: 'unsupported', scopes: list, ...(scheme ? { type: type || '(no type)' } : {}) };
 }
 
 /** Builds the operation list from a parsed document. */
@@ -134,20 +147,27 @@ export function contractSpecFrom(raw: Record<string, any>): ContractSpec {
       for (const rawParam of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
         try {
           const p = registry.resolve(rawParam);
-          if (p && typeof p.name === 'string') byKey.set(`${p.in}:${p.name}`, p);
+          // OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL be ignored" (the pipeline does).
+          if (p && typeof p.name === 'string' && !(p.in === 'header' && IGNORED_HEADERS.has(p.name.toLowerCase()))) byKey.set(`${p.in}:${p.name}`, p);
         } catch (error) {
           problems.push(error instanceof SchemaProblem ? error.message : String(error));
         }
       }
+      const notes: string[] = [];
       const parameters: Parameter[] = [...byKey.values()].map((p) => {
         const schema = p.schema ?? Object.values<any>(p.content ?? {})[0]?.schema ?? {};
+        const hasDefault = safely(() => registry.resolve(schema)?.default !== undefined, false);
+        if (hasDefault && p.required === true && p.in !== 'path') {
+          notes.push(`${p.in} parameter "${p.name}" is required and has a default: the pipeline fills the default in when it is missing, so its absence is not tested as invalid`);
+        }
         return {
           name: p.name,
           in: p.in,
           required: p.in === 'path' || p.required === true,
           schema,
-          examples: [...examplesOf(p, registry), ...(schema?.example !== undefined ? [schema.example] : [])],
+          examples: [...examplesOf(p, registry), ...(registry.original(schema)?.example !== undefined ? [registry.original(schema).example] : [])],
           explode: p.explode ?? (p.style === undefined || p.style === 'form'),
+          hasDefault,
         };
       });
       // GET and HEAD never carry a body (fetch and many servers refuse one), whatever the document says.
@@ -176,6 +196,8 @@ export function contractSpecFrom(raw: Record<string, any>): ContractSpec {
             }
           : undefined,
         responses: Object.fromEntries(Object.entries<any>(op.responses ?? {}).map(([status, r]) => [status, responseOf(r, registry)])),
+        anyStatus: op.responses === undefined,
+        notes,
         secured: alternatives.length > 0 && !alternatives.some((a) => a.length === 0),
         security: alternatives,
         ...(problems.length > 0 ? { unusable: problems.join('; ') } : {}),

@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { positiveCases, type RequestCase } from './cases.js';
 import { CHECK_NAMES, type CheckName } from './checks.js';
 import { drawDeadline } from './draw.js';
-import { alternativeFor, requestFor, send as sendRequest, type Exchange, type SentRequest } from './http.js';
-import { phaseSeed, requestTimeout, type PhaseContext } from './property.js';
+import { alternativeFor, callable, requestFor, type Exchange } from './http.js';
+import { phaseSeed, sendWithin, type PhaseContext } from './property.js';
 import type { ContractSpec, Operation } from './spec.js';
 
 const PROBE_METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
@@ -55,8 +55,9 @@ export async function ignoredAuth(spec: ContractSpec, ctx: PhaseContext): Promis
     await guarded(ctx, op, 'ignored_auth', async () => {
       const positive = sampleCase(op, ctx, 'auth');
       if (!positive) return;
-      // Only a bearer token can be malformed in a way a server must notice: an apiKey or basic credential may be checked for presence only.
-      const bearer = (alternativeFor(op, ctx.target) ?? [{ kind: 'bearer' }]).every((use) => use.kind === 'bearer');
+      // Only a bearer token can be malformed in a way a server must notice: an apiKey or basic credential may be checked
+      // for presence only. And a malformed token is sent only where the run has a real one for the operation's scheme.
+      const bearer = alternativeFor(op, ctx.target)?.every((use) => use.kind === 'bearer') === true;
       const probes = [[false, 'without credentials'], ...(bearer ? [['not.a.token', 'with a malformed token']] : [])] as const;
       for (const [auth, what] of probes) {
         if (Date.now() >= ctx.deadline) return;
@@ -72,7 +73,10 @@ export async function ignoredAuth(spec: ContractSpec, ctx: PhaseContext): Promis
 /** Undeclared methods on declared paths must be 405 with an Allow header listing the declared ones. */
 export async function unsupportedMethods(spec: ContractSpec, ctx: PhaseContext): Promise<void> {
   for (const [path, declared] of spec.methodsByPath) {
-    const sibling = spec.operations.find((o) => o.path === path)!;
+    const siblings = spec.operations.filter((o) => o.path === path);
+    // A sibling the run has credentials for; without one the probe goes unauthenticated and a 401 is no verdict.
+    const sibling = siblings.find((o) => callable(o, ctx.target)) ?? siblings[0]!;
+    const unauthenticated = !callable(sibling, ctx.target);
     await guarded(ctx, sibling, 'unsupported_method', async () => {
     const c = sampleCase(sibling, ctx, 'method');
     if (!c) return;
@@ -81,8 +85,8 @@ export async function unsupportedMethods(spec: ContractSpec, ctx: PhaseContext):
       const probe: RequestCase = { ...c, operation: { ...sibling, operationId: `${method} ${path}`, method, requestBody: undefined, responses: {} }, negative: `undeclared method ${method}` };
       const { body: _ignored, ...withoutBody } = probe;
       const x = await send(ctx, requestFor(ctx.target, withoutBody, true, method));
-      if (x.status === 0) {
-        ctx.report.observe(probe, x);
+      if (x.status === 0 || (unauthenticated && x.status === 401)) {
+        if (x.status === 0) ctx.report.observe(probe, x);
         continue;
       }
       const extra = [];
@@ -104,9 +108,10 @@ export async function unsupportedMethods(spec: ContractSpec, ctx: PhaseContext):
 
 /** Dropping a required header parameter must be a 4xx. */
 export async function missingRequiredHeaders(spec: ContractSpec, ctx: PhaseContext): Promise<void> {
-  for (const op of spec.operations) {
+  for (const op of spec.operations.filter((o) => callable(o, ctx.target))) {
     await guarded(ctx, op, 'missing_required_header', async () => {
-      for (const p of op.parameters.filter((param) => param.in === 'header' && param.required)) {
+      // A required header with a default is filled in by the pipeline (a warning says so): not a negative case.
+      for (const p of op.parameters.filter((param) => param.in === 'header' && param.required && !param.hasDefault)) {
         const full = sampleCase(op, ctx, `header:${p.name}`);
         if (!full || Date.now() >= ctx.deadline) return;
         const c = { ...full, headers: Object.fromEntries(Object.entries(full.headers).filter(([k]) => k !== p.name)), negative: `header ${p.name} missing` };
@@ -132,7 +137,7 @@ function resolveExpression(expression: string, c: RequestCase, x: Exchange): str
 /** Follows the links of every 2xx response: reads back what was created, deletes it, reads again. */
 export async function linkChains(spec: ContractSpec, ctx: PhaseContext, chains: number): Promise<void> {
   const byId = new Map(spec.operations.map((o) => [o.operationId, o]));
-  for (const op of spec.operations) {
+  for (const op of spec.operations.filter((o) => callable(o, ctx.target))) {
     const links = Object.entries(op.responses).filter(([s]) => s.startsWith('2')).flatMap(([, r]) => Object.values(r.links));
     if (links.length === 0) continue;
     await guarded(ctx, op, 'links', async () => {
@@ -174,4 +179,4 @@ export async function linkChains(spec: ContractSpec, ctx: PhaseContext, chains: 
 }
 
 /** Sends within the stage's time: the request's timeout never runs far past the deadline. */
-const send = (ctx: PhaseContext, request: SentRequest) => sendRequest(request, requestTimeout(ctx));
+const send = sendWithin;

@@ -26,6 +26,8 @@ export interface Exchange {
   readonly json: unknown;
   /** Why no response came, when status is 0. */
   readonly transportError?: string;
+  /** The request timed out only because its time share was ending: no verdict on the server. */
+  readonly cutShort?: boolean;
 }
 
 const MAX_BODY = 8 * 1024 * 1024;

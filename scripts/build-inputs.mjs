@@ -38,7 +38,7 @@ export function assets() {
 /** A digest of every input (names and contents) and of the build scripts themselves. */
 export function inputsDigest() {
   const hash = createHash('sha256');
-  for (const file of [...sources(), ...assets(), 'scripts/build.mjs', 'scripts/build-inputs.mjs', 'package.json']) {
+  for (const file of [...sources(), ...assets(), 'scripts/build.mjs', 'scripts/build-inputs.mjs', 'scripts/pglite-snapshot.mjs', 'package.json']) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(ROOT, file)));
   }

@@ -12,12 +12,14 @@ import { limits, type LimitsConfig } from './limits.js';
 import { metrics, type MetricsConfig } from './metrics.js';
 import { withDotEnv, type Env } from './readers.js';
 import { warningsFor } from './risks.js';
+import { specFetch, type SpecFetchConfig } from './spec-fetch.js';
 import { upstream, type UpstreamConfig } from './upstream.js';
 
 export type { DatabaseConfig, DbDriver } from './database.js';
 export type { LimitsConfig } from './limits.js';
 export type { MetricsConfig } from './metrics.js';
 export type { UpstreamConfig } from './upstream.js';
+export type { SpecFetchConfig } from './spec-fetch.js';
 export { DEVELOPMENT_JWT_SECRET } from './jwt.js';
 export { databaseRefusal } from './risks.js';
 export { upstreamUrlProblem } from './upstream.js';
@@ -42,6 +44,8 @@ export interface Config {
   readonly jwt: JwtConfig;
   /** Gateway mode: where operations without a handler are forwarded and how (docs/gateway.md). */
   readonly upstream: UpstreamConfig;
+  /** How a document given as an http(s) URL is fetched at start-up (SPEC_FETCH_TIMEOUT_MS). */
+  readonly specFetch: SpecFetchConfig;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -76,6 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpTimeouts(env, problems),
     warnings: [],
     upstream: upstream(env, production, problems),
+    specFetch: specFetch(env, problems),
   };
   config.warnings = warningsFor(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -99,6 +104,14 @@ export function loadConfigOrExit(): Config {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** For `npm run diff`, which needs no server settings: SPEC_FETCH_TIMEOUT_MS alone; throws ConfigError when it is bad. */
+export function loadSpecFetchConfig(env: Env = withDotEnv()): SpecFetchConfig {
+  const problems: string[] = [];
+  const config = specFetch(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
 }
 
 /** For tests: the problems loadConfig reports for env, or none. */

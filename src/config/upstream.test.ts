@@ -18,6 +18,7 @@ describe('gateway configuration', () => {
       healthIntervalMs: 5000,
       idempotencyMaxEntries: 10_000,
       idempotencyMaxBytes: 64 * 1024 * 1024,
+      underscoreHeaders: 'drop',
     });
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).upstream.responseValidation).toBe('report');
   });
@@ -32,6 +33,7 @@ describe('gateway configuration', () => {
         UPSTREAM_USER_HEADER: 'X User',
         UPSTREAM_CLAIM_HEADERS: 'email,a b',
         UPSTREAM_AUTHORIZATION: 'drop',
+        UPSTREAM_UNDERSCORE_HEADERS: 'allow',
       }),
     ).toEqual([
       'UPSTREAM_URL must use http:// or https:// (got "ftp://backend").',
@@ -41,6 +43,7 @@ describe('gateway configuration', () => {
       'UPSTREAM_ERRORS must be "normalize" or "pass" (got "hide").',
       'UPSTREAM_RESPONSE_VALIDATION must be "enforce" or "report" or "off" (got "strict").',
       'UPSTREAM_AUTHORIZATION must be "forward" or "strip" (got "drop").',
+      'UPSTREAM_UNDERSCORE_HEADERS must be "drop" or "refuse" (got "allow").',
     ]);
     expect(configProblems({ UPSTREAM_HEALTH_PATH: 'healthz', UPSTREAM_HEALTH_INTERVAL_MS: '10', IDEMPOTENCY_MAX_ENTRIES: '0', IDEMPOTENCY_MAX_BYTES: '1000' })).toEqual([
       'UPSTREAM_HEALTH_PATH must be a path starting with / (got "healthz"). Example: /healthz',

@@ -30,6 +30,8 @@ export interface UpstreamConfig {
   readonly idempotencyMaxEntries: number;
   /** Bytes of stored answers kept in memory at most, oldest evicted first (IDEMPOTENCY_MAX_BYTES). */
   readonly idempotencyMaxBytes: number;
+  /** Request headers with `_` in their name: dropped before forwarding, or the request refused 400 (UPSTREAM_UNDERSCORE_HEADERS). */
+  readonly underscoreHeaders: 'drop' | 'refuse';
 }
 
 /** The forwarding settings when unset; response validation's default depends on NODE_ENV (enforce, report in production). */
@@ -43,6 +45,7 @@ export const UPSTREAM_DEFAULTS = Object.freeze({
   healthIntervalMs: 5000,
   idempotencyMaxEntries: 10_000,
   idempotencyMaxBytes: 64 * 1024 * 1024,
+  underscoreHeaders: 'drop',
 } as const);
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -85,5 +88,6 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
     healthIntervalMs: integer(env, 'UPSTREAM_HEALTH_INTERVAL_MS', UPSTREAM_DEFAULTS.healthIntervalMs, 100, 600_000, problems),
     idempotencyMaxEntries: integer(env, 'IDEMPOTENCY_MAX_ENTRIES', UPSTREAM_DEFAULTS.idempotencyMaxEntries, 1, 100_000_000, problems),
     idempotencyMaxBytes: integer(env, 'IDEMPOTENCY_MAX_BYTES', UPSTREAM_DEFAULTS.idempotencyMaxBytes, 1024 * 1024, 64 * 1024 * 1024 * 1024, problems),
+    underscoreHeaders: oneOf(env, 'UPSTREAM_UNDERSCORE_HEADERS', ['drop', 'refuse'] as const, UPSTREAM_DEFAULTS.underscoreHeaders, problems),
   };
 }

@@ -6,7 +6,7 @@
 import type { ValidateFunction } from 'ajv';
 import { pointerSegment, SPEC_ID } from './ajv.js';
 import { bounded, type BoundedValidator } from './bounded-validator.js';
-import { scalarOf, isArraySchema, withParameterText, type ParameterRule } from './parameter-text.js';
+import { IGNORED_HEADERS, parameterRule, ruleMatters, withParameterText, type ParameterRule } from './parameter-text.js';
 import { followRefsStrictly } from './refs.js';
 import type { OpenApiDocument, OperationInfo } from './spec.js';
 import { operationPointer, type ValidatorCompiler } from './validator-compiler.js';
@@ -33,6 +33,8 @@ interface Param {
   schema: any;
   /** The schema as written, when it refers to nothing and can be compiled where it stands (see selfContained). */
   inline: object | undefined;
+  /** OpenAPI `explode` (form style, the query's default: true). */
+  explode: boolean;
 }
 
 /** Keywords that make a schema depend on where it lives in the document. */
@@ -56,9 +58,12 @@ function collectParameters(doc: OpenApiDocument, op: OperationInfo): Param[] {
       const location = IN_TO_LOCATION[value?.in];
       if (!location) return;
       const name = location === 'header' ? String(value.name).toLowerCase() : String(value.name);
+      // OpenAPI: a header parameter named Accept, Content-Type or Authorization "SHALL be ignored".
+      if (location === 'header' && IGNORED_HEADERS.has(name)) return;
       const required = value.required === true || location === 'path';
       const schema = value.schema === undefined ? undefined : followRefsStrictly(doc, value.schema, `${pointer}/schema`).value;
-      byKey.set(`${location}:${name}`, { name, location, required, pointer, schema, inline: selfContained(value.schema) });
+      const explode = value.explode ?? (value.style === undefined || value.style === 'form');
+      byKey.set(`${location}:${name}`, { name, location, required, pointer, schema, inline: selfContained(value.schema), explode });
     });
   collect(doc.paths[op.path].parameters, `/paths/${pointerSegment(op.path)}`);
   collect(doc.paths[op.path][op.method].parameters, operationPointer(op));
@@ -96,14 +101,11 @@ function parameterSchema(params: readonly Param[], included: (p: Param) => boole
 }
 
 function parameterRules(doc: OpenApiDocument, params: readonly Param[]): ParameterRule[] {
+  const resolve = (schema: any) => followRefsStrictly(doc, schema, '(parameter schema)').value;
   return params
     .filter((p) => p.schema !== undefined)
-    .map((p) => {
-      const array = isArraySchema(p.schema);
-      const scalar = array ? followRefsStrictly(doc, p.schema.items, `${p.pointer}/schema/items`).value : p.schema;
-      return { location: p.location, name: p.name, scalar: scalarOf(scalar), array, default: p.schema.default };
-    })
-    .filter((rule) => rule.scalar !== undefined || rule.array || rule.default !== undefined);
+    .map((p) => parameterRule(p.location, p.name, p.schema, resolve, p.explode))
+    .filter(ruleMatters);
 }
 
 /** Compiles the parameter check of `op` (`original`: the document as loaded); a parameter that cannot compile is skipped (or refused, in strict mode). */

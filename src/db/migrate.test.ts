@@ -2,6 +2,7 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { testSnapshot } from '../testing/database.js';
 import type { Database } from './database.js';
 import { MIGRATIONS_DIR, MigrationChecksumError, MigrationFailedError, migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
@@ -11,7 +12,7 @@ let dir = '';
 let db: Database;
 
 beforeAll(async () => {
-  db = await openPglite('memory://');
+  db = await openPglite('memory://', await testSnapshot());
 });
 afterAll(() => db.close());
 // One embedded database for the file (creating one is slow); each test starts from an empty schema.

@@ -6,9 +6,12 @@
 import type { DatabaseConfig } from '../config/index.js';
 import type { Database } from './database.js';
 
-/** Opens PGlite when no DATABASE_URL is configured, node-postgres or Neon otherwise (DB_DRIVER forces one). */
+/** Opens PGlite when no DATABASE_URL is configured (a new one from the build's migrated snapshot), node-postgres or Neon otherwise (DB_DRIVER forces one). */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  if (config.driver === 'pglite' || config.url === undefined) return (await import('./pglite.js')).openPglite(config.dataDir);
+  if (config.driver === 'pglite' || config.url === undefined) {
+    const [{ openPglite }, { findSnapshot }] = await Promise.all([import('./pglite.js'), import('./pglite-snapshot.js')]);
+    return openPglite(config.dataDir, findSnapshot());
+  }
   const options = {
     url: config.url,
     max: config.poolMax,

@@ -153,3 +153,45 @@ describe('npm run diff: --config', () => {
     });
   });
 });
+
+describe('npm run diff: overlays', () => {
+  const overlay = (name: string, actions: unknown[]) => write(name, { overlay: '1.0.0', info: { title: name, version: '1' }, actions });
+  const dropPath = overlay('drop-path.yaml', [{ target: "$.paths['/orders/{orderId}']", remove: true }]);
+
+  it('--new-overlay changes only the new document: a path it removes is breaking', async () => {
+    const { code, out } = await run(SHOP_PATH, SHOP_PATH, '--new-overlay', dropPath);
+    expect(code).toBe(1);
+    expect(out).toContain('breaking path-removed  GET /orders/{orderId} (getOrder)\n');
+  });
+
+  it('--overlay changes both documents: the path the new document lost is removed from the old one too', async () => {
+    const lost = write('lost-path.yaml', changed((d) => delete d.paths['/orders/{orderId}']));
+    expect((await run(SHOP_PATH, lost)).code).toBe(1);
+    // On the new side the target selects nothing: a warning, not a failure.
+    expect(await run(SHOP_PATH, lost, '--overlay', dropPath)).toMatchObject({
+      code: 0,
+      err: `diff: warning: ${dropPath}: action 1 ($.paths['/orders/{orderId}']) selects nothing in the document; skipped\n`,
+    });
+  });
+
+  it('--old-overlay restores, on the old side, what the new document no longer has: compatible', async () => {
+    expect(await run(SHOP_PATH, noTotal, '--old-overlay', overlay('old-no-total.json', [
+      { target: '$.components.schemas.Order.properties.total', remove: true },
+      { target: '$.components.schemas.Order.required', remove: true },
+      { target: '$.components.schemas.Order', update: { required: ['id', 'status'] } },
+    ]))).toMatchObject({ code: 0, err: '' });
+  });
+
+  it('warns on stderr about a target that selects nothing, and still compares', async () => {
+    const nothing = overlay('nothing.yaml', [{ target: "$.paths['/nowhere']", update: { 'x-a': 1 } }]);
+    expect(await run(SHOP_PATH, SHOP_PATH, '--new-overlay', nothing)).toMatchObject({
+      code: 0,
+      err: `diff: warning: ${nothing}: action 1 ($.paths['/nowhere']) selects nothing in the document; skipped\n`,
+    });
+  });
+
+  it('exits 2 on a malformed overlay, in one line', async () => {
+    const bad = write('bad-overlay.yaml', { overlay: '2.0.0', actions: [] });
+    expect(await run(SHOP_PATH, SHOP_PATH, '--overlay', bad)).toMatchObject({ code: 2, out: '', err: `diff: ${bad}: is not an Overlay 1.0.x document (overlay: "2.0.0")\n` });
+  });
+});

@@ -1,27 +1,29 @@
 /**
- * `npm run gateway -- <openapi file> [--upstream <url>] [--port N] [--host H]`: serves any OpenAPI
- * 3.0/3.1 document (YAML or JSON) in front of an upstream, with the API's configuration
+ * `npm run gateway -- <openapi file|url> [--overlay FILE]… [--upstream <url>] [--port N] [--host H]`:
+ * serves any OpenAPI 3.0/3.1 document (YAML or JSON; a URL such as the upstream's own /openapi.json
+ * is retried for SPEC_FETCH_TIMEOUT_MS while it starts; each Overlay 1.0 file is applied in order)
+ * in front of an upstream, with the API's configuration
  * (CORS_ORIGINS, JWT_SECRET / JWKS_URL, UPSTREAM_* …); --upstream overrides UPSTREAM_URL, --port
  * and --host override PORT and HOST. Everything else — WORKERS, METRICS_PORT, REDIS_URL, the HTTP
  * timeouts, the drain on SIGTERM/SIGINT — is serve()'s, as for `npm start`.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit, upstreamUrlProblem } from '../config/index.js';
-import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
+import { loadDocument } from '../contract/load-document.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve/serve.js';
 import { openIdempotencyStore } from './idempotency-open.js';
 import { createGatewayApp, gatewayContract } from './server.js';
 
-const USAGE = 'usage: npm run gateway -- <openapi.yaml|json> [--upstream <url>] [--port N] [--host H]';
+const USAGE = 'usage: npm run gateway -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--upstream <url>] [--port N] [--host H]';
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, overlay: { type: 'string', multiple: true, default: [] } },
 });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) fail('Give exactly one OpenAPI document.');
@@ -38,9 +40,9 @@ const host = values.host ?? config.host;
 const log = createLogger(config.logLevel);
 let document: OpenApiDocument;
 try {
-  document = parseDocumentText(readFileSync(file!, 'utf8')) as OpenApiDocument;
+  document = await loadDocument(file!, { overlays: values.overlay, retry: config.specFetch, log });
 } catch (error) {
-  log.fatal(`gateway: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+  log.fatal(`gateway: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
   process.exit(1);
 }
 

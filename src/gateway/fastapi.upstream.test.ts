@@ -1,7 +1,8 @@
 /**
  * `npm run gateway` in front of a real FastAPI app under uvicorn (the seeds' stack): the happy
  * path with the verified caller, FastAPI's 422, and an unhandled exception's 500 — each in the
- * uniform body with CORS, and a client-sent X-User-Id never reaching FastAPI.
+ * uniform body with CORS, a client-sent X-User-Id never reaching FastAPI, and Starlette's
+ * slash redirect rewritten from uvicorn's address to the gateway's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFastApi, fastapiStatus, type FastApiApp } from '../testing/fastapi.js';
@@ -34,7 +35,10 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI', () => {
 
   beforeAll(async () => {
     app = await startFastApi();
-    gateway = await startGatewayCli(gatewaySpec(app.url), ['--upstream', app.url], { JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: ALLOWED_ORIGIN });
+    const document = gatewaySpec(app.url);
+    // Starlette answers /folders with a 307 to /folders/ on the origin it was sent (its own).
+    document.paths['/folders'] = { get: { operationId: 'listFolders', responses: { '307': { description: 'Moved to /folders/' } } } };
+    gateway = await startGatewayCli(document, ['--upstream', app.url], { JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: ALLOWED_ORIGIN });
     token = await mintToken('user-42');
   }, 60_000);
   afterAll(async () => {
@@ -60,6 +64,14 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI', () => {
     const body = await expectError(res, 500, 'internal_error');
     expect(body.detail).toBe('The upstream service failed. Quote the request id when reporting it.');
     expect(JSON.stringify(body)).not.toMatch(/KeyError|DATABASE_PASSWORD|Internal Server Error/);
+  });
+
+  it("rewrites Starlette's slash redirect from its own origin to the gateway's, and drops X_User_Id", async () => {
+    const res = await request('/folders', { redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe(`${gateway.url}/folders/`);
+    const spoofed = await request('/items/9', { headers: { X_User_Id: 'admin' } });
+    expect(await spoofed.json()).toEqual({ id: '9', name: 'seen by FastAPI as user-42' });
   });
 
   it('forwards operations without x-specgate-upstream to --upstream', async () => {

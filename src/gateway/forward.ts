@@ -14,16 +14,21 @@ import type { ValidatorSet } from '../contract/operation-validators.js';
 import { circuitOpen } from '../errors.js';
 import { splitTarget, stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
-import { claimHeaderName, upstreamRequestHeaders, type RequestHeaderRules } from './headers.js';
-import { originPools, type OriginPools } from './origin-pools.js';
+import { provenance, publicOrigin } from './forwarded.js';
 import { headFromGet, refusesHead } from './head-from-get.js';
+import { requestHeaderRules, upstreamRequestHeaders } from './headers.js';
+import { rewrittenLocations } from './location-rewrite.js';
+import { originPools, type OriginPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
+import { upstreamPath } from './upstream-path.js';
 import { sendUpstream } from './upstream-send.js';
 
 /** What the forwarder is built from. */
 export interface ForwarderDeps {
   readonly config: UpstreamConfig;
+  /** How many proxies of ours stand in front (TRUST_PROXY): whose X-Forwarded-* the gateway believes. */
+  readonly trustProxy?: number;
   /** operationId → upstream base URL (src/gateway/upstreams.ts). */
   readonly byOperation: ReadonlyMap<string, string>;
   /** Validators with responses compiled, or undefined when UPSTREAM_RESPONSE_VALIDATION=off. */
@@ -74,16 +79,13 @@ export interface Forwarder {
 
 const ignore = () => {};
 
+/** Answers that count as the upstream failing, for its breaker. */
+const UPSTREAM_UNAVAILABLE = new Set([502, 503, 504]);
+
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
-export function createForwarder({ config, byOperation, validators, requiredHeaders, observer, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
   const { targets } = pools;
-  const claimHeaders = new Map(config.claimHeaders.map((claim) => [claim, claimHeaderName(claim)]));
-  const rules: RequestHeaderRules = {
-    userHeader: config.userHeader.toLowerCase(),
-    claimHeaders,
-    identityHeaders: new Set(claimHeaders.values()),
-    forwardAuthorization: config.forwardAuthorization,
-  };
+  const rules = requestHeaderRules(config, trustProxy);
   const timeout = config.timeoutMs;
 
   /** Sends the request upstream and checks the answer; undefined when the client went away first (`abortable`). */
@@ -91,12 +93,19 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     const state = stateOf(res);
     const op = state.operation!;
     const target = targets.get(op.operationId)!;
+    const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
+    // Everything that could refuse the request is decided before the breaker is asked: a request never sent is no probe.
+    const body = rawBodyOf(state);
+    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
+    // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
+    delete outgoing['content-encoding'];
+    if (body === undefined) delete outgoing['content-length'];
+    else outgoing['content-length'] = String(body.length);
     const wait = target.origin.breaker.refuse();
     if (wait !== undefined) {
       observer?.failed(target.origin.name, 'circuit_open');
       throw circuitOpen(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, target.origin.name, wait);
     }
-    const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     let signal: AbortSignal | undefined;
     if (abortable) {
       const controller = new AbortController();
@@ -105,16 +114,10 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
       });
       signal = controller.signal;
     }
-    const body = rawBodyOf(state);
-    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
-    // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
-    delete outgoing['content-encoding'];
-    if (body === undefined) delete outgoing['content-length'];
-    else outgoing['content-length'] = String(body.length);
     const { search } = splitTarget(req.url ?? '/');
     const options: Dispatcher.RequestOptions = {
       method: req.method as Dispatcher.HttpMethod,
-      path: `${target.basePath}${state.path}${search === undefined ? '' : `?${search}`}`,
+      path: `${target.basePath}${upstreamPath(op.path, state.pathParams)}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
       body,
       headersTimeout: timeout,
@@ -126,8 +129,12 @@ export function createForwarder({ config, byOperation, validators, requiredHeade
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
     answer.body.on('error', ignore);
-    target.origin.breaker.succeeded();
-    return checkedAnswer(answer, {
+    // A 502/503/504 is the upstream (or its own proxy) failing; any other answer, a 500 included, came from a working upstream.
+    if (UPSTREAM_UNAVAILABLE.has(answer.statusCode)) target.origin.breaker.failed();
+    else target.origin.breaker.succeeded();
+    const named = answer.headers.location !== undefined || answer.headers['content-location'] !== undefined;
+    const headers = named ? rewrittenLocations(answer.headers, { upstreamOrigin: target.origin.name, basePath: target.basePath, publicOrigin: publicOrigin(provenance(req, trustProxy)) }) : answer.headers;
+    return checkedAnswer(headers === answer.headers ? answer : { ...answer, headers }, {
       op,
       method: req.method,
       origin: target.origin.name,

@@ -1,7 +1,8 @@
 /**
  * The gateway as a browser sees it: Chromium on one origin calls the gateway on another, in front
  * of the test upstream and (when installed) a real FastAPI app. Every case — success, upstream
- * errors, timeouts, dropped connections, contract violations, an open circuit, a refused token —
+ * errors, timeouts, dropped connections, contract violations, an open circuit, a refused token, a
+ * path-confusion attempt and a duplicate JSON key refused at the edge —
  * is readable by the page (status, uniform body, exposed headers); a foreign origin reads nothing.
  */
 import { createServer } from 'node:http';
@@ -76,6 +77,8 @@ describe.skipIf(!chromium.available)('the gateway in Chromium', () => {
     { name: 'dropped connection', gateway: () => gateway, path: '/cases/drop', status: 502, errorType: 'bad_gateway' },
     { name: 'wrong body', gateway: () => gateway, path: '/cases/wrong-body', status: 502, errorType: 'bad_gateway' },
     { name: 'no token (never forwarded)', gateway: () => gateway, path: '/items/7', status: 401, errorType: 'authentication_error' },
+    { name: 'path confusion (never forwarded)', gateway: () => gateway, path: '/items/..%2F..%2Fadmin%2Fusers', token: true, status: 400, errorType: 'validation_error' },
+    { name: 'duplicate JSON key (never forwarded)', gateway: () => gateway, path: '/items', method: 'POST', body: '{"name":"a","name":"b"}', token: true, status: 400, errorType: 'validation_error' },
     { name: 'refused connection', gateway: () => down, path: '/cases/ok', status: 502, errorType: 'bad_gateway' },
     { name: 'open circuit', gateway: () => down, path: '/cases/ok', status: 503, errorType: 'service_unavailable', retryAfter: true },
     ...(fastapi.available

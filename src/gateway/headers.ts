@@ -1,11 +1,16 @@
 /**
  * The headers that cross the gateway. Hop-by-hop headers (RFC 9110 §7.6.1, and every header the
  * Connection header names) are removed in both directions; upstream, the caller's identity is
- * only ever the one the gateway verified, and the answer loses the upstream's own CORS headers.
+ * only ever the one the gateway verified (non-ASCII values percent-encoded), provenance is the
+ * gateway's to state (src/gateway/forwarded.ts), header names with `_` and method overrides never
+ * pass, and the answer loses the upstream's own CORS headers. docs/gateway.md, "The edge security policy".
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { UpstreamConfig } from '../config/index.js';
+import { validationError } from '../errors.js';
+import { claimText } from '../pipeline/identity-check.js';
+import { provenance } from './forwarded.js';
 
 /** RFC 9110 §7.6.1's hop-by-hop fields, plus Proxy-Connection and Expect (per hop, and refused by undici). */
 const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'te', 'transfer-encoding', 'upgrade', 'trailer', 'expect', 'http2-settings']);
@@ -19,7 +24,33 @@ export interface RequestHeaderRules {
   /** Every lower-cased header name the gateway sets from the token (the claim headers'). */
   readonly identityHeaders: ReadonlySet<string>;
   readonly forwardAuthorization: boolean;
+  /** What a header name with `_` gets: dropped, or the request refused (UPSTREAM_UNDERSCORE_HEADERS). */
+  readonly underscoreHeaders: 'drop' | 'refuse';
+  /** How many proxies of ours stand in front (TRUST_PROXY): whose X-Forwarded-* and Forwarded are believed. */
+  readonly trustProxy: number;
 }
+
+/** The rules for a configuration: the forwarder's and the WebSocket tunnel's. */
+export function requestHeaderRules(config: UpstreamConfig, trustProxy: number): RequestHeaderRules {
+  const claimHeaders = new Map(config.claimHeaders.map((claim) => [claim, claimHeaderName(claim)]));
+  return {
+    userHeader: config.userHeader.toLowerCase(),
+    claimHeaders,
+    identityHeaders: new Set(claimHeaders.values()),
+    forwardAuthorization: config.forwardAuthorization,
+    underscoreHeaders: config.underscoreHeaders,
+    trustProxy,
+  };
+}
+
+/**
+ * Method-override headers: frameworks that honour them (Rails, Laravel, Express's method-override)
+ * would run another method than the one the contract matched and authorised; never forwarded.
+ */
+const METHOD_OVERRIDES = new Set(['x-http-method-override', 'x-http-method', 'x-method-override']);
+
+/** The header naming, lower-cased, the identity headers whose value is percent-encoded UTF-8. */
+export const ENCODED_HEADERS = 'x-specgate-percent-encoded';
 
 /** The header a claim travels in: `X-User-` and the claim, e.g. `email` → `x-user-email`. */
 export const claimHeaderName = (claim: string) => `x-user-${claim.toLowerCase().replace(/_/g, '-')}`;
@@ -45,6 +76,24 @@ export interface Caller {
   readonly claims: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** Throws 400 validation_error naming the headers with `_` in their name, when UPSTREAM_UNDERSCORE_HEADERS=refuse. */
+export function refuseUnderscoreHeaders(req: IncomingMessage, mode: 'drop' | 'refuse'): void {
+  if (mode !== 'refuse') return;
+  const named = Object.keys(req.headers).filter((name) => name.includes('_'));
+  if (named.length === 0) return;
+  throw validationError(
+    named.map((name) => ({ location: 'header' as const, path: name, message: 'has "_" in its name, which many servers read as "-" (another header)' })),
+    'Header names with "_" are not accepted: servers behind the gateway may read them as other headers.',
+  );
+}
+
+/**
+ * A verified value as a header value: printable ASCII without surrounding spaces as it is, anything
+ * else percent-encoded as UTF-8 (and named in X-Specgate-Percent-Encoded). Control characters never
+ * get here: the authenticate stage refused them (src/pipeline/identity-check.ts).
+ */
+const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
+
 /** The request headers sent upstream. */
 export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeaderRules, requestId: string, caller: Caller): Record<string, string | string[]> {
   const incoming: IncomingHttpHeaders = req.headers;
@@ -53,28 +102,37 @@ export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeade
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || dropped.has(name) || name === 'host') continue;
     // Identity and provenance are the gateway's to state: a client's own copies never go upstream.
-    if (name === rules.userHeader || rules.identityHeaders.has(name) || name.startsWith('x-forwarded-') || name === 'forwarded') continue;
+    if (name === rules.userHeader || rules.identityHeaders.has(name) || name.startsWith('x-forwarded-') || name === 'forwarded' || name === ENCODED_HEADERS) continue;
+    // `X_User_Id` is `X-User-Id` to WSGI and CGI servers; a method override changes what the contract authorised.
+    if (name.includes('_') || METHOD_OVERRIDES.has(name)) continue;
     if (name === 'authorization' && !rules.forwardAuthorization) continue;
     out[name] = value;
   }
-  const socket = req.socket as TLSSocket;
-  out['x-forwarded-for'] = socket.remoteAddress ?? '';
-  out['x-forwarded-proto'] = socket.encrypted ? 'https' : 'http';
-  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  const from = provenance(req, rules.trustProxy);
+  out['x-forwarded-for'] = from.forwardedFor;
+  out['x-forwarded-proto'] = from.proto;
+  if (from.host !== undefined) out['x-forwarded-host'] = from.host;
+  out.forwarded = from.forwarded;
   out['x-request-id'] = requestId;
   const traceparent = incoming.traceparent;
   if (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)) {
     out.traceparent = newTraceparent();
     delete out.tracestate;
   }
-  if (caller.sub !== undefined) out[rules.userHeader] = caller.sub;
+  const encoded: string[] = [];
+  const put = (header: string, text: string) => {
+    if (PLAIN.test(text)) out[header] = text;
+    else {
+      out[header] = encodeURIComponent(text);
+      encoded.push(header);
+    }
+  };
+  if (caller.sub !== undefined) put(rules.userHeader, caller.sub);
   for (const [claim, header] of rules.claimHeaders) {
     const value = caller.claims?.[claim];
-    if (value === undefined || value === null) continue;
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    // A header value cannot hold control characters; a claim that has them is not sent.
-    if (!/[\u0000-\u001f\u007f]/.test(text)) out[header] = encodeURI(text) === text ? text : encodeURIComponent(text);
+    if (value !== undefined && value !== null) put(header, claimText(value));
   }
+  if (encoded.length > 0) out[ENCODED_HEADERS] = encoded.join(', ');
   return out;
 }
 

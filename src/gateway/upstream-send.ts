@@ -1,11 +1,13 @@
 /**
  * One upstream request through its origin's pool: an idempotent method is retried once on a
- * connection failure; what counts as a failure (no connection, no answer in time) is told to the
- * breaker and the observer and becomes a 502 or 504.
+ * connection failure; what the upstream caused (no connection, a reset, no answer in time, an
+ * answer that is not HTTP) is told to the breaker and the observer and becomes a 502 or 504. A
+ * request the gateway itself could not send (undici refusing an argument, the client gone) is never
+ * held against the upstream: one client must not open the circuit for everyone.
  */
 import type { Dispatcher } from 'undici';
 import type { OperationInfo } from '../contract/spec.js';
-import { badGateway, gatewayTimeout } from '../errors.js';
+import { badGateway, gatewayTimeout, internalError } from '../errors.js';
 import type { UpstreamObserver } from './forward.js';
 import type { Target } from './origin-pools.js';
 
@@ -24,6 +26,8 @@ const CONNECTION_FAILURES: Readonly<Record<string, string>> = {
   ENETUNREACH: 'network unreachable',
 };
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+/** Failures of the gateway's own making: the request was never put on the wire, or was given up by us. */
+const NOT_SENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_ABORTED', 'ABORT_ERR', 'ERR_INVALID_CHAR', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_HTTP_TOKEN', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_DESTROYED']);
 
 const codeOf = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
 
@@ -44,6 +48,11 @@ export async function sendUpstream(op: OperationInfo, target: Target, options: D
         return undefined;
       }
       const code = codeOf(error);
+      if (NOT_SENT.has(code)) {
+        // The breaker may have let this request through as its probe; it did not probe anything.
+        target.origin.breaker.abandoned();
+        throw internalError(error);
+      }
       const connection = CONNECTION_FAILURES[code];
       if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(options.method)) continue;
       target.origin.breaker.failed();

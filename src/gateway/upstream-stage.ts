@@ -11,6 +11,7 @@ import { upstreamObserver } from '../metrics/upstream-observer.js';
 import type { Compiled, LastStage, LastStageFactory } from '../pipeline/last-stage.js';
 import type { RequestStage } from '../pipeline/stage.js';
 import { createForwarder, type Forwarder } from './forward.js';
+import { refuseUnderscoreHeaders } from './headers.js';
 import { declaredHealthPaths, startHealthChecks } from './health-checks.js';
 import { idempotentForwarding, idempotentOperations, leaseFor } from './idempotency.js';
 import { memoryIdempotencyStore } from './idempotency-memory.js';
@@ -44,7 +45,7 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
       timeoutMs: config.upstream.timeoutMs,
     });
     const forwarder = forwarderFor(compiled, byOperation, pools);
-    const stage = withIdempotency(compiled, forwarder, byOperation, idempotencyStore);
+    const stage = refusingUnderscores(compiled, withIdempotency(compiled, forwarder, byOperation, idempotencyStore));
     return {
       name: 'upstream',
       answers: new Set(byOperation.keys()),
@@ -65,7 +66,17 @@ function forwarderFor({ config, contract, validators, responsesChecked, metrics 
   const checking = mode === 'off' ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, byOperation, validators: checking, requiredHeaders, observer, pools });
+  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, pools });
+}
+
+/** The stage, behind the refusal of header names with `_` under UPSTREAM_UNDERSCORE_HEADERS=refuse: before an Idempotency-Key is claimed, so a refusal is never kept as its answer. */
+function refusingUnderscores({ config }: Compiled, stage: RequestStage): RequestStage {
+  const mode = config.upstream.underscoreHeaders;
+  if (mode === 'drop') return stage;
+  return function refuseUnderscoreStage(req, res, next) {
+    refuseUnderscoreHeaders(req, mode);
+    return stage(req, res, next);
+  };
 }
 
 /** The forwarder's stage, with Idempotency-Key records for the operations that declare the header. */

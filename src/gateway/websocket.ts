@@ -17,7 +17,8 @@ import { badGateway } from '../errors.js';
 import type { LastStageFactory } from '../pipeline/last-stage.js';
 import { upgradeHead } from '../pipeline/upgrade.js';
 import { stateOf } from '../pipeline/state.js';
-import { claimHeaderName, upstreamRequestHeaders } from './headers.js';
+import { refuseUnderscoreHeaders, requestHeaderRules, upstreamRequestHeaders } from './headers.js';
+import { upstreamPath } from './upstream-path.js';
 
 /** The path-item extension that accepts WebSocket upgrades. */
 export const WEBSOCKET_EXTENSION = 'x-specgate-websocket';
@@ -40,12 +41,7 @@ export function websocketTunnel(byOperation: ReadonlyMap<string, string>): LastS
   return ({ contract, config }) => {
     const answers = new Set([...websocketOperations(contract)].filter((id) => byOperation.has(id)));
     const open = new Set<readonly [Duplex, Duplex]>();
-    const rules = {
-      userHeader: config.upstream.userHeader.toLowerCase(),
-      claimHeaders: new Map(config.upstream.claimHeaders.map((claim) => [claim, claimHeaderName(claim)])),
-      identityHeaders: new Set(config.upstream.claimHeaders.map(claimHeaderName)),
-      forwardAuthorization: config.upstream.forwardAuthorization,
-    };
+    const rules = requestHeaderRules(config.upstream, config.limits.trustProxy);
     return {
       name: 'websocket tunnel',
       answers,
@@ -57,13 +53,18 @@ export function websocketTunnel(byOperation: ReadonlyMap<string, string>): LastS
         query.delete(TOKEN_QUERY);
         const rest = query.toString();
         const { token, protocols, viaProtocol } = upgradeToken(req);
+        try {
+          refuseUnderscoreHeaders(req, rules.underscoreHeaders);
+        } catch (error) {
+          return next(error);
+        }
         const headers = upstreamRequestHeaders(req, rules, state.requestId, { sub: state.userId, claims: state.claims });
         delete headers['sec-websocket-protocol'];
         if (protocols.length > 0) headers['sec-websocket-protocol'] = protocols.join(', ');
         if (token !== undefined && config.upstream.forwardAuthorization) headers.authorization = `Bearer ${token}`;
         Object.assign(headers, { connection: 'Upgrade', upgrade: 'websocket', host: base.host });
         const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-        const outgoing = send(base, { method: 'GET', path: `${base.pathname.replace(/\/+$/, '')}${state.path}${rest ? `?${rest}` : ''}`, headers, timeout: config.upstream.timeoutMs });
+        const outgoing = send(base, { method: 'GET', path: `${base.pathname.replace(/\/+$/, '')}${upstreamPath(op.path, state.pathParams)}${rest ? `?${rest}` : ''}`, headers, timeout: config.upstream.timeoutMs });
         outgoing.on('timeout', () => outgoing.destroy(Object.assign(new Error('upstream websocket timed out'), { code: 'ETIMEDOUT' })));
         outgoing.on('error', (error) => next(badGateway(`The upstream for ${op.operationId} could not be reached.`, error)));
         outgoing.on('response', (answer) => {

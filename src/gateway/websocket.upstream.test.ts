@@ -1,7 +1,8 @@
 /**
  * WebSocket tunnels through the gateway, driven by the `ws` client: an allowed Origin, a
  * same-domain Origin (https://app.example.com for the API's own host), a foreign Origin, no token,
- * a token in the query; refusals carry the uniform body before any upgrade.
+ * a token in the query, identities that need encoding or cannot be sent; refusals carry the
+ * uniform body before any upgrade.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -91,6 +92,19 @@ describe('WebSocket upgrades', () => {
     expect(body).toMatchObject({ status_code: 401, error_type: 'authentication_error', detail: 'A bearer token is required: send it as Sec-WebSocket-Protocol "bearer, <token>" or the access_token query parameter.' });
     expect(headers['access-control-allow-origin']).toBe(APP_ORIGIN);
     expect(headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('sends a non-ASCII sub percent-encoded, refuses one with a control character, and drops X_User_Id', async () => {
+    const before = upstream.received.length;
+    const japanese = await mintToken('日本');
+    expect((await echo(wsUrl(), ['bearer', japanese], { origin: APP_ORIGIN, headers: { X_User_Id: 'admin' } })).reply).toBe('%E6%97%A5%E6%9C%AC: hello');
+    const seen = upstream.received.slice(before)[0]!;
+    expect(seen.headers['x-specgate-percent-encoded']).toBe('x-user-id');
+    expect(seen.headers.x_user_id).toBeUndefined();
+    const broken = await refused(wsUrl(), ['bearer', await mintToken('eve\nadmin')], { origin: APP_ORIGIN });
+    expect(broken.status).toBe(401);
+    expect(broken.body.detail).toBe('The bearer token was rejected: its sub holds a control character, which cannot be forwarded as a header.');
+    expect(upstream.received.length).toBe(before + 1);
   });
 
   it('refuses a bad token with a 401, and a path that accepts no WebSocket with a 404', async () => {

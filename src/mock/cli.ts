@@ -1,23 +1,23 @@
 /**
- * `npm run mock -- <openapi file> [--port N] [--host H] [--strict] [--offline]`: serves any
- * OpenAPI 3.x or Swagger 2.0 document (YAML or JSON) from its examples and schemas.
+ * `npm run mock -- <openapi file|url> [--overlay FILE]… [--port N] [--host H] [--strict] [--offline]`:
+ * serves any OpenAPI 3.x or Swagger 2.0 document (YAML or JSON, a file or a URL retried for
+ * SPEC_FETCH_TIMEOUT_MS, each Overlay 1.0 file applied in order) from its examples and schemas.
  * Configuration (CORS_ORIGINS, JWT_SECRET …) is the API's; --port and --host override PORT and
  * HOST; --strict refuses to start on a schema or scheme that would be skipped with a warning;
  * --offline skips openIdConnect discovery. WORKERS, METRICS_PORT, REDIS_URL (shared rate-limit
  * budgets), the HTTP timeouts and the drain on SIGTERM are serve()'s, as for `npm start`.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config/index.js';
 import { discoverOpenIdVerifiers } from '../auth/openid.js';
-import { openApi3 } from '../contract/openapi-version.js';
-import { parseDocumentText, type OpenApiDocument } from '../contract/spec.js';
+import { loadDocument } from '../contract/load-document.js';
+import type { OpenApiDocument } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { serve } from '../serve/serve.js';
 import { createMockApp } from './server.js';
 
-const USAGE = 'usage: npm run mock -- <openapi.yaml|json> [--port N] [--host H] [--strict] [--offline]';
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' } } });
+const USAGE = 'usage: npm run mock -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--port N] [--host H] [--strict] [--offline]';
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' }, host: { type: 'string' }, strict: { type: 'boolean' }, offline: { type: 'boolean' }, overlay: { type: 'string', multiple: true, default: [] } } });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) {
   process.stderr.write(`${USAGE}\n`);
@@ -35,9 +35,9 @@ const log = createLogger(config.logLevel);
 const started = Date.now();
 let document: OpenApiDocument;
 try {
-  document = await openApi3(parseDocumentText(readFileSync(file, 'utf8')) as OpenApiDocument);
+  document = await loadDocument(file, { overlays: values.overlay, retry: config.specFetch, log, openApi3: true });
 } catch (error) {
-  process.stderr.write(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
+  process.stderr.write(`mock: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}\n`);
   process.exit(1);
 }
 

@@ -2,13 +2,15 @@
  * The authenticate stage: runs the operation's security requirements from the spec before anything about the
  * request is validated: alternatives are OR, the schemes within one are AND, `security: []` is
  * public. Scopes the requirement names must all be in the token (403 otherwise). A caller whose
- * every scheme answers without a promise (a cached token) passes without one.
+ * every scheme answers without a promise (a cached token) passes without one. A `sub` or forwarded
+ * claim that cannot be a header value is refused here (src/pipeline/identity-check.ts).
  */
 import type { IncomingMessage } from 'node:http';
 import type { SecurityHandler } from '../auth/bearer.js';
 import type { VerifiedCaller } from '../auth/verifier.js';
 import type { Contract } from '../contract/spec.js';
 import { insufficientScope } from '../errors.js';
+import { refuseUnsendableIdentity } from './identity-check.js';
 import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
 
@@ -59,8 +61,8 @@ function firstSatisfied(requirements: readonly Requirement[], req: IncomingMessa
   return result.then(undefined, (error: unknown) => firstSatisfied(requirements, req, at + 1, firstFailure ?? error));
 }
 
-/** Creates the authenticate stage. */
-export function authenticate(contract: Contract, handlers: SecurityHandlers): RequestStage {
+/** Creates the authenticate stage; `forwardedClaims` are the claims sent upstream as headers (UPSTREAM_CLAIM_HEADERS), checked like the sub. */
+export function authenticate(contract: Contract, handlers: SecurityHandlers, forwardedClaims: readonly string[] = []): RequestStage {
   assertSchemesCovered(contract, handlers);
   const plans = new Map(
     contract.operations.map((op) => [op, op.security.map((req): Requirement => Object.entries(req).map(([scheme, scopes]) => [handlers[scheme]!, scopes]))]),
@@ -76,12 +78,22 @@ export function authenticate(contract: Contract, handlers: SecurityHandlers): Re
       return next(error);
     }
     if (!isPromise(caller)) {
+      try {
+        refuseUnsendableIdentity(caller, forwardedClaims);
+      } catch (error) {
+        return next(error);
+      }
       state.userId = caller?.userId;
       state.claims = caller?.claims;
       return next();
     }
     caller.then(
       (verified) => {
+        try {
+          refuseUnsendableIdentity(verified, forwardedClaims);
+        } catch (error) {
+          return next(error);
+        }
         state.userId = verified?.userId;
         state.claims = verified?.claims;
         next();

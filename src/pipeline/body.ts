@@ -3,7 +3,8 @@
  * gzip, deflate and br are undone (the limit counts the decoded bytes, so a compression bomb stops
  * at 1 MB), a JSON media type is decoded as strict UTF-8 and parsed as any JSON value (the schema
  * decides what is allowed), and text that only JSON's escapes can carry — lone UTF-16 surrogates —
- * is refused rather than silently rewritten. A failure is not answered here: it is kept and
+ * is refused rather than silently rewritten, as is an object with a key twice
+ * (src/pipeline/duplicate-keys.ts). A failure is not answered here: it is kept and
  * reported after authentication, so an unauthenticated caller gets 401 whatever its body.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import type { Transform } from 'node:stream';
 import { type ApiError, invalidJson, payloadTooLarge, unsupportedCharset, unsupportedEncoding, validationError } from '../errors.js';
 import type { RequestStage } from './stage.js';
 import { stateOf } from './state.js';
+import { duplicateKey } from './duplicate-keys.js';
 import { hasLoneSurrogate } from './well-formed.js';
 
 /** The body size limit, as the Error detail and the spec describe it. */
@@ -47,6 +49,8 @@ const badEncoding = (encoding: string) =>
 const notUtf8 = () => validationError([{ location: 'body', path: '', message: 'is not valid UTF-8' }], 'The request body is not valid UTF-8.');
 const loneSurrogate = () =>
   validationError([{ location: 'body', path: '', message: 'contains a lone UTF-16 surrogate (\\uD800-\\uDFFF escape without its pair)' }], 'The request body is not well-formed Unicode.');
+const duplicated = (pointer: string) =>
+  validationError([{ location: 'body', path: pointer, message: 'is a duplicate key: parsers disagree on which of its values counts' }], 'The request body has a key twice in one object.');
 const incomplete = () => validationError([{ location: 'body', path: '', message: 'the body was incomplete' }]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -73,6 +77,8 @@ export function parseJsonBody(raw: Buffer): unknown {
     throw invalidJson();
   }
   if (text.includes('\\u') && hasLoneSurrogate(value)) throw loneSurrogate();
+  const repeated = duplicateKey(text, value);
+  if (repeated !== undefined) throw duplicated(repeated);
   return value;
 }
 

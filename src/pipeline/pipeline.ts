@@ -103,7 +103,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
     stage('body', jsonBody()),
     { ...stage('route', route(routes)), routes },
     stage('rate-limit (by ip)', ...rateLimit(limiter, 'ip')),
-    stage('authenticate', authenticate(contract, security)),
+    stage('authenticate', authenticate(contract, security, config.upstream.claimHeaders)),
     stage('rate-limit (by caller)', ...rateLimit(limiter, 'caller')),
     stage('validate', validate(validators)),
     ending,

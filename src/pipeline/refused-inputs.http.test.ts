@@ -2,7 +2,8 @@
  * Inputs Postgres would refuse are 400 validation_errors naming the field, decided before the
  * database is asked — the same on PGlite and PostgreSQL: U+0000 in any string (declared or not,
  * in any operation), a cursor this API did not issue, a uuid in a form other than 8-4-4-4-12,
- * a path whose percent-encoding does not decode. A data exception that still reaches the
+ * a path whose percent-encoding does not decode, a path parameter with an encoded slash, a JSON
+ * key given twice. A data exception that still reaches the
  * database (SQLSTATE class 22) is a 400 too, never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +141,15 @@ describe('percent-encoding', () => {
       await expectIssues(await send(server, 'GET', path), issue);
     }
     await expectIssues(await send(server, 'PUT', '/api/tasks/%E0%A4%A'), issue);
+  });
+
+  it('refuses an encoded slash or a dot-segment in a handler operation\'s parameter too, and a duplicate JSON key', async () => {
+    const confused = (message: RegExp) => [{ location: 'path', path: 'taskId', message: expect.stringMatching(message) }];
+    const detail = 'The request path would reach another resource behind the gateway.';
+    await expectIssues(await send(server, 'GET', `/api/tasks/..%2F${stored.id}`), confused(/encoded "\/"/), detail);
+    await expectIssues(await send(server, 'DELETE', `/api/tasks/..%5c${stored.id}`), confused(/encoded "\/" or "\\"/), detail);
+    const twice = await send(server, 'POST', '/api/tasks', '{"title":"first","title":"second"}');
+    await expectIssues(twice, [{ location: 'body', path: '/title', message: 'is a duplicate key: parsers disagree on which of its values counts' }], 'The request body has a key twice in one object.');
   });
 
   it('still routes a path whose percent-encoding decodes', async () => {

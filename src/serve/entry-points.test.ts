@@ -63,7 +63,7 @@ describe('the gateway entry point (npm run gateway)', () => {
     } finally {
       await gateway.stop();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('runs as a primary and two workers with WORKERS=2, each answering', async () => {
     const gateway = await startEntry('src/gateway/cli.ts', [documentFile(gatewaySpec(upstream.url))], { UPSTREAM_URL: upstream.url, WORKERS: '2' });
@@ -79,7 +79,7 @@ describe('the gateway entry point (npm run gateway)', () => {
     } finally {
       await gateway.stop();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('closes an open WebSocket with 1001 and exits within its drain window on SIGTERM', async () => {
     const gateway = await startEntry('src/gateway/cli.ts', [documentFile(gatewaySpec(upstream.url))], { UPSTREAM_URL: upstream.url, SHUTDOWN_TIMEOUT_MS: '3000', CORS_ORIGINS: ORIGIN });
@@ -96,7 +96,7 @@ describe('the gateway entry point (npm run gateway)', () => {
     } finally {
       await gateway.stop();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('lets a request finish upstream for as long as UPSTREAM_TIMEOUT_MS when the drain window is not set', async () => {
     const gateway = await startEntry('src/gateway/cli.ts', [documentFile(gatewaySpec(upstream.url))], { UPSTREAM_URL: upstream.url, UPSTREAM_TIMEOUT_MS: '12000' });
@@ -107,7 +107,7 @@ describe('the gateway entry point (npm run gateway)', () => {
     } finally {
       await gateway.stop();
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('the mock entry point (npm run mock)', () => {
@@ -124,7 +124,7 @@ describe('the mock entry point (npm run mock)', () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
-  }, 60_000);
+  }, 90_000);
 
   it('drains on SIGTERM: a request already being read is answered with Connection: close, then it exits 0', async () => {
     const mock = await startEntry('src/mock/cli.ts', [documentFile(limitedDocument())], {});
@@ -147,7 +147,7 @@ describe('the mock entry point (npm run mock)', () => {
     } finally {
       await mock.stop();
     }
-  }, 30_000);
+  }, 90_000);
 
   it('says in one line that the port is in use, and exits 1', async () => {
     const first = await startEntry('src/mock/cli.ts', [documentFile(limitedDocument())], {});
@@ -159,5 +159,5 @@ describe('the mock entry point (npm run mock)', () => {
     } finally {
       await first.stop();
     }
-  }, 30_000);
+  }, 90_000);
 });

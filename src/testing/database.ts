@@ -1,9 +1,11 @@
 /**
  * A fresh database per test file, through the driver of the running vitest project: in-memory
- * PGlite (`pglite`), or a database of its own on the PostgreSQL server at TEST_DATABASE_URL
+ * PGlite (`pglite`) restored from one migrated snapshot (made once per migrations and PGlite
+ * version, kept in node_modules/.cache/specgate), or a database of its own on the PostgreSQL server at TEST_DATABASE_URL
  * reached through node-postgres (`postgres`) or the Neon driver via a local WebSocket proxy (`neon`).
  */
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../config/index.js';
 import type { Database } from '../db/database.js';
@@ -63,12 +65,22 @@ export async function databaseEnv(url: string): Promise<Record<string, string>> 
   return env;
 }
 
+let snapshot: Promise<string> | undefined;
+/** The migrated PGlite snapshot test databases start from: made by the first test process that needs it, then read from the cache. */
+export const testSnapshot = (): Promise<string> =>
+  (snapshot ??= import('../db/pglite-snapshot.js').then((m) => m.ensureSnapshot(fileURLToPath(new URL('../../node_modules/.cache/specgate/', import.meta.url)))));
+
 /** Creates (and by default migrates) a throw-away database; `port` routes the app's connections through a proxy. */
 export async function createTestDatabase(options: { migrate?: boolean; port?: number; env?: Record<string, string> } = {}): Promise<TestDatabase> {
   if (testDriver() === 'pglite') {
     const { openPglite } = await import('../db/pglite.js');
-    const db = await openPglite('memory://');
-    if (options.migrate !== false) await migrate(db);
+    if (options.migrate === false) {
+      const db = await openPglite('memory://');
+      return { db, name: undefined, url: undefined, drop: () => db.close() };
+    }
+    const db = await openPglite('memory://', await testSnapshot());
+    // Applies nothing (the snapshot holds every migration) but proves it, as a server database would.
+    await migrate(db);
     return { db, name: undefined, url: undefined, drop: () => db.close() };
   }
   const name = `specgate_test_${randomBytes(6).toString('hex')}`;

@@ -54,7 +54,7 @@ export async function startEntry(entry: string, args: readonly string[], env: Re
     for (const waiter of waiting) if (waiter.match(line)) (waiting.delete(waiter), waiter.resolve(line));
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const line = (match: (line: Record<string, any>) => boolean, timeoutMs = 30_000) =>
+  const line = (match: (line: Record<string, any>) => boolean, timeoutMs = 60_000) =>
     new Promise<Record<string, any>>((resolve, reject) => {
       const found = log.find(match);
       if (found) return resolve(found);

@@ -1,11 +1,12 @@
 /**
  * Deliberately broken pipelines for the mutation check: each loses CORS on one error path the
  * way real apps do (an error answered without the headers, CORS mounted after a stage that fails).
- * They only rearrange the stage list that createApp mounts; product code has no test branches.
+ * They only rearrange the stage list the Tasks API mounts; product code has no test branches.
  */
 import type { Stage } from '../pipeline/pipeline.js';
 import type { ErrorStage } from '../pipeline/stage.js';
 import { stateOf } from '../pipeline/state.js';
+import { translateDbError } from '../db/errors.js';
 import { toApiError } from '../pipeline/translate-error.js';
 
 /** A named way to break one error path. */
@@ -28,7 +29,7 @@ function indexOf(stages: readonly Stage[], name: string): number {
 /** Errors of this status reach the formatter with every Access-Control-* header removed. */
 export function stripCorsFor(status: number): Mutant {
   const strip: ErrorStage = function stripCorsStage(error, _req, res, next) {
-    if (toApiError(error).status === status) {
+    if (toApiError(error, translateDbError).status === status) {
       for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
       // The CORS stage's headers wait in the request state until the answer is written.
       const waiting = stateOf(res)?.headers ?? [];

@@ -1,8 +1,9 @@
 """A FastAPI app like the ones specgate's gateway stands in front of: one happy path, one model
-that disagrees with the gateway's contract (422), and one unhandled exception (500)."""
+that disagrees with the gateway's contract (422), one unhandled exception (500), and a route
+only reached through Starlette's trailing-slash redirect (307 to its own origin)."""
 from typing import Optional
 
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, Request
 from pydantic import BaseModel
 
 app = FastAPI()
@@ -29,3 +30,8 @@ def get_case(case: str):
         settings = {}
         return {"id": settings["DATABASE_PASSWORD"], "name": case}
     return {"id": case, "name": "fine"}
+
+
+@app.get("/api/folders/")
+def list_folders(request: Request):
+    return {"id": "folders", "name": str(request.url_for("list_folders"))}
