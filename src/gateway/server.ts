@@ -19,6 +19,7 @@ import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
+import { mockedOperations, mockedStage } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
 import { GATEWAY_HEALTH_ID, GATEWAY_LIVENESS_ID, GATEWAY_READINESS_ID, readinessStage, withGatewayHealth } from './readiness.js';
 
@@ -43,14 +44,17 @@ export interface GatewayDeps {
 /** The contract a gateway serves for `document`: operation ids filled in, and GET /livez, /readyz and /health unless declared. */
 export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
 
-/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, every other operation upstream, WebSocket paths tunnelled. */
+/** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
 export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
   const contract = gatewayContract(document);
   let built: Pipeline | undefined;
   const probes = new Set([GATEWAY_HEALTH_ID, GATEWAY_READINESS_ID, GATEWAY_LIVENESS_ID].filter((id) => contract.operations.some((op) => op.operationId === id) && !(id in handlers)));
   const answeredHere = { ...handlers, ...Object.fromEntries([...probes].map((id) => [id, true])) };
-  const routing = upstreamRouting(contract, answeredHere, config.upstream.url);
-  assertHandlersMatch(contract, answeredHere, routing);
+  const mocked = mockedOperations(contract);
+  const routed = upstreamRouting(contract, answeredHere, config.upstream.url);
+  // An operation the mock answers is never sent upstream, whatever the extensions say.
+  const routing = { byOperation: new Map([...routed.byOperation].filter(([id]) => !mocked.has(id))), explicit: new Set([...routed.explicit].filter((id) => !mocked.has(id))) };
+  assertHandlersMatch(contract, { ...answeredHere, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
   const { byOperation } = routing;
   const readiness = readinessStage({ ids: probes, upstreams: () => built?.last.health?.() ?? [], rateLimitStore, idempotencyStore, byOperation });
   built = pipeline({
@@ -60,7 +64,7 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
   });
   return built;

@@ -29,6 +29,10 @@ export interface Metrics {
   readonly upstreamFailures: FastCounter;
   /** specgate_upstream_shed_total{upstream}: requests answered 503 at once because the upstream's circuit is open. */
   readonly upstreamShed: FastCounter;
+  /** specgate_deprecated_calls_total{operation}: calls to a deprecated operation, or sending a deprecated parameter. */
+  readonly deprecatedCalls: FastCounter;
+  /** specgate_contract_reloads_total{outcome}: live reloads of the contract, `applied` or `refused`. */
+  readonly contractReloads: FastCounter;
   /** Exports the pool's use and Redis's availability, read when Prometheus scrapes. */
   watch(sources: { readonly db?: Database; readonly store?: RateLimitStore }): void;
 }
@@ -44,6 +48,8 @@ export function createMetrics(): Metrics {
     rateLimitRejections: new FastCounter('specgate_rate_limit_rejections_total', 'Requests refused with 429 rate_limited, by policy (operationId, or "default").'),
     idempotentReplays: new FastCounter('specgate_idempotent_replays_total', 'Stored answers sent again for a repeated Idempotency-Key, by operationId.'),
     upstreamDuration: new FastHistogram('specgate_upstream_response_seconds', 'Gateway mode: time to the upstream response head, by upstream origin.', LATENCY_BUCKETS),
+    deprecatedCalls: new FastCounter('specgate_deprecated_calls_total', 'Calls to an operation marked deprecated (or sending a deprecated parameter), by operationId.'),
+    contractReloads: new FastCounter('specgate_contract_reloads_total', 'Live reloads of the contract (SIGHUP, --watch), by outcome: applied or refused.'),
     upstreamFailures: new FastCounter('specgate_upstream_failures_total', 'Gateway mode: forwards that failed, by upstream origin and kind (connection, timeout, circuit_open, contract, broken_body).'),
     upstreamShed: new FastCounter('specgate_upstream_shed_total', 'Gateway mode: requests answered 503 without being sent because the upstream origin\'s circuit is open, by upstream.'),
   };

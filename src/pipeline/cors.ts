@@ -6,6 +6,7 @@
  * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
 import type { Config } from '../config/index.js';
+import { DEPRECATION_HEADERS, deprecationsOf } from '../contract/deprecations.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ADDED_RESPONSE_HEADERS } from './added-headers.js';
 import type { RouteIndex } from './route.js';
@@ -48,7 +49,8 @@ export function contractCors(contract: Contract): ContractCors {
   return {
     allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
     // The headers specgate adds are exposed even where no operation declares them (Allow on a 405, RateLimit on a mock's answer).
-    exposedHeaders: unique([...responseHeaders, ...ADDED_RESPONSE_HEADERS].filter((h) => h.toLowerCase() !== 'content-type')),
+    // Deprecation, Sunset and Link are exposed where the contract deprecates something (src/pipeline/deprecation.ts).
+    exposedHeaders: unique([...responseHeaders, ...ADDED_RESPONSE_HEADERS, ...(deprecationsOf(contract).size > 0 ? DEPRECATION_HEADERS : [])].filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 

@@ -23,6 +23,7 @@ import { authenticate } from './authenticate.js';
 import { jsonBody } from './body.js';
 import { compose } from './compose.js';
 import { corsPolicy } from './cors.js';
+import { deprecation } from './deprecation.js';
 import { formatError } from './format-error.js';
 import { headLimit } from './head-limit.js';
 import { assertEveryOperationAnswered, type LastStage, type LastStageFactory } from './last-stage.js';
@@ -102,6 +103,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
     { ...stage('route', route(routes)), routes },
+    stage('deprecation', deprecation(contract, { log, metrics, sunsetEnforce: config.contract.sunsetEnforce })),
     stage('rate-limit (by ip)', ...rateLimit(limiter, 'ip')),
     stage('authenticate', authenticate(contract, security, config.upstream.claimHeaders)),
     stage('rate-limit (by caller)', ...rateLimit(limiter, 'caller')),
