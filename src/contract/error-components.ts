@@ -57,6 +57,7 @@ export const STAGE_HEADERS: Record<string, { description: string; schema: Record
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750) saying why the credentials were refused.', schema: { type: 'string' } },
   Allow: { description: 'The methods this path declares.', schema: { type: 'string' } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
 };
 
 const strip = (value: unknown): unknown => {

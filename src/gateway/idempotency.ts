@@ -133,11 +133,11 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
 
   /** Gives the key back so a retry may run; a store that cannot is logged, and the lease frees the key later. */
   async function release(claim: Claim, state: RequestState): Promise<void> {
-    await store.release(claim).catch((error: unknown) => state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotency key not released; it is free again when its lease ends'));
+    await store.release(claim, state.trace).catch((error: unknown) => state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotency key not released; it is free again when its lease ends'));
   }
 
   async function keep(claim: Claim, fingerprint: string, outcome: StoredOutcome, state: RequestState): Promise<void> {
-    const kept = await store.complete(claim, fingerprint, outcome, IDEMPOTENCY_TTL_MS).catch((error: unknown) => {
+    const kept = await store.complete(claim, fingerprint, outcome, IDEMPOTENCY_TTL_MS, state.trace).catch((error: unknown) => {
       state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotent answer not stored; its key is free again when its lease ends');
       return true;
     });
@@ -153,7 +153,7 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
     const fingerprint = fingerprintOf(state);
     let claimed;
     try {
-      claimed = await store.claim(key, fingerprint, leaseMs);
+      claimed = await store.claim(key, fingerprint, leaseMs, state.trace);
     } catch (error) {
       throw serviceUnavailable('Requests with an Idempotency-Key cannot be run safely while the idempotency-key store is unavailable. Try again shortly.', STORE_DOWN_RETRY_S, error);
     }

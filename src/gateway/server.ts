@@ -21,7 +21,9 @@ import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
 import { mockedOperations, mockedStage } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
+import { publishedHandlers, withPublishedContract } from './published.js';
 import { GATEWAY_HEALTH_ID, GATEWAY_LIVENESS_ID, GATEWAY_READINESS_ID, readinessStage, withGatewayHealth } from './readiness.js';
+import { CONTRACT_VIOLATION_HEADER_NAME } from './response-validation.js';
 
 export { GATEWAY_HEALTH_ID, withGatewayHealth } from './readiness.js';
 
@@ -41,12 +43,17 @@ export interface GatewayDeps {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** The contract a gateway serves for `document`: operation ids filled in, and GET /livez, /readyz and /health unless declared. */
-export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
+/** The contract a gateway serves for `document`: operation ids filled in, GET /livez, /readyz, /health and the published contract's paths unless declared. */
+export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withPublishedContract(withGatewayHealth(withOperationIds(document))));
+
+/** The configuration as gateway mode reads it: UPSTREAM_RESPONSE_VALIDATION's gateway default (report). */
+const inGatewayMode = (config: Config): Config => ({ ...config, upstream: { ...config.upstream, responseValidation: config.upstream.gatewayResponseValidation } });
 
 /** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
-export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+  const config = inGatewayMode(given);
   const contract = gatewayContract(document);
+  const handlers = { ...publishedHandlers(contract, config), ...own };
   let built: Pipeline | undefined;
   const probes = new Set([GATEWAY_HEALTH_ID, GATEWAY_READINESS_ID, GATEWAY_LIVENESS_ID].filter((id) => contract.operations.some((op) => op.operationId === id) && !(id in handlers)));
   const answeredHere = { ...handlers, ...Object.fromEntries([...probes].map((id) => [id, true])) };
@@ -66,6 +73,7 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     rateLimitStore,
     last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
+    exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
   });
   return built;
 }

@@ -17,5 +17,8 @@ export function upstreamObserver(metrics: Metrics): UpstreamObserver {
       metrics.upstreamFailures.series({ upstream: origin, kind }).inc();
       if (kind === 'circuit_open') metrics.upstreamShed.series({ upstream: origin }).inc();
     },
+    violated(operationId) {
+      metrics.contractViolations.series({ operation: operationId }).inc();
+    },
   };
 }

@@ -71,12 +71,12 @@ export function originCheck(policy: Config['cors']): (origin: string | undefined
   return (origin): origin is string => origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
 }
 
-/** Creates the CORS stage; preflight methods come from the same route index the route stage uses. */
-export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestStage {
+/** Creates the CORS stage; preflight methods come from the same route index the route stage uses; `exposeAlso` headers are exposed too. */
+export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex, exposeAlso: readonly string[] = []): RequestStage {
   const derived = contractCors(contract);
   const isAllowed = originCheck(policy);
   const allowHeaders = derived.allowedHeaders.join(', ');
-  const exposeHeaders = derived.exposedHeaders.join(', ');
+  const exposeHeaders = [...derived.exposedHeaders, ...exposeAlso].join(', ');
   const maxAge = String(policy.maxAge);
   return function corsStage(req, res, next) {
     const origin = req.headers.origin;

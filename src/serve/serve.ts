@@ -3,9 +3,11 @@
  * turns its arguments and config into a `build` function and calls serve(), which does the rest
  * the same way for all three — WORKERS (node:cluster: this process becomes the primary and each
  * worker runs the entry again), the token verifier, REDIS_URL-shared rate limits, METRICS_PORT,
- * the node:http host with the HTTP timeouts and WebSocket upgrades, a port in use said in one
+ * OpenTelemetry tracing (OTEL_*, in every worker), the node:http host with the HTTP timeouts and
+ * WebSocket upgrades, a port in use said in one
  * line, the start and stop log lines, and SIGTERM/SIGINT: stop accepting, close WebSockets with
- * 1001, let in-flight requests finish within the drain window, close every resource, exit 0.
+ * 1001, let in-flight requests finish within the drain window, close every resource, export the
+ * pending spans (at most TRACE_FLUSH_MS), exit 0.
  * With `reload` (the gateway and the mock), SIGHUP and `--watch` reload the contract without a
  * restart (src/serve/reload.ts; with WORKERS, one worker at a time: src/serve/rolling-reload.ts).
  */
@@ -27,8 +29,12 @@ import { drainWindowMs, listenProblem } from './listen-problem.js';
 import { createReloader } from './reload.js';
 import { reloadOnTriggers } from './reload-triggers.js';
 import type { ServedApp } from './served-app.js';
+import { processTracing, setProcessTracing } from '../tracing/process-tracing.js';
 import { createDrainer } from './shutdown.js';
 import { swappableApp } from './swappable-app.js';
+
+/** How long SIGTERM waits for pending spans to be exported before the process exits. */
+export const TRACE_FLUSH_MS = 2000;
 
 /** What serve() opens once per process and hands to `build`. */
 export interface Resources {
@@ -91,6 +97,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   // What only some configurations use (metrics, Redis) is imported only by them: start-up stays short.
   const metrics = config.metrics.port === undefined ? undefined : (await import('../metrics/metrics.js')).createMetrics();
   if (metrics && cluster.isWorker) (await import('../metrics/cluster.js')).shareWithPrimary(metrics.registry);
+  // Every worker traces and exports for itself; the primary serves nothing.
+  if (config.tracing.enabled) setProcessTracing(await (await import('../tracing/start.js')).startTracing(config.tracing, log));
   let verifier: TokenVerifier;
   let rateLimitStore: RateLimitStore;
   let first: Awaited<ReturnType<ServeOptions['build']>>;
@@ -120,6 +128,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await closeMetrics(metricsServer);
     await app.close().catch((error: unknown) => log.warn({ cause: describeError(error) }, 'closing the app failed'));
     await rateLimitStore.close();
+    await processTracing()?.shutdown(TRACE_FLUSH_MS);
   };
   server.once('error', (error: NodeJS.ErrnoException) => {
     log.fatal({ cause: describeError(error) }, listenProblem(error.code, options.host, options.port));
