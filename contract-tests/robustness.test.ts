@@ -86,7 +86,7 @@ describe('documents that crashed the runner', () => {
 
   it('takes a declared 407 as an answer, not a network error', async () => {
     const doc = fixtureDocument({ '/proxy': { get: { operationId: 'proxied', responses: { '407': { description: 'proxy auth', content: { 'application/json': { schema: { type: 'object' } } } } } } } });
-    const { exitCode, checks } = await against(doc, () => uniformError(407, 'proxy_authentication_required'), { excludeChecks: ['positive_data_acceptance'] });
+    const { exitCode, checks } = await against(doc, () => uniformError(407, 'proxy_authentication_required'));
     expect(checks).toEqual([]);
     expect(exitCode).toBe(0);
   });
@@ -101,6 +101,16 @@ describe('documents that crashed the runner', () => {
 });
 
 describe('false failures', () => {
+  it('takes a declared 4xx as the answer to a valid request only where nothing below 400 is declared', async () => {
+    const doc = fixtureDocument({
+      '/only405': { post: { operationId: 'only405', responses: { '405': { description: 'invalid input' } } } },
+      '/ok': { post: { operationId: 'refusesValid', responses: { ...ok200(), '405': { description: 'invalid input' } } } },
+    });
+    const { exitCode, checks } = await against(doc, () => uniformError(405, 'method_not_allowed'));
+    expect(checks).toEqual(['positive_data_acceptance refusesValid']);
+    expect(exitCode).toBe(1);
+  });
+
   it('sends `.` and `..` path values encoded, so the operation asked for is the one hit', async () => {
     const doc = fixtureDocument({ '/files/{name}': { get: { operationId: 'getFile', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: ['.', '..', 'a'] } }], responses: { ...ok200(), ...bad400 } } } });
     const { exitCode, server } = await against(doc, (r) => (['.', '..', 'a'].includes(decodeURIComponent(r.path.slice('/files/'.length))) ? fine() : uniformError(400)));
