@@ -111,6 +111,15 @@ describe('false failures', () => {
     expect(exitCode).toBe(1);
   });
 
+  it('takes a declared 5xx as the answer only where nothing below 400 is declared', async () => {
+    const doc = fixtureDocument({
+      '/only506': { get: { operationId: 'only506', responses: { '506': { description: 'variant also negotiates' } } } },
+      '/ok': { get: { operationId: 'fails', responses: { ...ok200(), '506': { description: 'variant also negotiates' } } } },
+    });
+    const { checks } = await against(doc, () => uniformError(506, 'internal_error'));
+    expect(checks).toEqual(['not_a_server_error fails']);
+  });
+
   it('sends `.` and `..` path values encoded, so the operation asked for is the one hit', async () => {
     const doc = fixtureDocument({ '/files/{name}': { get: { operationId: 'getFile', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: ['.', '..', 'a'] } }], responses: { ...ok200(), ...bad400 } } } });
     const { exitCode, server } = await against(doc, (r) => (['.', '..', 'a'].includes(decodeURIComponent(r.path.slice('/files/'.length))) ? fine() : uniformError(400)));

@@ -128,6 +128,13 @@ describe('effectiveDocument', () => {
     expect(out.components.responses.Gone.headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
   });
 
+  it('keeps an operation without `responses` (OpenAPI 3.1) open to any answer, with `default`, beside the added errors', () => {
+    const open = effectiveDocument({ openapi: '3.1.0', info: { title: 'open', version: '1' }, paths: { '/any': { post: { operationId: 'any' } } } });
+    const responses = open.paths['/any'].post.responses;
+    expect(responses.default).toEqual({ description: 'Any answer: the document declares no responses for this operation.' });
+    expect(Object.keys(responses)).toEqual(['431', '500', '503', 'default']);
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });

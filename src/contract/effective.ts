@@ -116,6 +116,8 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
       responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
     }
+    // An operation without `responses` (OpenAPI 3.1) may answer anything: `default` keeps saying so beside the added errors.
+    if (operation.responses === undefined) responses.default = { description: 'Any answer: the document declares no responses for this operation.' };
     out[method] = { ...operation, responses };
   }
   return out;
