@@ -49,6 +49,13 @@ function wireSafe(p: Parameter, text: ParameterValue): boolean {
   return p.in === 'header' || p.in === 'cookie' ? parts.every(headerSafe) && !(p.in === 'cookie' && parts.some((t) => /[;,"\\ ]/.test(t))) : true;
 }
 
+/**
+ * A drawn path value `.` or `..`: URL parsers treat it (even as %2E) as a dot segment, and specgate refuses it as
+ * reaching another resource, so only a value the document names (an example or enum) is sent as one.
+ */
+const dotSegment = (p: Parameter, text: ParameterValue) =>
+  p.in === 'path' && !Array.isArray(p.schema.enum) && p.schema.const === undefined && (typeof text === 'string' ? [text] : text).some((t) => t === '.' || t === '..');
+
 function parameterArbitrary(p: Parameter): fc.Arbitrary<ParameterValue> {
   const readsBack = (text: ParameterValue) => wireSafe(p, text) && isValid(p.schema, readBack(p, text));
   const examples = p.examples.map((e) => serialise(p, e)).filter((text) => {
@@ -60,7 +67,7 @@ function parameterArbitrary(p: Parameter): fc.Arbitrary<ParameterValue> {
   });
   if (opaque(p) && examples.length > 0) return fc.constantFrom(...examples);
   const headerLike = p.in === 'header' || p.in === 'cookie';
-  const generated = cappedFilter(valueArbitrary(p.schema, 0, { headerSafe: headerLike }).map((v) => serialise(p, v)), readsBack, location(p));
+  const generated = cappedFilter(valueArbitrary(p.schema, 0, { headerSafe: headerLike }).map((v) => serialise(p, v)), (text) => readsBack(text) && !dotSegment(p, text), location(p));
   return examples.length > 0 ? fc.oneof(fc.constantFrom(...examples), generated) : generated;
 }
 

@@ -128,11 +128,13 @@ describe('effectiveDocument', () => {
     expect(out.components.responses.Gone.headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
   });
 
-  it('keeps an operation without `responses` (OpenAPI 3.1) open to any answer, with `default`, beside the added errors', () => {
-    const open = effectiveDocument({ openapi: '3.1.0', info: { title: 'open', version: '1' }, paths: { '/any': { post: { operationId: 'any' } } } });
-    const responses = open.paths['/any'].post.responses;
-    expect(responses.default).toEqual({ description: 'Any answer: the document declares no responses for this operation.' });
-    expect(Object.keys(responses)).toEqual(['431', '500', '503', 'default']);
+  it('keeps an operation without `responses` (OpenAPI 3.1) or with only a 1XX open to any answer, with `default`', () => {
+    const open = effectiveDocument({ openapi: '3.1.0', info: { title: 'open', version: '1' }, paths: { '/any': { post: { operationId: 'any' }, get: { operationId: 'early', responses: { '103': { description: 'early hints' } } } } } });
+    const any = { description: 'Any answer: the document declares no final (non-1XX) response for this operation.' };
+    expect(open.paths['/any'].post.responses.default).toEqual(any);
+    expect(Object.keys(open.paths['/any'].post.responses)).toEqual(['431', '500', '503', 'default']);
+    expect(open.paths['/any'].get.responses.default).toEqual(any);
+    expect(open.paths['/status'] ?? effectiveDocument(fixture()).paths['/status'].get.responses.default).toBeUndefined();
   });
 
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {

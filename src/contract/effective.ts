@@ -48,6 +48,8 @@ const STATUS = {
   unavailable: serviceUnavailable().status,
 };
 
+/** The `default` response of an operation that declares no final status. */
+const ANY_ANSWER = 'Any answer: the document declares no final (non-1XX) response for this operation.';
 const LIMIT_HEADERS = ['RateLimit', 'RateLimit-Policy'];
 const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
 
@@ -116,8 +118,9 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
       responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
     }
-    // An operation without `responses` (OpenAPI 3.1) may answer anything: `default` keeps saying so beside the added errors.
-    if (operation.responses === undefined) responses.default = { description: 'Any answer: the document declares no responses for this operation.' };
+    // An operation declaring no final status (no `responses`, as OpenAPI 3.1 allows, or only 1XX) may be answered anything
+    // (the mock sends 200): `default` keeps saying so beside the added errors.
+    if (!Object.keys(declared).some((key) => !/^1/.test(key))) responses.default = { description: ANY_ANSWER };
     out[method] = { ...operation, responses };
   }
   return out;
