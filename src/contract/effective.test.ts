@@ -137,6 +137,24 @@ describe('effectiveDocument', () => {
     expect(open.paths['/status'] ?? effectiveDocument(fixture()).paths['/status'].get.responses.default).toBeUndefined();
   });
 
+  it('narrows path parameters to what the route stage lets through: no dot-segment, no slash unless allowed', () => {
+    const doc = fixture();
+    doc.paths['/files/{dir}/{name}'] = {
+      parameters: [{ name: 'dir', in: 'path', required: true, schema: { type: 'string' }, 'x-specgate-allow-encoded-slash': true }],
+      get: { operationId: 'file', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok } },
+    };
+    const item = effectiveDocument(doc).paths['/files/{dir}/{name}'];
+    expect(item.parameters[0].schema).toEqual({ allOf: [{ type: 'string' }, { not: { enum: ['.', '..'] } }] });
+    expect(item.get.parameters[0].schema).toEqual({ allOf: [{ type: 'string' }, { not: { enum: ['.', '..'] } }, { pattern: '^[^/\\\\]*$' }] });
+    expect(doc.paths['/files/{dir}/{name}'].get.parameters[0].schema).toEqual({ type: 'string' });
+    // A shared path parameter is narrowed where it is declared, and still referenced.
+    doc.components!.parameters = { Id: { name: 'id', in: 'path', required: true, schema: { type: 'integer' } } };
+    doc.paths['/things/{id}'] = { get: { operationId: 'thing', parameters: [{ $ref: '#/components/parameters/Id' }], responses: { '200': ok } } };
+    const shared = effectiveDocument(doc);
+    expect(shared.paths['/things/{id}'].get.parameters).toEqual([{ $ref: '#/components/parameters/Id' }]);
+    expect(shared.components!.parameters!.Id.schema.allOf[0]).toEqual({ type: 'integer' });
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });

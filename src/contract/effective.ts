@@ -2,10 +2,11 @@
  * The contract as a client meets it: a document plus the answers specgate's pipeline adds on its
  * own — the uniform Error body on every status a stage may refuse an operation's request with,
  * `X-Request-ID` on every response, and `RateLimit`/`RateLimit-Policy`/`Retry-After` where they
- * are sent. Pure: returns a new document, never changes the one it is given. The mock publishes it
- * at GET /openapi.json (src/mock/handlers.ts); a gateway that translates its backend's errors can
- * publish it with `declaredErrors: 'replace'`. The response objects are written by
- * src/contract/effective-responses.ts. See docs/contract.md.
+ * are sent, and path parameters narrowed to the values the route stage lets through
+ * (src/contract/effective-path-parameters.ts). Pure: returns a new document, never changes the
+ * one it is given. The mock publishes it at GET /openapi.json (src/mock/handlers.ts); a gateway
+ * that translates its backend's errors can publish it with `declaredErrors: 'replace'`. The
+ * response objects are written by src/contract/effective-responses.ts. See docs/contract.md.
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
@@ -13,6 +14,7 @@ import {
 } from '../errors.js';
 import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
 import { errorSchemaNames, errorSchemas } from './error-components.js';
+import { pathParametersAsAccepted } from './effective-path-parameters.js';
 import { responseWriter, type ResponseWriter } from './effective-responses.js';
 import { resolveRef } from './refs.js';
 import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
@@ -85,14 +87,16 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
   const writer = responseWriter(source, { $ref: `#/components/schemas/${names.Error}` });
   const paths: Record<string, unknown> = {};
   for (const [path, item] of Object.entries<Record<string, any>>(source.paths ?? {})) {
-    paths[path] = item && typeof item === 'object' ? { ...item, ...operationsOf(source, item, writer, options) } : item;
+    paths[path] = item && typeof item === 'object'
+      ? { ...item, ...(item.parameters ? { parameters: pathParametersAsAccepted(item.parameters) } : {}), ...operationsOf(source, item, writer, options) }
+      : item;
   }
   const components = source.components ?? {};
   writer.prune({ ...source, paths, components: { ...components, responses: undefined } });
   return {
     ...source,
     paths,
-    components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
+    components: { ...components, ...(components.parameters ? { parameters: pathParametersAsAccepted(components.parameters) } : {}), schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
     // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
     'x-specgate-path-errors': { [STATUS.notFound]: writer.pathError(STATUS.notFound), [STATUS.methodNotAllowed]: writer.pathError(STATUS.methodNotAllowed) },
   };
@@ -121,7 +125,7 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     // An operation declaring no final status (no `responses`, as OpenAPI 3.1 allows, or only 1XX) may be answered anything
     // (the mock sends 200): `default` keeps saying so beside the added errors.
     if (!Object.keys(declared).some((key) => !/^1/.test(key))) responses.default = { description: ANY_ANSWER };
-    out[method] = { ...operation, responses };
+    out[method] = { ...operation, ...(operation.parameters ? { parameters: pathParametersAsAccepted(operation.parameters) } : {}), responses };
   }
   return out;
 }
