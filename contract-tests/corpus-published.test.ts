@@ -25,7 +25,7 @@ const VERDICT_NAMES = ['PASSED', 'FAILED', 'CRASHED', 'NOTHING TESTED'] as const
 
 const FILES = [
   ...oasExamples('2.0'), ...oasExamples('3.0'), ...oasExamples('3.1'),
-  '@octokit/openapi/generated/api.github.com.json',
+  '@octokit/openapi/generated/api.github.com.json', '@octokit/openapi/generated/ghec.json',
 ];
 
 const verdicts: string[] = [];
