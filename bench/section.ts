@@ -1,6 +1,6 @@
 /**
  * The sections of docs/performance.md that a bench entry of their own writes (`npm run
- * bench:gateway`, `npm run bench:scaling`), between `<!-- name:start -->` and `<!-- name:end -->`:
+ * bench:gateway`, `npm run bench:scaling`, `npm run bench:reload`, `npm run bench:tracing`), between `<!-- name:start -->` and `<!-- name:end -->`:
  * each entry replaces its own, and `npm run bench` keeps them when it rewrites the rest.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ export const sectionIn = (markdown: string, name: string): string | undefined =>
 /** The sections other entries wrote, as they are in docs/performance.md now. */
 export const keptSections = (): string[] => {
   const current = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
-  return ['gateway', 'scaling'].flatMap((name) => sectionIn(current, name) ?? []);
+  return ['gateway', 'scaling', 'reload', 'tracing'].flatMap((name) => sectionIn(current, name) ?? []);
 };
 
 /** Replaces the named section of docs/performance.md with `section` (markers included), or appends it. */

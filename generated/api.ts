@@ -246,7 +246,7 @@ export interface components {
          * @description A stable, machine-readable name for the class of failure.
          * @enum {string}
          */
-        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "request_timeout" | "expectation_failed" | "gateway_timeout";
+        ErrorType: "validation_error" | "invalid_json" | "authentication_error" | "authorization_error" | "not_found" | "method_not_allowed" | "conflict" | "precondition_failed" | "gone" | "payload_too_large" | "idempotency_key_reused" | "headers_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "request_timeout" | "expectation_failed" | "gateway_timeout";
         ValidationIssue: {
             /** @enum {string} */
             location: "path" | "query" | "header" | "body";

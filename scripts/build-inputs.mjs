@@ -30,9 +30,13 @@ export function sources() {
   return [...walk('src'), ...walk('generated')].filter((f) => f.endsWith('.ts') && !NOT_BUILT.test(f)).sort();
 }
 
+/** Redoc's standalone bundle as @redocly/cli ships it. */
+const REDOC_BUNDLE = 'node_modules/@redocly/cli/lib/chunks/redoc.standalone.js';
+
 /** Files the compiled code reads at run time, copied to the same relative path under dist/ so `new URL('…', import.meta.url)` resolves there. */
 export function assets() {
-  return ['openapi.yaml', 'docs/api.html', ...walk('src/db/migrations').filter((f) => f.endsWith('.sql'))].sort();
+  // Redoc's standalone bundle: the gateway's /docs page (src/gateway/published.ts); @redocly/cli is a devDependency.
+  return ['openapi.yaml', 'docs/api.html', REDOC_BUNDLE, ...walk('src/db/migrations').filter((f) => f.endsWith('.sql'))].sort();
 }
 
 /** A digest of every input (names and contents) and of the build scripts themselves. */

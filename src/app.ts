@@ -22,10 +22,12 @@ import type { RateLimitStore } from './limits/store.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics/metrics.js';
 import { countingReplays } from './metrics/replays.js';
-import type { AnyHandler } from './pipeline/dispatch.js';
+import { perRequest, type AnyHandler } from './pipeline/dispatch.js';
 import { handlerStage } from './pipeline/handler-stage.js';
 import { eitherOf } from './pipeline/last-stage.js';
 import { mount, pipeline, type Pipeline } from './pipeline/pipeline.js';
+import { processTracing } from './tracing/process-tracing.js';
+import { tracedDatabase } from './tracing/traced-database.js';
 
 /** What the Tasks API is built from. */
 export interface AppDeps {
@@ -45,9 +47,11 @@ export interface AppDeps {
 }
 
 /** The Tasks API's pipeline: handlers for every operation, the upstream for those the contract sends there. */
-export function tasksPipeline({ config, contract, db, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, idempotencyStore, metrics }: AppDeps): Pipeline {
+export function tasksPipeline({ config, contract, db: untraced, log, verifier, handlers = defaultHandlers, documents = publishedDocuments(contract), rateLimitStore, idempotencyStore, metrics }: AppDeps): Pipeline {
+  // With tracing on, a sampled request's handlers get the database with a span per statement.
+  const db = processTracing() ? perRequest(({ trace }) => (trace?.recording ? tracedDatabase(untraced, trace) : untraced)) : untraced;
   const limits = { store: rateLimitStore ?? memoryStore(), failClosed: config.limits.failClosed };
-  metrics?.watch({ db, store: limits.store });
+  metrics?.watch({ db: untraced, store: limits.store });
   const routing = upstreamRouting(contract, handlers, config.upstream.url);
   assertHandlersMatch(contract, handlers, routing);
   let built: Pipeline | undefined;

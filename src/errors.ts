@@ -98,6 +98,10 @@ export const headersTooLarge = (limit: string) =>
 export const unsupportedMediaType = (declared: readonly string[]) =>
   new ApiError(415, 'unsupported_media_type', `Content-Type must be one of: ${declared.join(', ')}.`);
 
+/** 410 gone: the operation is past its `x-sunset` date and SUNSET_ENFORCE is on (src/pipeline/deprecation.ts). */
+export const gone = (operationId: string, sunset: string) =>
+  new ApiError(410, 'gone', `${operationId} was retired on ${sunset}; see the API's changelog for its replacement.`);
+
 /** 429 rate_limited with Retry-After. */
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, 'rate_limited', `Too many requests. Try again in ${retryAfterSeconds} s.`, { 'Retry-After': String(retryAfterSeconds) });

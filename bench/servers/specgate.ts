@@ -19,13 +19,16 @@ import { createTestDatabase } from '../../src/testing/database.js';
 import { handlers } from '../../src/handlers/index.js';
 import { etagOf } from '../../src/http/conditional.js';
 import { createLogger } from '../../src/logger.js';
+import { setProcessTracing } from '../../src/tracing/process-tracing.js';
 import { BENCH_ORIGIN, BENCH_SECRET, createdTask, storedTask, UNUSED_DATABASE_URL } from '../fixtures.js';
 import { announce } from './announce.js';
 
 const mode = process.argv[2] ?? 'memory';
 // The POST workload is one caller creating thousands of tasks: createTask's rate limit would answer
 // 429 after 60, so the pipeline comparison runs without limits (`npm run bench:scaling` measures them).
-const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent', RATE_LIMITS: 'off' });
+// OTEL_* pass through (bench/tracing.ts turns tracing on with them); unset, as everywhere else, tracing is off.
+const otel = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('OTEL_')));
+const config = loadConfig({ NODE_ENV: process.env.NODE_ENV ?? 'production', JWT_SECRET: BENCH_SECRET, CORS_ORIGINS: BENCH_ORIGIN, LOG_LEVEL: 'silent', RATE_LIMITS: 'off', ...otel });
 // The in-memory handler never queries: its pool points at the local server and never connects,
 // so peak RSS is the pipeline's, not an unused embedded database's. The database contenders get a
 // database of their own: in-memory PGlite, or a fresh database on the server at TEST_DATABASE_URL.
@@ -48,6 +51,8 @@ const inMemory: Handlers = {
 
 const log = createLogger('silent');
 const verifier = await createTokenVerifier(config.jwt, log);
+// As serve() does: the SDK is loaded only when OTEL_* turns tracing on.
+if (config.tracing.enabled) setProcessTracing(await (await import('../../src/tracing/start.js')).startTracing(config.tracing, log));
 // Start-up is measured from spec load to listening; the database and the key sources are ready.
 const started = performance.now();
 const { stages } = tasksPipeline({ config, contract: loadContract(), db, log, verifier, handlers: mode === 'memory' ? inMemory : handlers });

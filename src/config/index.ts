@@ -4,6 +4,7 @@
  * The names are the ones in README and .env.example; each section (and its defaults) has a file here.
  */
 
+import { contractPolicy, type ContractConfig } from './contract.js';
 import { cors, type CorsConfig } from './cors.js';
 import { database, type DatabaseConfig } from './database.js';
 import { httpTimeouts, listen, type HttpTimeouts } from './http.js';
@@ -13,11 +14,14 @@ import { metrics, type MetricsConfig } from './metrics.js';
 import { withDotEnv, type Env } from './readers.js';
 import { warningsFor } from './risks.js';
 import { specFetch, type SpecFetchConfig } from './spec-fetch.js';
+import { tracing, type TracingConfig } from './tracing.js';
 import { upstream, type UpstreamConfig } from './upstream.js';
 
+export type { ContractConfig } from './contract.js';
 export type { DatabaseConfig, DbDriver } from './database.js';
 export type { LimitsConfig } from './limits.js';
 export type { MetricsConfig } from './metrics.js';
+export type { TracingConfig } from './tracing.js';
 export type { UpstreamConfig } from './upstream.js';
 export type { SpecFetchConfig } from './spec-fetch.js';
 export { DEVELOPMENT_JWT_SECRET } from './jwt.js';
@@ -44,8 +48,12 @@ export interface Config {
   readonly jwt: JwtConfig;
   /** Gateway mode: where operations without a handler are forwarded and how (docs/gateway.md). */
   readonly upstream: UpstreamConfig;
+  /** Live reload's breaking-change policy and sunset enforcement (RELOAD_ALLOW_BREAKING, SUNSET_ENFORCE). */
+  readonly contract: ContractConfig;
   /** How a document given as an http(s) URL is fetched at start-up (SPEC_FETCH_TIMEOUT_MS). */
   readonly specFetch: SpecFetchConfig;
+  /** OpenTelemetry tracing from the standard OTEL_* variables (docs/observability.md); off unless an OTLP endpoint is named. */
+  readonly tracing: TracingConfig;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -80,7 +88,9 @@ export function loadConfig(env: Env = process.env): Config {
     http: httpTimeouts(env, problems),
     warnings: [],
     upstream: upstream(env, production, problems),
+    contract: contractPolicy(env, problems),
     specFetch: specFetch(env, problems),
+    tracing: tracing(env, problems),
   };
   config.warnings = warningsFor(config);
   if (problems.length > 0) throw new ConfigError(problems);

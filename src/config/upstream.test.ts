@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { configProblems, loadConfig } from './index.js';
 
 describe('gateway configuration', () => {
-  it('has defaults that depend on NODE_ENV only for response validation', () => {
+  it('has defaults that depend on NODE_ENV only for the Tasks API response validation (report in gateway mode)', () => {
     const dev = loadConfig({}).upstream;
     expect(dev).toEqual({
       url: undefined,
       timeoutMs: 30_000,
       errors: 'normalize',
       responseValidation: 'enforce',
+      gatewayResponseValidation: 'report',
       userHeader: 'X-User-Id',
       claimHeaders: [],
       forwardAuthorization: true,
@@ -17,6 +18,7 @@ describe('gateway configuration', () => {
       underscoreHeaders: 'drop',
     });
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).upstream.responseValidation).toBe('report');
+    expect(loadConfig({ UPSTREAM_RESPONSE_VALIDATION: 'enforce' }).upstream.gatewayResponseValidation).toBe('enforce');
   });
 
   it('reports every bad upstream variable at once', () => {

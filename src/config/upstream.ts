@@ -2,6 +2,9 @@
 
 import { integer, list, oneOf, type Env } from './readers.js';
 
+/** What a contract-breaking upstream answer does: a 502 (enforce), a log line, metric and header (report), nothing (off). */
+export type ResponseValidation = 'enforce' | 'report' | 'off';
+
 /** Where operations without a handler are forwarded, and how. */
 export interface UpstreamConfig {
   /** Base URL for operations with neither a handler nor x-specgate-upstream (UPSTREAM_URL). */
@@ -10,8 +13,10 @@ export interface UpstreamConfig {
   readonly timeoutMs: number;
   /** `normalize` upstream error bodies into the uniform body, or `pass` them (UPSTREAM_ERRORS). */
   readonly errors: 'normalize' | 'pass';
-  /** What a contract-breaking upstream answer does (UPSTREAM_RESPONSE_VALIDATION). */
-  readonly responseValidation: 'enforce' | 'report' | 'off';
+  /** What a contract-breaking upstream answer does in the Tasks API (UPSTREAM_RESPONSE_VALIDATION; enforce outside production). */
+  readonly responseValidation: ResponseValidation;
+  /** The same in gateway mode (`npm run gateway`), where it defaults to report everywhere: the backend's contract is its own. */
+  readonly gatewayResponseValidation: ResponseValidation;
   /** The header that carries the verified `sub` upstream (UPSTREAM_USER_HEADER). */
   readonly userHeader: string;
   /** Token claims sent upstream, each as `X-User-<Claim>` (UPSTREAM_CLAIM_HEADERS). */
@@ -24,9 +29,11 @@ export interface UpstreamConfig {
   readonly breakerCooldown: number;
   /** Request headers with `_` in their name: dropped before forwarding, or the request refused 400 (UPSTREAM_UNDERSCORE_HEADERS). */
   readonly underscoreHeaders: 'drop' | 'refuse';
+  /** `npm run gateway -- --mock-missing`: an operation the upstream answers 404 or 501 is answered by the mock instead (never from the environment). */
+  readonly mockMissing?: boolean;
 }
 
-/** The forwarding settings when unset; response validation's default depends on NODE_ENV (enforce, report in production). */
+/** The forwarding settings when unset; the Tasks API's response validation depends on NODE_ENV (enforce, report in production), the gateway's is report. */
 export const UPSTREAM_DEFAULTS = Object.freeze({
   timeoutMs: 30_000,
   errors: 'normalize',
@@ -37,6 +44,7 @@ export const UPSTREAM_DEFAULTS = Object.freeze({
   underscoreHeaders: 'drop',
 } as const);
 
+const VALIDATION_MODES = ['enforce', 'report', 'off'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Checks an upstream base URL (UPSTREAM_URL, --upstream, x-specgate-upstream); returns a problem or undefined. */
@@ -65,7 +73,8 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
     url,
     timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', UPSTREAM_DEFAULTS.timeoutMs, 1, 3_600_000, problems),
     errors: oneOf(env, 'UPSTREAM_ERRORS', ['normalize', 'pass'] as const, UPSTREAM_DEFAULTS.errors, problems),
-    responseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', ['enforce', 'report', 'off'] as const, production ? 'report' : 'enforce', problems),
+    responseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', VALIDATION_MODES, production ? 'report' : 'enforce', problems),
+    gatewayResponseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', VALIDATION_MODES, 'report', []),
     userHeader,
     claimHeaders: claims,
     forwardAuthorization: oneOf(env, 'UPSTREAM_AUTHORIZATION', ['forward', 'strip'] as const, UPSTREAM_DEFAULTS.forwardAuthorization ? 'forward' : 'strip', problems) === 'forward',

@@ -22,7 +22,9 @@ const DESCRIPTIONS: Record<number, string> = {
   429: 'Too many requests (`rate_limited`); Retry-After says when to try again.',
   431: 'The request headers are too large (`headers_too_large`).',
   500: 'An unexpected error (`internal_error`); quote the request id.',
+  502: 'The upstream failed, or answered against the contract under enforce (`bad_gateway`).',
   503: 'A dependency is unavailable (`service_unavailable`); Retry-After says when to try again.',
+  504: 'The upstream did not answer in time (`gateway_timeout`).',
 };
 
 /** The headers the catalogue's errors of a status carry. */

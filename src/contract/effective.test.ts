@@ -160,6 +160,21 @@ describe('effectiveDocument', () => {
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });
   });
 
+  it('declares every declared 4xx and 5xx with the Error only, its upstream statuses, and Idempotent-Replayed, for a gateway that translates errors', () => {
+    const notFound = { description: 'no such payment', content: { 'application/json': { schema: { type: 'object', properties: { code: { type: 'integer' } } } } } };
+    const key = { name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } };
+    const api = { ...document, paths: { '/pay/{id}': { put: { operationId: 'pay', parameters: [key], responses: { '201': ok, '404': notFound } }, get: { operationId: 'payment', responses: { '200': ok, '404': notFound } } } } };
+    const out = effectiveDocument(api, { translatedErrors: true, declaredErrors: 'replace', idempotentReplays: true, lastStageStatuses: [502, 504] });
+    const put = out.paths['/pay/{id}'].put.responses;
+    expect(put['404']).toEqual({ $ref: '#/components/responses/SpecgateError404' });
+    expect(Object.keys(put).sort()).toEqual(['201', '400', '404', '431', '500', '502', '503', '504']);
+    expect(Object.keys(put['201'].headers)).toEqual(['X-Request-ID', 'Idempotent-Replayed']);
+    expect(out.components.responses[put['504'].$ref.split('/').pop()].description).toBe('The upstream did not answer in time (`gateway_timeout`).');
+    expect(Object.keys(out.paths['/pay/{id}'].get.responses['200'].headers)).toEqual(['X-Request-ID']);
+    // Without the option the document's own 404 body stays.
+    expect(effectiveDocument(api).paths['/pay/{id}'].get.responses['404'].content).toEqual(notFound.content);
+  });
+
   it("keeps openapi.yaml's own Error, declared exactly as specgate's", () => {
     expect(errorSchemas({ Error: 'Error', ErrorType: 'ErrorType', ValidationIssue: 'ValidationIssue' })).toEqual({
       Error: tasks.components.schemas.Error,

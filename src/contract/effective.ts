@@ -5,8 +5,9 @@
  * are sent, and path parameters narrowed to the values the route stage lets through
  * (src/contract/effective-path-parameters.ts). Pure: returns a new document, never changes the
  * one it is given. The mock publishes it at GET /openapi.json (src/mock/handlers.ts); a gateway
- * that translates its backend's errors can publish it with `declaredErrors: 'replace'`. The
- * response objects are written by src/contract/effective-responses.ts. See docs/contract.md.
+ * that translates its backend's errors can publish it with `declaredErrors: 'replace'` and
+ * `translatedErrors` (src/gateway/published.ts). The response objects are written by
+ * src/contract/effective-responses.ts. See docs/contract.md.
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
@@ -33,6 +34,13 @@ export interface EffectiveOptions {
   readonly declaredErrors?: 'either' | 'replace';
   /** The last stage answers a declared 4xx or 5xx without content with the Error body (the mock), so it is declared there. */
   readonly errorBodyWhereNone?: boolean;
+  /**
+   * The last stage turns every error answer into the Error (the gateway with UPSTREAM_ERRORS=normalize),
+   * so each declared 4xx and 5xx status is declared with the Error only, whatever body the document gave it.
+   */
+  readonly translatedErrors?: boolean;
+  /** A repeated Idempotency-Key is answered from the stored answer with `Idempotent-Replayed: true`, declared on the 2xx of operations that take the key. */
+  readonly idempotentReplays?: boolean;
 }
 
 /** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
@@ -76,6 +84,12 @@ function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, 
   return [...statuses].sort((a, b) => a - b);
 }
 
+const takesIdempotencyKey = (document: OpenApiDocument, item: Record<string, any>, operation: Record<string, any>) =>
+  [...(item.parameters ?? []), ...(operation.parameters ?? [])].some((p) => {
+    const parameter = resolveRef(document, p);
+    return parameter?.in === 'header' && String(parameter.name).toLowerCase() === 'idempotency-key';
+  });
+
 const isRateLimited = (document: OpenApiDocument, operation: Record<string, any>, options: EffectiveOptions) =>
   options.rateLimits !== false && (operation[RATE_LIMIT] ?? document[RATE_LIMIT]) !== undefined;
 
@@ -109,13 +123,16 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     const operation = item[method];
     if (!operation || typeof operation !== 'object') continue;
     const extra = isRateLimited(document, operation, options) ? LIMIT_HEADERS : [];
+    const success = options.idempotentReplays === true && takesIdempotencyKey(document, item, operation) ? ['Idempotent-Replayed'] : [];
     const declared: Record<string, unknown> = operation.responses ?? {};
     const statuses = pipelineStatuses(document, item, operation, options).map(String);
     // Declared statuses the pipeline may also answer get the merged response below; the others only the headers.
     const mergedKeys = new Set(statuses.filter((key) => key in declared && !writer.isError(declared[key])));
     const responses: Record<string, unknown> = {};
     for (const [key, response] of Object.entries(declared)) {
-      if (!mergedKeys.has(key)) responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
+      if (mergedKeys.has(key)) continue;
+      if (options.translatedErrors === true && /^[45]\d\d$/.test(key)) responses[key] = writer.merged(response, Number(key), extra, true);
+      else responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra, ...(/^2/.test(key) ? success : [])], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
     }
     for (const key of statuses) {
       if (key in responses) continue;

@@ -10,7 +10,7 @@ import type { OpenApiDocument } from './spec.js';
 /** The values of openapi.yaml's components.schemas.ErrorType. */
 export const ERROR_TYPES = [
   'validation_error', 'invalid_json', 'authentication_error', 'authorization_error', 'not_found', 'method_not_allowed', 'conflict',
-  'precondition_failed', 'payload_too_large', 'idempotency_key_reused', 'headers_too_large', 'unsupported_media_type', 'rate_limited',
+  'precondition_failed', 'gone', 'payload_too_large', 'idempotency_key_reused', 'headers_too_large', 'unsupported_media_type', 'rate_limited',
   'internal_error', 'bad_gateway', 'service_unavailable', 'request_timeout', 'expectation_failed', 'gateway_timeout',
 ] as const;
 
@@ -57,6 +57,7 @@ export const STAGE_HEADERS: Record<string, { description: string; schema: Record
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750) saying why the credentials were refused.', schema: { type: 'string' } },
   Allow: { description: 'The methods this path declares.', schema: { type: 'string' } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
 };
 
 const strip = (value: unknown): unknown => {

@@ -7,13 +7,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
+import { freePort } from '../testing/free-port.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'specgate-overlay-'));
@@ -48,13 +48,6 @@ const published = {
 };
 
 /** A free port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => probe.once('listening', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /**
  * The backend, starting: it drops the first connection and stops listening, as a process that is

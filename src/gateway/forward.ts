@@ -19,6 +19,7 @@ import { requestHeaderRules, upstreamRequestHeaders } from './headers.js';
 import { rewrittenLocations } from './location-rewrite.js';
 import { originPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
+import type { ResponseValidationModes } from './response-validation.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
 import { upstreamPath } from './upstream-path.js';
 import { sendUpstream } from './upstream-send.js';
@@ -36,6 +37,8 @@ export interface ForwarderDeps {
   readonly requiredHeaders?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
   /** Told of each upstream answer's head latency and of each failure (metrics). */
   readonly observer?: UpstreamObserver;
+  /** What a contract-breaking answer does, per operation (src/gateway/response-validation.ts). */
+  readonly modes: ResponseValidationModes;
 }
 
 /** What the forwarder reports about each upstream origin (src/metrics/upstream-observer.ts). */
@@ -43,6 +46,8 @@ export interface UpstreamObserver {
   /** The origin's response head arrived `seconds` after the request was sent. */
   answered(origin: string, seconds: number): void;
   failed(origin: string, kind: UpstreamFailure): void;
+  /** An answer to `operationId` broke the contract (whatever the validation mode did about it). */
+  violated?(operationId: string): void;
 }
 
 /** How a forward failed: no connection, no answer in time, circuit open, an answer against the contract, a body that broke off. */
@@ -80,7 +85,7 @@ const ignore = () => {};
 const UPSTREAM_UNAVAILABLE = new Set([502, 503, 504]);
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
-export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer }: ForwarderDeps): Forwarder {
+export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, modes }: ForwarderDeps): Forwarder {
   const pools = originPools(config, byOperation);
   const { targets } = pools;
   const rules = requestHeaderRules(config, trustProxy);
@@ -113,6 +118,9 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       signal = controller.signal;
     }
     const { search } = splitTarget(req.url ?? '/');
+    // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
+    const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
+    span?.inject(outgoing);
     const answer = await sendUpstream(op, target, {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${upstreamPath(op.path, state.pathParams)}${search === undefined ? '' : `?${search}`}`,
@@ -121,7 +129,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       headersTimeout: timeout,
       bodyTimeout: timeout,
       signal,
-    }, observer);
+    }, observer, span);
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
     answer.body.on('error', ignore);
@@ -139,6 +147,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       requiredHeaders: requiredHeaders?.get(op.operationId),
       observer,
       log: state.log,
+      modes,
     });
   }
 

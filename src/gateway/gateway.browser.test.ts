@@ -1,9 +1,10 @@
 /**
  * The gateway as a browser sees it: Chromium on one origin calls the gateway on another, in front
  * of the test upstream and (when installed) a real FastAPI app. Every case — success, upstream
- * errors, timeouts, dropped connections, contract violations, an open circuit, a refused token, a
- * path-confusion attempt and a duplicate JSON key refused at the edge —
- * is readable by the page (status, uniform body, exposed headers); a foreign origin reads nothing.
+ * errors, timeouts, dropped connections, a contract violation (passed and named, the default),
+ * an open circuit, a refused token, a path-confusion attempt and a duplicate JSON key refused at
+ * the edge — is readable by the page (status, uniform body, exposed headers); a foreign origin
+ * reads nothing.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,8 @@ interface Case {
   readonly status: number;
   readonly errorType?: string;
   readonly retryAfter?: boolean;
+  /** The answer broke the contract and was passed (report, the default): X-Specgate-Contract-Violation is readable. */
+  readonly violation?: boolean;
 }
 
 describe.skipIf(!chromium.available)('the gateway in Chromium', () => {
@@ -75,7 +78,7 @@ describe.skipIf(!chromium.available)('the gateway in Chromium', () => {
     { name: 'Django HTML 500', gateway: () => gateway, path: '/cases/html-500', status: 500, errorType: 'internal_error' },
     { name: 'slow upstream', gateway: () => gateway, path: '/cases/slow', status: 504, errorType: 'gateway_timeout' },
     { name: 'dropped connection', gateway: () => gateway, path: '/cases/drop', status: 502, errorType: 'bad_gateway' },
-    { name: 'wrong body', gateway: () => gateway, path: '/cases/wrong-body', status: 502, errorType: 'bad_gateway' },
+    { name: 'wrong body, reported', gateway: () => gateway, path: '/cases/wrong-body', status: 200, violation: true },
     { name: 'no token (never forwarded)', gateway: () => gateway, path: '/items/7', status: 401, errorType: 'authentication_error' },
     { name: 'path confusion (never forwarded)', gateway: () => gateway, path: '/items/..%2F..%2Fadmin%2Fusers', token: true, status: 400, errorType: 'validation_error' },
     { name: 'duplicate JSON key (never forwarded)', gateway: () => gateway, path: '/items', method: 'POST', body: '{"name":"a","name":"b"}', token: true, status: 400, errorType: 'validation_error' },
@@ -102,6 +105,7 @@ describe.skipIf(!chromium.available)('the gateway in Chromium', () => {
         if (!r.headers['x-request-id']) wrong.push('X-Request-ID not readable');
         if (c.errorType && (r.body?.error_type !== c.errorType || r.body?.request_id !== r.headers['x-request-id'])) wrong.push(`body ${JSON.stringify(r.body)}`);
         if (c.retryAfter && !/^\d+$/.test(r.headers['retry-after'] ?? '')) wrong.push('Retry-After not readable');
+        if (c.violation && !r.headers['x-specgate-contract-violation']?.startsWith('getCase 200 ')) wrong.push('X-Specgate-Contract-Violation not readable');
       }
       if (wrong.length > 0) problems[c.name] = wrong;
     }

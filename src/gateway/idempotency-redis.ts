@@ -4,10 +4,13 @@
  * claim-or-read (`SET NX PX` with the lease, else `GET`), complete and release (both only while the
  * key still holds this claim's running value, so a claim that outlived its lease cannot overwrite
  * the next one). A record is one JSON string, the body base64. The connection is src/redis/connection.ts's.
+ * With tracing on, each step is a CLIENT span of the request (src/tracing/redis-span.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { connectRedis } from '../redis/connection.js';
+import { redisSpan } from '../tracing/redis-span.js';
+import type { RequestTrace } from '../tracing/tracing.js';
 import { IdempotencyStoreUnavailable, type Claim, type ClaimResult, type IdempotencyStore, type KeyRecord, type StoredOutcome } from './idempotency-store.js';
 
 /** Claims KEYS[1] with ARGV[1] for ARGV[2] ms and returns nil, or returns the record already there. */
@@ -54,9 +57,9 @@ export async function redisIdempotencyStore(url: string, prefix: string, log: Lo
   redis.defineCommand('specgateIdemRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
   const commands = redis as unknown as Commands;
   const down = shared.failed;
-  const attempt = async <T>(command: () => Promise<T>): Promise<T> => {
+  const attempt = async <T>(trace: RequestTrace | undefined, name: string, command: () => Promise<T>): Promise<T> => {
     try {
-      return await command();
+      return await redisSpan(trace, name, 1, command);
     } catch (error) {
       down(error);
       throw new IdempotencyStoreUnavailable({ cause: error });
@@ -67,17 +70,17 @@ export async function redisIdempotencyStore(url: string, prefix: string, log: Lo
     get available() {
       return shared.available;
     },
-    async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+    async claim(key: string, fingerprint: string, leaseMs: number, trace?: RequestTrace): Promise<ClaimResult> {
       const running = encode({ state: 'running', fingerprint, token: randomUUID() });
-      const found = await attempt(() => commands.specgateIdemClaim(prefix + key, running, leaseMs));
+      const found = await attempt(trace, 'EVALSHA idempotency_claim', () => commands.specgateIdemClaim(prefix + key, running, leaseMs));
       return found === null ? { claimed: true, claim: { key, token: running } } : { claimed: false, record: decode(found) };
     },
-    async complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<boolean> {
+    async complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number, trace?: RequestTrace): Promise<boolean> {
       const done = encode({ state: 'done', fingerprint, outcome });
-      return (await attempt(() => commands.specgateIdemComplete(prefix + claim.key, claim.token, done, ttlMs))) === 1;
+      return (await attempt(trace, 'EVALSHA idempotency_complete', () => commands.specgateIdemComplete(prefix + claim.key, claim.token, done, ttlMs))) === 1;
     },
-    async release(claim: Claim): Promise<void> {
-      await attempt(() => commands.specgateIdemRelease(prefix + claim.key, claim.token));
+    async release(claim: Claim, trace?: RequestTrace): Promise<void> {
+      await attempt(trace, 'EVALSHA idempotency_release', () => commands.specgateIdemRelease(prefix + claim.key, claim.token));
     },
     async close() {
       redis.disconnect();

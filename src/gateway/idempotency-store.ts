@@ -5,6 +5,7 @@
  * A key is claimed (a `running` record with a lease) in one atomic step; the claim's holder then
  * either completes it (`done`, with the answer to replay) or releases it.
  */
+import type { RequestTrace } from '../tracing/tracing.js';
 import type { ErrorType, ValidationIssue } from '../errors.js';
 
 /** Thrown by a shared store that cannot answer (down, timed out): the request gets 503. */
@@ -52,15 +53,15 @@ export interface Claim {
 /** The result of claiming a key: this request holds it now, or someone did first and this is their record. */
 export type ClaimResult = { readonly claimed: true; readonly claim: Claim } | { readonly claimed: false; readonly record: KeyRecord };
 
-/** Where the records live. */
+/** Where the records live. Each step may be given the request's trace, for a span of the Redis call. */
 export interface IdempotencyStore {
   readonly kind: 'memory' | 'redis';
   /** Claims `key` for `leaseMs` unless a record exists (then returns it), in one atomic step. */
-  claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult>;
+  claim(key: string, fingerprint: string, leaseMs: number, trace?: RequestTrace): Promise<ClaimResult>;
   /** Replaces the claim's running record with the done one, kept `ttlMs`; false when the claim was lost (lease over). */
-  complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number): Promise<boolean>;
+  complete(claim: Claim, fingerprint: string, outcome: StoredOutcome, ttlMs: number, trace?: RequestTrace): Promise<boolean>;
   /** Deletes the claim's running record, so a retry may run; nothing when the claim was lost. */
-  release(claim: Claim): Promise<void>;
+  release(claim: Claim, trace?: RequestTrace): Promise<void>;
   /** Whether the store answers now (always true in memory). */
   readonly available: boolean;
   close(): Promise<void>;

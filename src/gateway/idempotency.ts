@@ -24,6 +24,7 @@ import type { Forwarder, UpstreamAnswer } from './forward.js';
 import { responseHeaderFilter } from './headers.js';
 import type { Claim, IdempotencyStore, KeyRecord, StoredOutcome } from './idempotency-store.js';
 import { rawBodyOf } from './raw-body.js';
+import { UpstreamMissing } from './upstream-missing.js';
 
 /** The most of an answer's body kept for replay; a bigger answer is sent but not kept, and its key released. */
 export const MAX_STORED_BODY = 1024 * 1024;
@@ -133,11 +134,11 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
 
   /** Gives the key back so a retry may run; a store that cannot is logged, and the lease frees the key later. */
   async function release(claim: Claim, state: RequestState): Promise<void> {
-    await store.release(claim).catch((error: unknown) => state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotency key not released; it is free again when its lease ends'));
+    await store.release(claim, state.trace).catch((error: unknown) => state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotency key not released; it is free again when its lease ends'));
   }
 
   async function keep(claim: Claim, fingerprint: string, outcome: StoredOutcome, state: RequestState): Promise<void> {
-    const kept = await store.complete(claim, fingerprint, outcome, IDEMPOTENCY_TTL_MS).catch((error: unknown) => {
+    const kept = await store.complete(claim, fingerprint, outcome, IDEMPOTENCY_TTL_MS, state.trace).catch((error: unknown) => {
       state.log.warn({ operationId: state.operation?.operationId, cause: describeError(error) }, 'idempotent answer not stored; its key is free again when its lease ends');
       return true;
     });
@@ -153,7 +154,7 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
     const fingerprint = fingerprintOf(state);
     let claimed;
     try {
-      claimed = await store.claim(key, fingerprint, leaseMs);
+      claimed = await store.claim(key, fingerprint, leaseMs, state.trace);
     } catch (error) {
       throw serviceUnavailable('Requests with an Idempotency-Key cannot be run safely while the idempotency-key store is unavailable. Try again shortly.', STORE_DOWN_RETRY_S, error);
     }
@@ -171,7 +172,8 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
         throw error;
       }
       await release(claim, state);
-      throw error instanceof ApiError ? error : badGateway(`The upstream's answer to ${operationId} broke off.`, error);
+      // An operation the upstream does not have yet goes to the mock (--mock-missing), and a mock's answer is not kept.
+      throw error instanceof ApiError || error instanceof UpstreamMissing ? error : badGateway(`The upstream's answer to ${operationId} broke off.`, error);
     }
     if (body === undefined || body.length > MAX_STORED_BODY || answer.status >= 500) {
       if (answer.status < 500) state.log.warn({ operationId, limit: MAX_STORED_BODY }, 'idempotent answer too large to store; its key is released');

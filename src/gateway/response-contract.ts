@@ -62,8 +62,8 @@ export function headViolation(validators: OperationValidators, op: OperationInfo
   return accepted ? undefined : `the Content-Type of ${head.status} is ${type ?? 'missing'}, not ${types.join(' or ')}`;
 }
 
-/** The violation of a JSON body read in full, or undefined. */
-export function bodyViolation(validators: OperationValidators, status: number, bytes: Buffer): string | undefined {
+/** The violation of a JSON body read in full, or undefined; the failing schema locations (`#/properties/…`) are pushed onto `schemaPaths`. */
+export function bodyViolation(validators: OperationValidators, status: number, bytes: Buffer, schemaPaths: string[] = []): string | undefined {
   const validate = declaredFor(validators, status)?.declared.json;
   if (!validate) return undefined;
   let body: unknown;
@@ -73,6 +73,7 @@ export function bodyViolation(validators: OperationValidators, status: number, b
     return `the body of ${status} is not valid JSON`;
   }
   if (validate(body)) return undefined;
+  schemaPaths.push(...(validate.errors ?? []).slice(0, 5).map((e) => e.schemaPath));
   const problems = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
   return `the body of ${status} breaks the schema (${problems.join('; ')})`;
 }

@@ -19,8 +19,10 @@ import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
-import { mockedOperations, mockedStage } from './mocked.js';
+import { mockedOperations, mockedStage, withMockFallback } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
+import { publishedHandlers, withPublishedContract } from './published.js';
+import { CONTRACT_VIOLATION_HEADER_NAME } from './response-validation.js';
 
 /** The operationId of the readiness operation the gateway adds to a document without `/health`. */
 export const GATEWAY_HEALTH_ID = 'specgateHealth';
@@ -74,12 +76,17 @@ export interface GatewayDeps {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** The contract a gateway serves for `document`: operation ids filled in, and GET /health unless declared. */
-export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withGatewayHealth(withOperationIds(document)));
+/** The contract a gateway serves for `document`: operation ids filled in, GET /health and the published contract's paths unless declared. */
+export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withPublishedContract(withGatewayHealth(withOperationIds(document))));
+
+/** The configuration as gateway mode reads it: UPSTREAM_RESPONSE_VALIDATION's gateway default (report). */
+const inGatewayMode = (config: Config): Config => ({ ...config, upstream: { ...config.upstream, responseValidation: config.upstream.gatewayResponseValidation } });
 
 /** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
-export function gatewayPipeline({ config, document, log, verifier, handlers = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+  const config = inGatewayMode(given);
   const contract = gatewayContract(document);
+  const handlers = { ...publishedHandlers(contract, config), ...own };
   let built: Pipeline | undefined;
   const health: AnyHandler<object> = async () => {
     const upstreams = built?.last.health?.() ?? [];
@@ -100,8 +107,9 @@ export function gatewayPipeline({ config, document, log, verifier, handlers = {}
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(all, { context: {} }), mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(all, { context: {} }), mockedStage(mocked, log), config.upstream.mockMissing === true ? withMockFallback(upstreamStage({ byOperation, idempotencyStore }), log) : upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
+    exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
   });
   return built;
 }

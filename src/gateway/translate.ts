@@ -1,7 +1,8 @@
 /**
  * Turns an upstream's error answer (status ≥ 400) into the uniform Error body: FastAPI's and
- * Django REST framework's `{"detail": "…"}` keeps its detail, FastAPI's 422 list becomes a
- * validation_error with `errors`, and an HTML page or any other non-JSON body becomes a generic
+ * Django REST framework's `{"detail": "…"}` keeps its detail, FastAPI's 422 list and DRF's
+ * field-error object (`{"name": ["This field is required."]}`) become a validation_error with
+ * `errors`, and an HTML page or any other non-JSON body becomes a generic
  * detail — the upstream's status is kept, its page never reaches the client.
  */
 import { STATUS_CODES } from 'node:http';
@@ -45,6 +46,29 @@ function issue(entry: any): ValidationIssue {
   return { location, path, message: typeof entry?.msg === 'string' ? entry.msg.slice(0, MAX_DETAIL) : 'is invalid' };
 }
 
+const pointer = (path: readonly string[]) => path.map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/**
+ * DRF's field errors as ValidationIssues: an object whose every value is a list of messages or a
+ * nested such object (a nested serializer, a list of them); `non_field_errors` is the body itself.
+ * Anything else (a `detail`, another shape) gives none.
+ */
+function fieldErrors(parsed: unknown, path: string[] = []): ValidationIssue[] {
+  if (!parsed || typeof parsed !== 'object' || (path.length === 0 && 'detail' in parsed)) return [];
+  const issues: ValidationIssue[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    const at = key === 'non_field_errors' ? path : [...path, key];
+    if (Array.isArray(value) && value.every((m) => typeof m === 'string')) {
+      for (const message of value) issues.push({ location: 'body', path: pointer(at), message: message.slice(0, MAX_DETAIL) });
+    } else if (value && typeof value === 'object') {
+      const nested = fieldErrors(value, at);
+      if (nested.length === 0) return [];
+      issues.push(...nested);
+    } else return [];
+  }
+  return issues;
+}
+
 const isJson = (contentType: string | undefined) => contentType !== undefined && /^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim());
 
 /** The ApiError a client gets for an upstream error answer; `headers` are the upstream's, lower-cased. */
@@ -69,6 +93,11 @@ export function translateUpstreamError(status: number, contentType: string | und
     const issues = detail.slice(0, MAX_ISSUES).map(issue);
     const summary = detail.length > MAX_ISSUES ? `The request does not match what the service accepts (${detail.length} problems, first ${MAX_ISSUES} listed).` : 'The request does not match what the service accepts.';
     return relayedError(status, 'validation_error', summary, kept, issues);
+  }
+  const fields = status < 500 ? fieldErrors(parsed) : [];
+  if (fields.length > 0) {
+    const summary = fields.length > MAX_ISSUES ? `The request does not match what the service accepts (${fields.length} problems, first ${MAX_ISSUES} listed).` : 'The request does not match what the service accepts.';
+    return relayedError(status, 'validation_error', summary, kept, fields.slice(0, MAX_ISSUES));
   }
   const message = [detail, parsed?.message, parsed?.error].find((m): m is string => typeof m === 'string' && m.trim() !== '');
   return relayedError(status, errorType, message === undefined ? generic : message.slice(0, MAX_DETAIL), kept);

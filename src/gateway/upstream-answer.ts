@@ -1,7 +1,9 @@
 /**
  * What becomes of an upstream's answer: an error answer is translated into the uniform body
- * (UPSTREAM_ERRORS=normalize), any other is checked against the contract (a 502 or a log line,
- * UPSTREAM_RESPONSE_VALIDATION), and the answer is written with the gateway's headers.
+ * (UPSTREAM_ERRORS=normalize), any other is checked against the contract as its operation's
+ * validation mode says (src/gateway/response-validation.ts: a 502, or a log line, a metric and —
+ * outside production — the X-Specgate-Contract-Violation header), and the answer is written with
+ * the gateway's headers.
  */
 import type { ServerResponse } from 'node:http';
 import { pipeline as pipe } from 'node:stream';
@@ -16,7 +18,9 @@ import { applyHeaders, stateOf } from '../pipeline/state.js';
 import type { UpstreamAnswer, UpstreamObserver } from './forward.js';
 import { mergedVary, responseHeaderFilter } from './headers.js';
 import { bodyViolation, headViolation, needsBody } from './response-contract.js';
+import { CONTRACT_VIOLATION_HEADER, violationHeader, type ResponseValidationModes } from './response-validation.js';
 import { translateUpstreamError } from './translate.js';
+import { UpstreamMissing } from './upstream-missing.js';
 
 /** The most of an upstream error body read to translate it. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -50,21 +54,29 @@ export interface AnswerContext {
   readonly requiredHeaders: ReadonlyMap<string, readonly string[]> | undefined;
   readonly observer: UpstreamObserver | undefined;
   readonly log: Logger;
+  /** What a violation does, per operation, and whether it is announced in a header. */
+  readonly modes: ResponseValidationModes;
 }
 
 /** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
-export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log }: AnswerContext): Promise<UpstreamAnswer> {
+export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log, modes }: AnswerContext): Promise<UpstreamAnswer> {
   const { statusCode: status, headers } = answer;
+  if (config.mockMissing === true && (status === 404 || status === 501)) {
+    answer.body.destroy();
+    throw new UpstreamMissing(op.operationId, status);
+  }
   const contentType = single(headers['content-type']);
   if (status >= 400 && config.errors === 'normalize') {
     const bytes = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
     throw translateUpstreamError(status, contentType, bytes, headers);
   }
   let buffered: Buffer | undefined;
-  const checks = validators?.get(op.operationId);
+  const mode = modes.of(op.operationId);
+  const checks = mode === 'off' ? undefined : validators?.get(op.operationId);
   if (checks && (status < 400 || config.errors === 'pass')) {
     const hasBody = method !== 'HEAD' && status !== 204 && status !== 304 && (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
     const head = { status, contentType, hasBody, headers };
+    const schemaPaths: string[] = [];
     let violation = headViolation(checks, op, head, requiredHeaders);
     if (violation === undefined && needsBody(checks, head)) {
       try {
@@ -73,15 +85,17 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
         observer?.failed(origin, 'broken_body');
         throw badGateway(`The upstream's answer to ${op.operationId} broke off.`, error);
       }
-      violation = bodyViolation(checks, status, buffered);
+      violation = bodyViolation(checks, status, buffered, schemaPaths);
     }
     if (violation !== undefined) {
-      log.warn({ operationId: op.operationId, status, violation }, 'upstream answer breaks the contract');
+      log.warn({ operationId: op.operationId, status, violation, schemaPaths, mode }, 'upstream answer breaks the contract');
       observer?.failed(origin, 'contract');
-      if (config.responseValidation === 'enforce') {
+      observer?.violated?.(op.operationId);
+      if (mode === 'enforce') {
         answer.body.destroy();
         throw badGateway(`The upstream's answer to ${op.operationId} breaks the contract: ${violation}.`);
       }
+      if (modes.announce) return { status, headers: { ...headers, [CONTRACT_VIOLATION_HEADER]: violationHeader(op.operationId, status, violation) }, body: buffered ?? answer.body };
     }
   }
   return { status, headers, body: buffered ?? answer.body };

@@ -8,6 +8,7 @@
 import type { Dispatcher } from 'undici';
 import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, internalError } from '../errors.js';
+import type { UpstreamSpan } from '../tracing/tracing.js';
 import type { UpstreamObserver } from './forward.js';
 import type { Target } from './origin-pools.js';
 
@@ -33,32 +34,45 @@ const codeOf = (error: unknown): string => String((error as { code?: unknown })?
 
 /**
  * Sends `options` to the target's origin; the answer's head, or undefined when `options.signal`
- * aborted it (the client went away). Throws 504 on a timeout and 502 on any other failure.
+ * aborted it (the client went away). Throws 504 on a timeout and 502 on any other failure. The
+ * request's CLIENT span, when traced, ends with the answer's status or the failure.
  */
-export async function sendUpstream(op: OperationInfo, target: Target, options: Dispatcher.RequestOptions, observer: UpstreamObserver | undefined): Promise<Dispatcher.ResponseData | undefined> {
+export async function sendUpstream(
+  op: OperationInfo,
+  target: Target,
+  options: Dispatcher.RequestOptions,
+  observer: UpstreamObserver | undefined,
+  span?: UpstreamSpan,
+): Promise<Dispatcher.ResponseData | undefined> {
   for (let attempt = 0; ; attempt++) {
     const sent = observer ? performance.now() : 0;
     try {
       const answer = await target.origin.pool.request(options);
       observer?.answered(target.origin.name, (performance.now() - sent) / 1000);
+      span?.answered(answer.statusCode);
       return answer;
     } catch (error) {
       if (options.signal && (options.signal as AbortSignal).aborted) {
         target.origin.breaker.abandoned();
+        span?.failed('aborted');
         return undefined;
       }
       const code = codeOf(error);
       if (NOT_SENT.has(code)) {
         // The breaker may have let this request through as its probe; it did not probe anything.
         target.origin.breaker.abandoned();
+        span?.failed('internal_error');
         throw internalError(error);
       }
       const connection = CONNECTION_FAILURES[code];
       if (connection !== undefined && attempt === 0 && IDEMPOTENT.has(options.method)) continue;
       target.origin.breaker.failed();
       observer?.failed(target.origin.name, TIMEOUTS.has(code) ? 'timeout' : 'connection');
-      if (TIMEOUTS.has(code)) throw gatewayTimeout(`The upstream for ${op.operationId} did not answer within ${options.headersTimeout} ms.`, error);
-      throw badGateway(`The upstream for ${op.operationId} could not be reached (${connection ?? 'broken answer'}).`, error);
+      const refusal = TIMEOUTS.has(code)
+        ? gatewayTimeout(`The upstream for ${op.operationId} did not answer within ${options.headersTimeout} ms.`, error)
+        : badGateway(`The upstream for ${op.operationId} could not be reached (${connection ?? 'broken answer'}).`, error);
+      span?.failed(refusal.errorType);
+      throw refusal;
     }
   }
 }

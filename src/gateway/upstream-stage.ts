@@ -2,7 +2,7 @@
  * The upstream as a last stage: the operations the contract sends upstream (x-specgate-upstream,
  * else UPSTREAM_URL for operations nothing else answers) go through the forwarder, with
  * Idempotency-Key honoured on the POST and PATCH operations that declare it, and the answers
- * checked against the contract as UPSTREAM_RESPONSE_VALIDATION says.
+ * checked against the contract as UPSTREAM_RESPONSE_VALIDATION and x-specgate-response-validation say.
  */
 import { compileOperationValidators } from '../contract/operation-validators.js';
 import { upstreamObserver } from '../metrics/upstream-observer.js';
@@ -14,6 +14,7 @@ import { idempotentForwarding, idempotentOperations, leaseFor } from './idempote
 import { memoryIdempotencyStore } from './idempotency-memory.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { requiredResponseHeaders } from './response-contract.js';
+import { responseValidationModes } from './response-validation.js';
 
 /** Options of the upstream stage. */
 export interface UpstreamStageOptions {
@@ -44,11 +45,11 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
 
 /** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none. */
 function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>): Forwarder {
-  const mode = config.upstream.responseValidation;
-  const checking = mode === 'off' ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
+  const modes = responseValidationModes(contract, config.upstream.responseValidation, config.production);
+  const checking = !modes.any ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer });
+  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, modes });
 }
 
 /** The stage, behind the refusal of header names with `_` under UPSTREAM_UNDERSCORE_HEADERS=refuse: before an Idempotency-Key is claimed, so a refusal is never kept as its answer. */

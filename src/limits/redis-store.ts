@@ -4,10 +4,12 @@
  * round trip, on Redis's clock), which decides them in order exactly as one call each would; under
  * load one round trip serves many requests, and Redis runs one script instead of one per request.
  * While Redis is down a batch fails at once or after COMMAND_TIMEOUT_MS (src/redis/connection.ts),
- * and the stage fails open or closed.
+ * and the stage fails open or closed. With tracing on, each batch is a CLIENT span (src/tracing/redis-span.ts).
  */
 import type { Logger } from '../logger.js';
 import { connectRedis } from '../redis/connection.js';
+import { redisSpan } from '../tracing/redis-span.js';
+import type { RequestTrace } from '../tracing/tracing.js';
 import { GCRA_BATCH_LUA, intervalsOf, type Decision } from './gcra.js';
 import type { RatePolicy } from './policy.js';
 import { StoreUnavailable, type RateLimitStore } from './store.js';
@@ -24,6 +26,7 @@ interface Pending {
   readonly args: readonly [string, string];
   readonly resolve: (decision: Decision) => void;
   readonly reject: (error: unknown) => void;
+  readonly trace: RequestTrace | undefined;
 }
 
 /** Opens a store on `url`; keys start with `prefix`. Resolves once connected or once the first attempt failed. */
@@ -52,7 +55,8 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
     const args: (string | number)[] = [batch.length];
     for (const p of batch) args.push(prefix + p.key);
     for (const p of batch) args.push(p.args[0], p.args[1]);
-    batchCommand(...args).then(
+    // One call serves every request of the batch: its span is a child of the first sampled one's.
+    redisSpan(batch.find((p) => p.trace?.recording)?.trace, 'EVALSHA gcra_batch', batch.length, () => batchCommand(...args)).then(
       (out) => {
         for (let i = 0; i < batch.length; i++) {
           const at = 4 * i;
@@ -79,9 +83,9 @@ export async function redisStore(url: string, prefix: string, log: Logger): Prom
     get available() {
       return shared.available;
     },
-    take(key: string, policy: RatePolicy): Promise<Decision> {
+    take(key: string, policy: RatePolicy, trace?: RequestTrace): Promise<Decision> {
       return new Promise<Decision>((resolve, reject) => {
-        pending.push({ key, args: policyArgs(policy), resolve, reject });
+        pending.push({ key, args: policyArgs(policy), resolve, reject, trace });
         if (!scheduled) {
           scheduled = true;
           setImmediate(flush);

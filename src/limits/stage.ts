@@ -68,7 +68,7 @@ export function rateLimit(limiter: RateLimiter, by: LimitBy): RequestStage[] {
       };
       let taken: Decision | Promise<Decision>;
       try {
-        taken = store.take(key, policy);
+        taken = store.take(key, policy, state.trace);
       } catch (error) {
         return unavailable(error, next);
       }

@@ -27,6 +27,12 @@ export interface Metrics {
   readonly upstreamDuration: FastHistogram;
   /** specgate_upstream_failures_total{upstream, kind}. */
   readonly upstreamFailures: FastCounter;
+  /** specgate_upstream_contract_violations_total{operation}: upstream answers that broke the contract, enforced or reported. */
+  readonly contractViolations: FastCounter;
+  /** specgate_deprecated_calls_total{operation}: calls to a deprecated operation, or sending a deprecated parameter. */
+  readonly deprecatedCalls: FastCounter;
+  /** specgate_contract_reloads_total{outcome}: live reloads of the contract, `applied` or `refused`. */
+  readonly contractReloads: FastCounter;
   /** Exports the pool's use and Redis's availability, read when Prometheus scrapes. */
   watch(sources: { readonly db?: Database; readonly store?: RateLimitStore }): void;
 }
@@ -42,7 +48,10 @@ export function createMetrics(): Metrics {
     rateLimitRejections: new FastCounter('specgate_rate_limit_rejections_total', 'Requests refused with 429 rate_limited, by policy (operationId, or "default").'),
     idempotentReplays: new FastCounter('specgate_idempotent_replays_total', 'Stored answers sent again for a repeated Idempotency-Key, by operationId.'),
     upstreamDuration: new FastHistogram('specgate_upstream_response_seconds', 'Gateway mode: time to the upstream response head, by upstream origin.', LATENCY_BUCKETS),
+    deprecatedCalls: new FastCounter('specgate_deprecated_calls_total', 'Calls to an operation marked deprecated (or sending a deprecated parameter), by operationId.'),
+    contractReloads: new FastCounter('specgate_contract_reloads_total', 'Live reloads of the contract (SIGHUP, --watch), by outcome: applied or refused.'),
     upstreamFailures: new FastCounter('specgate_upstream_failures_total', 'Gateway mode: forwards that failed, by upstream origin and kind (connection, timeout, circuit_open, contract, broken_body).'),
+    contractViolations: new FastCounter('specgate_upstream_contract_violations_total', 'Gateway mode: upstream answers that broke the contract (502 under enforce, passed under report), by operationId.'),
   };
   for (const cell of Object.values(metrics)) if (cell instanceof FastCounter || cell instanceof FastHistogram) registry.registerMetric(asMetric(cell));
   return {

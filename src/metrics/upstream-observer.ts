@@ -16,5 +16,8 @@ export function upstreamObserver(metrics: Metrics): UpstreamObserver {
     failed(origin, kind) {
       metrics.upstreamFailures.series({ upstream: origin, kind }).inc();
     },
+    violated(operationId) {
+      metrics.contractViolations.series({ operation: operationId }).inc();
+    },
   };
 }

@@ -6,6 +6,7 @@
  * show the real 404/405 instead of a CORS error. See docs/cors.md.
  */
 import type { Config } from '../config/index.js';
+import { DEPRECATION_HEADERS, deprecationsOf } from '../contract/deprecations.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
 import { ERROR_HEADERS } from '../errors.js';
 import type { RouteIndex } from './route.js';
@@ -48,7 +49,8 @@ export function contractCors(contract: Contract): ContractCors {
   return {
     allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
     // The error catalogue's headers are exposed even where no operation declares them (Allow on a 405).
-    exposedHeaders: unique([...responseHeaders, ...ERROR_HEADERS].filter((h) => h.toLowerCase() !== 'content-type')),
+    // Deprecation, Sunset and Link are exposed where the contract deprecates something (src/pipeline/deprecation.ts).
+    exposedHeaders: unique([...responseHeaders, ...ERROR_HEADERS, ...(deprecationsOf(contract).size > 0 ? DEPRECATION_HEADERS : [])].filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 
@@ -69,12 +71,12 @@ export function originCheck(policy: Config['cors']): (origin: string | undefined
   return (origin): origin is string => origin !== undefined && (origins.has(origin) || (regex?.test(origin) ?? false));
 }
 
-/** Creates the CORS stage; preflight methods come from the same route index the route stage uses. */
-export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex): RequestStage {
+/** Creates the CORS stage; preflight methods come from the same route index the route stage uses; `exposeAlso` headers are exposed too. */
+export function corsPolicy(policy: Config['cors'], contract: Contract, routes: RouteIndex, exposeAlso: readonly string[] = []): RequestStage {
   const derived = contractCors(contract);
   const isAllowed = originCheck(policy);
   const allowHeaders = derived.allowedHeaders.join(', ');
-  const exposeHeaders = derived.exposedHeaders.join(', ');
+  const exposeHeaders = [...derived.exposedHeaders, ...exposeAlso].join(', ');
   const maxAge = String(policy.maxAge);
   return function corsStage(req, res, next) {
     const origin = req.headers.origin;

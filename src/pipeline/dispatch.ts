@@ -23,9 +23,23 @@ export interface HandlerResult {
 /** A handler as the dispatcher sees it: the Tasks handlers and the mock's alike. */
 export type AnyHandler<C> = (input: any, ctx: C & { readonly log: Logger }) => Promise<HandlerResult>;
 
+/** A shared context value made for each request from its state (perRequest). */
+class PerRequest<T> {
+  constructor(readonly make: (state: RequestState) => T) {}
+}
+
 /**
- * The handler context: the pipeline's shared context on the prototype, made once, and a `log`
- * that makes the request's child logger only if the handler logs.
+ * A context value made for each request, when the handler reads it, from the request's state —
+ * the Tasks API's database whose statements are spans of the request's trace. Typed as the value
+ * it stands for: the handler reads a T.
+ */
+export function perRequest<T>(make: (state: RequestState) => T): T {
+  return new PerRequest(make) as unknown as T;
+}
+
+/**
+ * The handler context: the pipeline's shared context on the prototype, made once (a perRequest
+ * value as a getter), and a `log` that makes the request's child logger only if the handler logs.
  */
 function contextClass<C extends object>(shared: C): new (state: RequestState) => C & { readonly log: Logger } {
   class HandlerContext {
@@ -34,7 +48,12 @@ function contextClass<C extends object>(shared: C): new (state: RequestState) =>
       return this.state.log;
     }
   }
-  for (const [name, value] of Object.entries(shared)) Object.defineProperty(HandlerContext.prototype, name, { value, enumerable: true });
+  for (const [name, value] of Object.entries(shared)) {
+    if (value instanceof PerRequest) {
+      const make = value.make as (state: RequestState) => unknown;
+      Object.defineProperty(HandlerContext.prototype, name, { get: function (this: { state: RequestState }) { return make(this.state); }, enumerable: true });
+    } else Object.defineProperty(HandlerContext.prototype, name, { value, enumerable: true });
+  }
   return HandlerContext as unknown as new (state: RequestState) => C & { readonly log: Logger };
 }
 

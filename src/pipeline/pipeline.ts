@@ -19,10 +19,13 @@ import type { RateLimitStore } from '../limits/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { requestMetrics } from '../metrics/request-stage.js';
+import { processTracing } from '../tracing/process-tracing.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { authenticate } from './authenticate.js';
 import { jsonBody } from './body.js';
 import { compose } from './compose.js';
 import { corsPolicy } from './cors.js';
+import { deprecation } from './deprecation.js';
 import { formatError } from './format-error.js';
 import { headLimit } from './head-limit.js';
 import { assertEveryOperationAnswered, type LastStage, type LastStageFactory } from './last-stage.js';
@@ -53,10 +56,14 @@ export interface PipelineDeps {
   readonly rateLimitStore?: RateLimitStore;
   /** Counts requests and rate-limit rejections (METRICS_PORT); no metrics stage without it. */
   readonly metrics?: Metrics;
+  /** OpenTelemetry tracing (OTEL_*); by default what serve() started in this process, if anything. No tracing stage without it. */
+  readonly tracing?: Tracing;
   /** Turns what a last stage throws (a driver's error) into the ApiError the client sees; undefined leaves it a 500. */
   readonly translateError?: (thrown: unknown) => ApiError | undefined;
   /** Validate answers against the contract; by default everywhere but production. */
   readonly validateResponses?: boolean;
+  /** Response headers CORS exposes besides the contract's (the gateway's X-Specgate-Contract-Violation). */
+  readonly exposeHeaders?: readonly string[];
   /** Refuse to start on a schema that cannot compile or a scheme that cannot be checked (default); false warns and skips (the mock). */
   readonly strict?: boolean;
 }
@@ -92,16 +99,19 @@ export function pipeline(deps: PipelineDeps): Pipeline {
   assertEveryOperationAnswered(contract.operations, last);
   const tunnel = deps.upgrade?.({ contract, config, log, validators, responsesChecked: validateResponses, metrics });
   const limiter = rateLimiter(deps);
+  const tracing = deps.tracing ?? processTracing();
   const stage = (name: string, ...handlers: StageFunction[]): Stage => ({ name, handlers });
   /** The stage list; `upgrading` enforces the Origin and ends in the tunnel instead of the last stage. */
   const stagesFor = (ending: Stage, upgrading: boolean): Stage[] => [
     stage('request-id', requestId(log)),
+    ...(tracing ? [stage('tracing', tracing.stage)] : []),
     ...(metrics ? [stage('metrics', requestMetrics(metrics, contract))] : []),
-    stage('cors', corsPolicy(config.cors, contract, routes)),
+    stage('cors', corsPolicy(config.cors, contract, routes, deps.exposeHeaders)),
     ...(upgrading ? [stage('upgrade origin', upgradeOrigin(config.cors))] : []),
     stage('head-limit', headLimit()),
     stage('body', jsonBody()),
     { ...stage('route', route(routes)), routes },
+    stage('deprecation', deprecation(contract, { log, metrics, sunsetEnforce: config.contract.sunsetEnforce })),
     stage('rate-limit (by ip)', ...rateLimit(limiter, 'ip')),
     stage('authenticate', authenticate(contract, security, config.upstream.claimHeaders)),
     stage('rate-limit (by caller)', ...rateLimit(limiter, 'caller')),

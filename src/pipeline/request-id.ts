@@ -3,7 +3,7 @@
  * (RequestState.headers), and writes one access-log line when the response is finished. The
  * per-request logger is made only when something logs, and the access line only when its level
  * is enabled: a child logger and a listener per request cost more than routing and validation
- * together.
+ * together. With tracing on, the logger and the access line carry the request's trace_id and span_id.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
@@ -28,6 +28,7 @@ class State implements RequestState {
   bodyError: RequestState['bodyError'] = undefined;
   startedAt = 0;
   errorType: RequestState['errorType'] = undefined;
+  trace: RequestState['trace'] = undefined;
   readonly headers: string[];
   private child: Logger | undefined = undefined;
   readonly path: string;
@@ -45,7 +46,7 @@ class State implements RequestState {
   }
 
   get log(): Logger {
-    this.child ??= this.parent.child({ request_id: this.requestId });
+    this.child ??= this.parent.child(this.trace === undefined ? { request_id: this.requestId } : { request_id: this.requestId, trace_id: this.trace.traceId, span_id: this.trace.spanId });
     return this.child;
   }
 }
@@ -62,10 +63,9 @@ export function requestId(log: Logger): RequestStage {
       const started = process.hrtime.bigint();
       res.once('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log.info(
-          { request_id: id, method: req.method, path: state.path, status: res.statusCode, operation: state.operation?.operationId, ms: Math.round(ms * 100) / 100 },
-          'request',
-        );
+        const line = { request_id: id, method: req.method, path: state.path, status: res.statusCode, operation: state.operation?.operationId, ms: Math.round(ms * 100) / 100 };
+        const trace = state.trace;
+        log.info(trace === undefined ? line : { ...line, trace_id: trace.traceId, span_id: trace.spanId }, 'request');
       });
     }
     next();

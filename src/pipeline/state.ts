@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { OperationInfo } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
+import type { RequestTrace } from '../tracing/tracing.js';
 
 /** Per-request facts, filled in stage by stage. */
 export interface RequestState {
@@ -33,6 +34,8 @@ export interface RequestState {
   startedAt?: number;
   /** The error_type format-error answered with, for the metrics (undefined on success). */
   errorType?: string;
+  /** The request's SERVER span, when tracing is on (src/tracing/server-span.ts); its ids go on every log line. */
+  trace?: RequestTrace;
   /**
    * Headers every answer to this request carries (the request id, CORS), as name/value pairs,
    * kept here rather than set on the response: dispatch writes them with its own in one writeHead,

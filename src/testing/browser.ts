@@ -87,7 +87,7 @@ export interface PageFetch {
 }
 
 /** The response headers a script tries to read. */
-export const READ_HEADERS = ['x-request-id', 'www-authenticate', 'allow', 'retry-after', 'location', 'content-type', 'ratelimit', 'ratelimit-policy', 'etag', 'idempotent-replayed'];
+export const READ_HEADERS = ['x-request-id', 'www-authenticate', 'allow', 'retry-after', 'location', 'content-type', 'ratelimit', 'ratelimit-policy', 'etag', 'idempotent-replayed', 'deprecation', 'sunset', 'link', 'x-specgate-contract-violation'];
 
 /** Runs fetch() inside the page and reports what its script could read. */
 export function pageFetch(page: Page, request: PageFetch): Promise<PageFetchResult> {

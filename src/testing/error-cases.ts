@@ -106,6 +106,14 @@ export function errorCases({ tokens }: WorldResources): ErrorCase[] {
       exposed: {},
     },
     {
+      name: '410 gone for an operation past its x-sunset (SUNSET_ENFORCE=true)',
+      path: 'deprecation',
+      errorType: 'gone',
+      status: 410,
+      request: call('fixture', 'DELETE', `/api/tasks/${FIXTURE_TASK}`, auth()),
+      exposed: { Deprecation: /^@1735689600$/, Sunset: /^Mon, 30 Jun 2025 00:00:00 GMT$/ },
+    },
+    {
       name: '412 precondition_failed for a stale If-Match',
       path: 'handler (conditional write)',
       errorType: 'precondition_failed',

@@ -1,6 +1,7 @@
 /**
  * The apps that together produce every error_type through real mechanisms: the Tasks API itself,
- * one whose handler throws, a fixture with scopes, a unique index and a tiny rate limit, and
+ * one whose handler throws, a fixture with scopes, a unique index, a tiny rate limit and a retired
+ * operation, and
  * two whose database is down (connection refused, connect timeout).
  */
 import type { Stage } from '../pipeline/pipeline.js';
@@ -26,6 +27,9 @@ export const USED_KEY = 'used-with-another-body';
 /** A title the fixture database already holds for the test user, so creating it again conflicts. */
 export const TAKEN_TITLE = 'Already taken';
 
+/** When the fixture's deleteTask was retired (x-sunset). */
+export const FIXTURE_SUNSET = '2025-06-30T00:00:00Z';
+
 /** Databases and tokens shared by every app of a world (and by mutant apps built from it). */
 export interface WorldResources {
   readonly tokens: { readonly user: string; readonly unscoped: string; readonly limited: string };
@@ -45,6 +49,8 @@ function fixtureContract(): Contract {
   const list = document.paths['/api/tasks'].get;
   list['x-specgate-rate-limit'] = { requests: 1, per: 3600, by: 'caller' };
   list.responses['429'] = { $ref: '#/components/responses/TooManyRequests' };
+  // Retired with SUNSET_ENFORCE=true on this target: every call is answered 410 gone.
+  Object.assign(document.paths['/api/tasks/{taskId}'].delete, { deprecated: true, 'x-deprecated-at': '2025-01-01', 'x-sunset': FIXTURE_SUNSET });
   return contractFrom(document);
 }
 
@@ -117,6 +123,7 @@ export async function startTarget(
   if (target !== 'fixture') return startTestServer(base);
   const server = await startTestServer({
     ...base,
+    env: { SUNSET_ENFORCE: 'true', ...options.env },
     contract: fixtureContract(),
   });
   // The limited caller spends its one request now; every later one is over the limit.

@@ -1,27 +1,21 @@
 /**
- * Runs src/testing/fastapi/app.py under uvicorn from Debian's packages (python3-fastapi,
- * python3-uvicorn), on a free port, for the gateway's tests against the seeds' real stack.
+ * Runs an app of src/testing/fastapi/ (app.py by default, shop.py) under uvicorn from Debian's
+ * packages (python3-fastapi, python3-uvicorn, python3-jwt), on a free port, for the gateway's
+ * tests against the seeds' real stack.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** Debian's Python, which has the python3-fastapi and python3-uvicorn packages. */
 const PYTHON = '/usr/bin/python3';
 
 /** Whether FastAPI and uvicorn can run here, and if not what to tell the developer. */
 export function fastapiStatus(): { available: true } | { available: false; message: string } {
-  const probe = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn'], { stdio: 'ignore' });
+  const probe = spawnSync(PYTHON, ['-c', 'import fastapi, uvicorn, jwt'], { stdio: 'ignore' });
   if (probe.status === 0) return { available: true };
-  return { available: false, message: 'FastAPI and uvicorn are not installed, so the gateway tests against FastAPI are skipped. Install them with: sudo apt-get install -y python3-fastapi python3-uvicorn' };
+  return { available: false, message: 'FastAPI, uvicorn or PyJWT is not installed, so the gateway tests against FastAPI are skipped. Install them with: sudo apt-get install -y python3-fastapi python3-uvicorn python3-jwt' };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A running FastAPI app. */
 export interface FastApiApp {
@@ -30,11 +24,11 @@ export interface FastApiApp {
   close(): Promise<void>;
 }
 
-/** Starts the app and waits until it answers. */
-export async function startFastApi(): Promise<FastApiApp> {
+/** Starts the app of `module` (with `env` added) and waits until it answers; its url is `<origin><basePath>`. */
+export async function startFastApi(module = 'app', env: Record<string, string> = {}, basePath = '/api'): Promise<FastApiApp> {
   const port = await freePort();
   const appDir = new URL('./fastapi/', import.meta.url).pathname;
-  const child: ChildProcess = spawn(PYTHON, ['-m', 'uvicorn', 'app:app', '--app-dir', appDir, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'critical'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(PYTHON, ['-m', 'uvicorn', `${module}:app`, '--app-dir', appDir, '--host', '127.0.0.1', '--port', String(port), '--log-level', 'critical'], { stdio: 'ignore', env: { ...process.env, ...env } });
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`uvicorn exited with ${child.exitCode}`);
@@ -46,7 +40,7 @@ export async function startFastApi(): Promise<FastApiApp> {
     }
   }
   return {
-    url: `${origin}/api`,
+    url: `${origin}${basePath}`,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

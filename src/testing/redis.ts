@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** The shared test Redis. */
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -19,13 +19,6 @@ export const redisRequired = (): boolean => process.env.CI === 'true';
 /** A key prefix no other test uses. */
 export const uniquePrefix = (what: string): string => `test:${what}:${randomBytes(6).toString('hex')}:`;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A redis-server of the test's own, which it may stop and start again on the same port. */
 export interface OwnRedis {
