@@ -37,6 +37,8 @@ export interface UpstreamConfig {
   readonly idempotencyMaxBytes: number;
   /** Request headers with `_` in their name: dropped before forwarding, or the request refused 400 (UPSTREAM_UNDERSCORE_HEADERS). */
   readonly underscoreHeaders: 'drop' | 'refuse';
+  /** `npm run gateway -- --mock-missing`: an operation the upstream answers 404 or 501 is answered by the mock instead (never from the environment). */
+  readonly mockMissing?: boolean;
 }
 
 /** The forwarding settings when unset; the Tasks API's response validation depends on NODE_ENV (enforce, report in production), the gateway's is report. */

@@ -20,14 +20,14 @@ import { serve } from '../serve/serve.js';
 import { openIdempotencyStore } from './idempotency-open.js';
 import { createGatewayApp, gatewayContract } from './server.js';
 
-const USAGE = 'usage: npm run gateway -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking]';
+const USAGE = 'usage: npm run gateway -- <openapi.yaml|json|url> [--overlay overlay.yaml]… [--upstream <url>] [--port N] [--host H] [--watch] [--allow-breaking] [--mock-missing]';
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 };
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, overlay: { type: 'string', multiple: true, default: [] }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' } },
+  options: { upstream: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, overlay: { type: 'string', multiple: true, default: [] }, watch: { type: 'boolean' }, 'allow-breaking': { type: 'boolean' }, 'mock-missing': { type: 'boolean' } },
 });
 const file = positionals[0];
 if (file === undefined || positionals.length > 1) fail('Give exactly one OpenAPI document.');
@@ -37,7 +37,7 @@ if (values.upstream !== undefined) {
   const problem = upstreamUrlProblem('--upstream', values.upstream);
   if (problem) fail(problem);
 }
-const config = values.upstream === undefined ? loaded : { ...loaded, upstream: { ...loaded.upstream, url: values.upstream } };
+const config = { ...loaded, upstream: { ...loaded.upstream, url: values.upstream ?? loaded.upstream.url, mockMissing: values['mock-missing'] === true } };
 const port = values.port === undefined ? config.port : Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer from 0 to 65535 (got "${values.port}").`);
 const host = values.host ?? config.host;

@@ -24,6 +24,7 @@ import type { Forwarder, UpstreamAnswer } from './forward.js';
 import { responseHeaderFilter } from './headers.js';
 import type { Claim, IdempotencyStore, KeyRecord, StoredOutcome } from './idempotency-store.js';
 import { rawBodyOf } from './raw-body.js';
+import { UpstreamMissing } from './upstream-missing.js';
 
 /** The most of an answer's body kept for replay; a bigger answer is sent but not kept, and its key released. */
 export const MAX_STORED_BODY = 1024 * 1024;
@@ -171,7 +172,8 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
         throw error;
       }
       await release(claim, state);
-      throw error instanceof ApiError ? error : badGateway(`The upstream's answer to ${operationId} broke off.`, error);
+      // An operation the upstream does not have yet goes to the mock (--mock-missing), and a mock's answer is not kept.
+      throw error instanceof ApiError || error instanceof UpstreamMissing ? error : badGateway(`The upstream's answer to ${operationId} broke off.`, error);
     }
     if (body === undefined || body.length > MAX_STORED_BODY || answer.status >= 500) {
       if (answer.status < 500) state.log.warn({ operationId, limit: MAX_STORED_BODY }, 'idempotent answer too large to store; its key is released');

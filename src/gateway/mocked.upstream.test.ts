@@ -53,3 +53,22 @@ describe('an operation marked x-specgate-mock in gateway mode', () => {
     expect(upstream.received.length).toBe(before + 1);
   });
 });
+
+describe('npm run gateway -- --mock-missing', () => {
+  it('answers from the mock what the upstream answers 404, and passes every other answer through', async () => {
+    const { documentFile, startEntry } = await import('../testing/entry-process.js');
+    const document = gatewaySpec(upstream.url);
+    document.paths['/cases/{case}'].get.responses['200'].content['application/json'].example = { id: 'from-the-mock', name: 'The backend has no such route yet' };
+    const cli = await startEntry('src/gateway/cli.ts', [documentFile(document), '--mock-missing'], { UPSTREAM_URL: upstream.url, CORS_ORIGINS: ALLOWED_ORIGIN });
+    try {
+      const missing = await fetch(`${cli.url}/cases/not-built-yet`, { headers: { origin: ALLOWED_ORIGIN } });
+      expect(missing.status).toBe(200);
+      expect(missing.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+      expect(await missing.json()).toEqual({ id: 'from-the-mock', name: 'The backend has no such route yet' });
+      const real = await fetch(`${cli.url}/cases/ok`, { headers: { origin: ALLOWED_ORIGIN } });
+      expect(await real.json()).toEqual({ id: 'ok', name: 'fine' });
+    } finally {
+      await cli.stop();
+    }
+  }, 90_000);
+});

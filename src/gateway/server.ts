@@ -19,7 +19,7 @@ import type { IdempotencyStore } from './idempotency-store.js';
 import { upstreamStage } from './upstream-stage.js';
 import { upstreamRouting } from './upstreams.js';
 import { servedApp, type ServedApp } from '../serve/served-app.js';
-import { mockedOperations, mockedStage } from './mocked.js';
+import { mockedOperations, mockedStage, withMockFallback } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
 import { publishedHandlers, withPublishedContract } from './published.js';
 import { GATEWAY_HEALTH_ID, GATEWAY_LIVENESS_ID, GATEWAY_READINESS_ID, readinessStage, withGatewayHealth } from './readiness.js';
@@ -71,7 +71,7 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), config.upstream.mockMissing === true ? withMockFallback(upstreamStage({ byOperation, idempotencyStore }), log) : upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
     exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
   });

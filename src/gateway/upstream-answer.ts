@@ -20,6 +20,7 @@ import { mergedVary, responseHeaderFilter } from './headers.js';
 import { bodyViolation, headViolation, needsBody } from './response-contract.js';
 import { CONTRACT_VIOLATION_HEADER, violationHeader, type ResponseValidationModes } from './response-validation.js';
 import { translateUpstreamError } from './translate.js';
+import { UpstreamMissing } from './upstream-missing.js';
 
 /** The most of an upstream error body read to translate it. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -60,6 +61,10 @@ export interface AnswerContext {
 /** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
 export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log, modes }: AnswerContext): Promise<UpstreamAnswer> {
   const { statusCode: status, headers } = answer;
+  if (config.mockMissing === true && (status === 404 || status === 501)) {
+    answer.body.destroy();
+    throw new UpstreamMissing(op.operationId, status);
+  }
   const contentType = single(headers['content-type']);
   if (status >= 400 && config.errors === 'normalize') {
     const bytes = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
