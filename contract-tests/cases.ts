@@ -49,6 +49,15 @@ function wireSafe(p: Parameter, text: ParameterValue): boolean {
   return p.in === 'header' || p.in === 'cookie' ? parts.every(headerSafe) && !(p.in === 'cookie' && parts.some((t) => /[;,"\\ ]/.test(t))) : true;
 }
 
+/**
+ * A drawn path value that is `.` or `..`, or holds a `/` or `\`: URL parsers resolve a dot-segment
+ * (even as %2E), and specgate's route stage refuses both as reaching another resource
+ * (src/pipeline/path-confusion.ts), so only a value the document names (an enum or const) is sent as one.
+ */
+const confusingPathValue = (p: Parameter, text: ParameterValue) =>
+  p.in === 'path' && !Array.isArray(p.schema.enum) && p.schema.const === undefined
+  && (typeof text === 'string' ? [text] : text).some((t) => t === '.' || t === '..' || /[/\\]/.test(t));
+
 function parameterArbitrary(p: Parameter): fc.Arbitrary<ParameterValue> {
   const readsBack = (text: ParameterValue) => wireSafe(p, text) && isValid(p.schema, readBack(p, text));
   const examples = p.examples.map((e) => serialise(p, e)).filter((text) => {
@@ -60,7 +69,7 @@ function parameterArbitrary(p: Parameter): fc.Arbitrary<ParameterValue> {
   });
   if (opaque(p) && examples.length > 0) return fc.constantFrom(...examples);
   const headerLike = p.in === 'header' || p.in === 'cookie';
-  const generated = cappedFilter(valueArbitrary(p.schema, 0, { headerSafe: headerLike }).map((v) => serialise(p, v)), readsBack, location(p));
+  const generated = cappedFilter(valueArbitrary(p.schema, 0, { headerSafe: headerLike }).map((v) => serialise(p, v)), (text) => readsBack(text) && !confusingPathValue(p, text), location(p));
   return examples.length > 0 ? fc.oneof(fc.constantFrom(...examples), generated) : generated;
 }
 

@@ -44,6 +44,7 @@ export function declaredFor(c: RequestCase, status: number): DeclaredResponse | 
   return r[String(status)] ?? r[`${String(status)[0]}XX`] ?? r[`${String(status)[0]}xx`] ?? r.default;
 }
 
+const declaresSuccess = (c: RequestCase) => c.operation.anyStatus || Object.keys(c.operation.responses).some((k) => /^([123]|default$)/i.test(k));
 const mediaType = (x: Exchange) => (x.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 const matches = (declared: string, actual: string) => {
   const [type, sub] = declared.toLowerCase().split('/');
@@ -59,7 +60,8 @@ const coerceHeader = (schema: Schema | undefined, raw: string): unknown =>
 export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
   transport_error: (_s, _c, x) => (x.status === 0 ? `no response: ${x.transportError ?? 'the connection failed'}` : undefined),
 
-  not_a_server_error: (_s, _c, x) => (x.status >= 500 ? `server error ${x.status}` : undefined),
+  // As for positive_data_acceptance: a 5xx is the contract's own answer where the operation declares it and nothing below 400.
+  not_a_server_error: (_s, c, x) => (x.status >= 500 && (declaresSuccess(c) || !declaredFor(c, x.status)) ? `server error ${x.status}` : undefined),
 
   // An operation without `responses` (OpenAPI 3.1 allows it) declares nothing to break: any status conforms.
   status_code_conformance: (_s, c, x) =>
@@ -99,8 +101,9 @@ export const RESPONSE_CHECKS: Partial<Record<CheckName, ResponseCheck>> = {
   // 412: a valid conditional request whose precondition does not hold says nothing about its data;
   // 422 with an Idempotency-Key: the generated key was used before with another body (its draft's answer);
   // 429: the caller is over a rate limit, which says nothing about the request's data either.
+  // An operation that declares no answer below 400 (no 1XX-3XX, no default) cannot accept a valid request by its own contract.
   positive_data_acceptance: (_s, c, x) =>
-    !c.negative && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412, 429].includes(x.status) && !(x.status === 422 && withIdempotencyKey(c))
+    !c.negative && (declaresSuccess(c) || !declaredFor(c, x.status)) && x.status >= 400 && x.status < 500 && ![401, 403, 404, 409, 412, 429].includes(x.status) && !(x.status === 422 && withIdempotencyKey(c))
       ? `valid request was rejected with ${x.status}${typeof (x.json as { detail?: unknown })?.detail === 'string' ? `: ${(x.json as { detail: string }).detail}` : ''}`
       : undefined,
 

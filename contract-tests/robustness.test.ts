@@ -86,7 +86,7 @@ describe('documents that crashed the runner', () => {
 
   it('takes a declared 407 as an answer, not a network error', async () => {
     const doc = fixtureDocument({ '/proxy': { get: { operationId: 'proxied', responses: { '407': { description: 'proxy auth', content: { 'application/json': { schema: { type: 'object' } } } } } } } });
-    const { exitCode, checks } = await against(doc, () => uniformError(407, 'proxy_authentication_required'), { excludeChecks: ['positive_data_acceptance'] });
+    const { exitCode, checks } = await against(doc, () => uniformError(407, 'proxy_authentication_required'));
     expect(checks).toEqual([]);
     expect(exitCode).toBe(0);
   });
@@ -101,10 +101,36 @@ describe('documents that crashed the runner', () => {
 });
 
 describe('false failures', () => {
+  it('takes a declared 4xx as the answer to a valid request only where nothing below 400 is declared', async () => {
+    const doc = fixtureDocument({
+      '/only405': { post: { operationId: 'only405', responses: { '405': { description: 'invalid input' } } } },
+      '/ok': { post: { operationId: 'refusesValid', responses: { ...ok200(), '405': { description: 'invalid input' } } } },
+    });
+    const { exitCode, checks } = await against(doc, () => uniformError(405, 'method_not_allowed'));
+    expect(checks).toEqual(['positive_data_acceptance refusesValid']);
+    expect(exitCode).toBe(1);
+  });
+
+  it('takes a declared 5xx as the answer only where nothing below 400 is declared', async () => {
+    const doc = fixtureDocument({
+      '/only506': { get: { operationId: 'only506', responses: { '506': { description: 'variant also negotiates' } } } },
+      '/ok': { get: { operationId: 'fails', responses: { ...ok200(), '506': { description: 'variant also negotiates' } } } },
+    });
+    const { checks } = await against(doc, () => uniformError(506, 'internal_error'));
+    expect(checks).toEqual(['not_a_server_error fails']);
+  });
+
   it('sends `.` and `..` path values encoded, so the operation asked for is the one hit', async () => {
     const doc = fixtureDocument({ '/files/{name}': { get: { operationId: 'getFile', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', enum: ['.', '..', 'a'] } }], responses: { ...ok200(), ...bad400 } } } });
     const { exitCode, server } = await against(doc, (r) => (['.', '..', 'a'].includes(decodeURIComponent(r.path.slice('/files/'.length))) ? fine() : uniformError(400)));
     expect(server.received.some((r) => r.path === '/files/%2E%2E')).toBe(true);
+    expect(exitCode).toBe(0);
+  });
+
+  it('never draws `.`, `..` or a slash for a free-form path value: specgate refuses them as reaching another resource', async () => {
+    const doc = fixtureDocument({ '/files/{name}': { get: { operationId: 'getFile', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', maxLength: 2 } }], responses: { ...ok200(), ...bad400 } } } });
+    const { exitCode, server } = await against(doc, (r) => ([...decodeURIComponent(r.path.slice('/files/'.length))].length <= 2 ? fine() : uniformError(400)), { maxExamples: 100 });
+    expect(server.received.filter((r) => /^\/files\/((%2E|\.){1,2}|.*(%2F|%5C).*)$/i.test(r.path))).toEqual([]);
     expect(exitCode).toBe(0);
   });
 

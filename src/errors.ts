@@ -120,6 +120,18 @@ export const gatewayTimeout = (detail: string, cause?: unknown) => new ApiError(
 export const serviceUnavailable = (detail = 'The database is unavailable. Try again shortly.', retryAfterSeconds = 5, cause?: unknown) =>
   new ApiError(503, 'service_unavailable', detail, { 'Retry-After': String(retryAfterSeconds) }, undefined, { cause });
 
+/** The cause of a request shed by an open circuit: logged once per breaker change (src/gateway/breaker.ts), not per request. */
+export class ShedRequest extends Error {
+  constructor(readonly upstream: string) {
+    super(`circuit open for ${upstream}`);
+    this.name = 'ShedRequest';
+  }
+}
+
+/** 503 service_unavailable with Retry-After: the upstream's circuit is open, so the request is shed without being sent. */
+export const circuitOpen = (detail: string, upstream: string, retryAfterSeconds: number) =>
+  serviceUnavailable(detail, retryAfterSeconds, new ShedRequest(upstream));
+
 /** 400 validation_error: a path segment whose percent-encoding does not decode. */
 export const malformedEncoding = () => validationError([{ location: 'path', path: '', message: 'is not a valid URL encoding' }]);
 

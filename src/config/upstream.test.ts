@@ -15,6 +15,10 @@ describe('gateway configuration', () => {
       forwardAuthorization: true,
       breakerFailures: 5,
       breakerCooldown: 10,
+      healthPath: undefined,
+      healthIntervalMs: 5000,
+      idempotencyMaxEntries: 10_000,
+      idempotencyMaxBytes: 64 * 1024 * 1024,
       underscoreHeaders: 'drop',
     });
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).upstream.responseValidation).toBe('report');
@@ -43,6 +47,13 @@ describe('gateway configuration', () => {
       'UPSTREAM_AUTHORIZATION must be "forward" or "strip" (got "drop").',
       'UPSTREAM_UNDERSCORE_HEADERS must be "drop" or "refuse" (got "allow").',
     ]);
+    expect(configProblems({ UPSTREAM_HEALTH_PATH: 'healthz', UPSTREAM_HEALTH_INTERVAL_MS: '10', IDEMPOTENCY_MAX_ENTRIES: '0', IDEMPOTENCY_MAX_BYTES: '1000' })).toEqual([
+      'UPSTREAM_HEALTH_PATH must be a path starting with / (got "healthz"). Example: /healthz',
+      'UPSTREAM_HEALTH_INTERVAL_MS must be an integer from 100 to 600000 (got "10").',
+      'IDEMPOTENCY_MAX_ENTRIES must be an integer from 1 to 100000000 (got "0").',
+      'IDEMPOTENCY_MAX_BYTES must be an integer from 1048576 to 68719476736 (got "1000").',
+    ]);
+    expect(loadConfig({ UPSTREAM_HEALTH_PATH: '/v1/healthz', UPSTREAM_HEALTH_INTERVAL_MS: '2000' }).upstream).toMatchObject({ healthPath: '/v1/healthz', healthIntervalMs: 2000 });
     expect(configProblems({ UPSTREAM_URL: 'http://127.0.0.1:8001/api?x=1' })).toEqual(['UPSTREAM_URL must not have a query or fragment (got "http://127.0.0.1:8001/api?x=1").']);
   });
 });

@@ -27,6 +27,14 @@ export interface UpstreamConfig {
   readonly breakerFailures: number;
   /** Seconds an open circuit answers 503 before one probe goes through (UPSTREAM_BREAKER_COOLDOWN). */
   readonly breakerCooldown: number;
+  /** The path on each upstream origin the active health check GETs; undefined: a declared health operation, else `/` (UPSTREAM_HEALTH_PATH). */
+  readonly healthPath: string | undefined;
+  /** Milliseconds between two active health checks of an origin whose circuit is open or that never answered (UPSTREAM_HEALTH_INTERVAL_MS). */
+  readonly healthIntervalMs: number;
+  /** Idempotency records kept in memory at most, oldest evicted first (IDEMPOTENCY_MAX_ENTRIES). */
+  readonly idempotencyMaxEntries: number;
+  /** Bytes of stored answers kept in memory at most, oldest evicted first (IDEMPOTENCY_MAX_BYTES). */
+  readonly idempotencyMaxBytes: number;
   /** Request headers with `_` in their name: dropped before forwarding, or the request refused 400 (UPSTREAM_UNDERSCORE_HEADERS). */
   readonly underscoreHeaders: 'drop' | 'refuse';
   /** `npm run gateway -- --mock-missing`: an operation the upstream answers 404 or 501 is answered by the mock instead (never from the environment). */
@@ -41,6 +49,9 @@ export const UPSTREAM_DEFAULTS = Object.freeze({
   forwardAuthorization: true,
   breakerFailures: 5,
   breakerCooldown: 10,
+  healthIntervalMs: 5000,
+  idempotencyMaxEntries: 10_000,
+  idempotencyMaxBytes: 64 * 1024 * 1024,
   underscoreHeaders: 'drop',
 } as const);
 
@@ -69,6 +80,8 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
   if (!HEADER_NAME.test(userHeader)) problems.push(`UPSTREAM_USER_HEADER must be a header name (got "${userHeader}").`);
   const claims = list(env, 'UPSTREAM_CLAIM_HEADERS');
   for (const claim of claims) if (!/^[A-Za-z0-9_-]+$/.test(claim)) problems.push(`UPSTREAM_CLAIM_HEADERS has "${claim}", which is not a claim name (letters, digits, _ and -).`);
+  const healthPath = env.UPSTREAM_HEALTH_PATH || undefined;
+  if (healthPath !== undefined && !/^\/[^?#\s]*(\?[^#\s]*)?$/.test(healthPath)) problems.push(`UPSTREAM_HEALTH_PATH must be a path starting with / (got "${healthPath}"). Example: /healthz`);
   return {
     url,
     timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', UPSTREAM_DEFAULTS.timeoutMs, 1, 3_600_000, problems),
@@ -80,6 +93,10 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
     forwardAuthorization: oneOf(env, 'UPSTREAM_AUTHORIZATION', ['forward', 'strip'] as const, UPSTREAM_DEFAULTS.forwardAuthorization ? 'forward' : 'strip', problems) === 'forward',
     breakerFailures: integer(env, 'UPSTREAM_BREAKER_FAILURES', UPSTREAM_DEFAULTS.breakerFailures, 1, 1000, problems),
     breakerCooldown: integer(env, 'UPSTREAM_BREAKER_COOLDOWN', UPSTREAM_DEFAULTS.breakerCooldown, 1, 3600, problems),
+    healthPath,
+    healthIntervalMs: integer(env, 'UPSTREAM_HEALTH_INTERVAL_MS', UPSTREAM_DEFAULTS.healthIntervalMs, 100, 600_000, problems),
+    idempotencyMaxEntries: integer(env, 'IDEMPOTENCY_MAX_ENTRIES', UPSTREAM_DEFAULTS.idempotencyMaxEntries, 1, 100_000_000, problems),
+    idempotencyMaxBytes: integer(env, 'IDEMPOTENCY_MAX_BYTES', UPSTREAM_DEFAULTS.idempotencyMaxBytes, 1024 * 1024, 64 * 1024 * 1024 * 1024, problems),
     underscoreHeaders: oneOf(env, 'UPSTREAM_UNDERSCORE_HEADERS', ['drop', 'refuse'] as const, UPSTREAM_DEFAULTS.underscoreHeaders, problems),
   };
 }

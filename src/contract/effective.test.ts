@@ -128,6 +128,33 @@ describe('effectiveDocument', () => {
     expect(out.components.responses.Gone.headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
   });
 
+  it('keeps an operation without `responses` (OpenAPI 3.1) or with only a 1XX open to any answer, with `default`', () => {
+    const open = effectiveDocument({ openapi: '3.1.0', info: { title: 'open', version: '1' }, paths: { '/any': { post: { operationId: 'any' }, get: { operationId: 'early', responses: { '103': { description: 'early hints' } } } } } });
+    const any = { description: 'Any answer: the document declares no final (non-1XX) response for this operation.' };
+    expect(open.paths['/any'].post.responses.default).toEqual(any);
+    expect(Object.keys(open.paths['/any'].post.responses)).toEqual(['431', '500', '503', 'default']);
+    expect(open.paths['/any'].get.responses.default).toEqual(any);
+    expect(open.paths['/status'] ?? effectiveDocument(fixture()).paths['/status'].get.responses.default).toBeUndefined();
+  });
+
+  it('narrows path parameters to what the route stage lets through: no dot-segment, no slash unless allowed', () => {
+    const doc = fixture();
+    doc.paths['/files/{dir}/{name}'] = {
+      parameters: [{ name: 'dir', in: 'path', required: true, schema: { type: 'string' }, 'x-specgate-allow-encoded-slash': true }],
+      get: { operationId: 'file', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': ok } },
+    };
+    const item = effectiveDocument(doc).paths['/files/{dir}/{name}'];
+    expect(item.parameters[0].schema).toEqual({ allOf: [{ type: 'string' }, { not: { enum: ['.', '..'] } }] });
+    expect(item.get.parameters[0].schema).toEqual({ allOf: [{ type: 'string' }, { not: { enum: ['.', '..'] } }, { pattern: '^[^/\\\\]*$' }] });
+    expect(doc.paths['/files/{dir}/{name}'].get.parameters[0].schema).toEqual({ type: 'string' });
+    // A shared path parameter is narrowed where it is declared, and still referenced.
+    doc.components!.parameters = { Id: { name: 'id', in: 'path', required: true, schema: { type: 'integer' } } };
+    doc.paths['/things/{id}'] = { get: { operationId: 'thing', parameters: [{ $ref: '#/components/parameters/Id' }], responses: { '200': ok } } };
+    const shared = effectiveDocument(doc);
+    expect(shared.paths['/things/{id}'].get.parameters).toEqual([{ $ref: '#/components/parameters/Id' }]);
+    expect(shared.components!.parameters!.Id.schema.allOf[0]).toEqual({ type: 'integer' });
+  });
+
   it("replaces the document's body with the Error when asked to (a gateway that translates its backend's errors)", () => {
     const replaced = effectiveDocument(document, { declaredErrors: 'replace' });
     expect(replaced.paths['/orders/{id}'].get.responses['500']).toEqual({ $ref: '#/components/responses/SpecgateError500' });

@@ -2,9 +2,11 @@
  * The contract as a client meets it: a document plus the answers specgate's pipeline adds on its
  * own — the uniform Error body on every status a stage may refuse an operation's request with,
  * `X-Request-ID` on every response, and `RateLimit`/`RateLimit-Policy`/`Retry-After` where they
- * are sent. Pure: returns a new document, never changes the one it is given. The mock publishes it
- * at GET /openapi.json (src/mock/handlers.ts); a gateway that translates its backend's errors can
- * publish it with `declaredErrors: 'replace'` and `translatedErrors` (src/gateway/published.ts). The response objects are written by
+ * are sent, and path parameters narrowed to the values the route stage lets through
+ * (src/contract/effective-path-parameters.ts). Pure: returns a new document, never changes the
+ * one it is given. The mock publishes it at GET /openapi.json (src/mock/handlers.ts); a gateway
+ * that translates its backend's errors can publish it with `declaredErrors: 'replace'` and
+ * `translatedErrors` (src/gateway/published.ts). The response objects are written by
  * src/contract/effective-responses.ts. See docs/contract.md.
  */
 import {
@@ -13,6 +15,7 @@ import {
 } from '../errors.js';
 import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
 import { errorSchemaNames, errorSchemas } from './error-components.js';
+import { pathParametersAsAccepted } from './effective-path-parameters.js';
 import { responseWriter, type ResponseWriter } from './effective-responses.js';
 import { resolveRef } from './refs.js';
 import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
@@ -55,6 +58,8 @@ const STATUS = {
   unavailable: serviceUnavailable().status,
 };
 
+/** The `default` response of an operation that declares no final status. */
+const ANY_ANSWER = 'Any answer: the document declares no final (non-1XX) response for this operation.';
 const LIMIT_HEADERS = ['RateLimit', 'RateLimit-Policy'];
 const isJson = (type: string) => /^application\/(?:[\w.+-]+\+)?json$/i.test(type.split(';')[0]!.trim());
 
@@ -96,14 +101,16 @@ export function effectiveDocument(document: OpenApiDocument, options: EffectiveO
   const writer = responseWriter(source, { $ref: `#/components/schemas/${names.Error}` });
   const paths: Record<string, unknown> = {};
   for (const [path, item] of Object.entries<Record<string, any>>(source.paths ?? {})) {
-    paths[path] = item && typeof item === 'object' ? { ...item, ...operationsOf(source, item, writer, options) } : item;
+    paths[path] = item && typeof item === 'object'
+      ? { ...item, ...(item.parameters ? { parameters: pathParametersAsAccepted(item.parameters) } : {}), ...operationsOf(source, item, writer, options) }
+      : item;
   }
   const components = source.components ?? {};
   writer.prune({ ...source, paths, components: { ...components, responses: undefined } });
   return {
     ...source,
     paths,
-    components: { ...components, schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
+    components: { ...components, ...(components.parameters ? { parameters: pathParametersAsAccepted(components.parameters) } : {}), schemas: { ...components.schemas, ...(present ? {} : errorSchemas(names)) }, responses: writer.responses, headers: writer.headers },
     // Answers to requests outside any operation (an undeclared path or method), which no operation can declare.
     'x-specgate-path-errors': { [STATUS.notFound]: writer.pathError(STATUS.notFound), [STATUS.methodNotAllowed]: writer.pathError(STATUS.methodNotAllowed) },
   };
@@ -132,7 +139,10 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
       responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
     }
-    out[method] = { ...operation, responses };
+    // An operation declaring no final status (no `responses`, as OpenAPI 3.1 allows, or only 1XX) may be answered anything
+    // (the mock sends 200): `default` keeps saying so beside the added errors.
+    if (!Object.keys(declared).some((key) => !/^1/.test(key))) responses.default = { description: ANY_ANSWER };
+    out[method] = { ...operation, ...(operation.parameters ? { parameters: pathParametersAsAccepted(operation.parameters) } : {}), responses };
   }
   return out;
 }

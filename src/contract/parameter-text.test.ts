@@ -24,6 +24,17 @@ describe('parameter text in the pipeline (the function the contract runner share
     expect(validate({ path: {}, query: {}, header: { 'x-filter': 'limit,five' } }).valid).toBe(false);
   });
 
+  it('leaves out a default that breaks its own schema instead of refusing the request that omitted it', () => {
+    const validate = parametersOf([
+      { name: 'time', in: 'query', schema: { type: 'string', format: 'time', default: '23:20:50.52' } },
+      { name: 'limit', in: 'query', schema: { type: 'integer', default: 10 } },
+    ]);
+    const omitted = { path: {}, query: {}, header: {} };
+    expect(validate(omitted)).toEqual({ valid: true });
+    expect(omitted.query).toEqual({ limit: 10 });
+    expect(validate({ path: {}, query: { time: 'noon' }, header: {} }).valid).toBe(false);
+  });
+
   it('splits a header array at commas (simple style), but wraps a single exploded query value', () => {
     const validate = parametersOf([
       { name: 'X-Ids', in: 'header', schema: { type: 'array', items: { type: 'integer' } } },

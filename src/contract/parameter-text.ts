@@ -164,18 +164,28 @@ export function withParameterText(validate: ValidateFunction, rules: readonly Pa
   if (rules.length === 0) return validate;
   const checked = ((data: Record<string, Record<string, unknown>>) => {
     const errors: ErrorObject[] = [];
+    const filled: { at: string; rule: ParameterRule }[] = [];
     for (const rule of rules) {
       const part = data[rule.location];
       if (!part) continue;
       if (!(rule.name in part)) {
-        if (rule.default !== undefined) part[rule.name] = structuredClone(rule.default);
+        if (rule.default !== undefined) {
+          part[rule.name] = structuredClone(rule.default);
+          filled.push({ at: `/${rule.location}/${rule.name.replace(/~/g, '~0').replace(/\//g, '~1')}`, rule });
+        }
         continue;
       }
       const { value, broken } = parameterValue(rule, part[rule.name]);
       part[rule.name] = value;
       for (const index of broken) errors.push(textError(rule, index));
     }
-    const valid = validate(data);
+    let valid = validate(data);
+    // A default that breaks its own schema (the document's mistake, not the caller's) is left out rather than refused.
+    const broken = valid ? [] : filled.filter(({ at }) => (validate.errors ?? []).some((e) => e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    if (broken.length > 0) {
+      for (const { rule } of broken) delete data[rule.location]![rule.name];
+      valid = validate(data);
+    }
     if (errors.length === 0) {
       checked.errors = validate.errors;
       return valid;

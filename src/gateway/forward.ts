@@ -12,13 +12,14 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
-import { serviceUnavailable } from '../errors.js';
+import { circuitOpen } from '../errors.js';
 import { splitTarget, stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
 import { provenance, publicOrigin } from './forwarded.js';
+import { headFromGet, refusesHead } from './head-from-get.js';
 import { requestHeaderRules, upstreamRequestHeaders } from './headers.js';
 import { rewrittenLocations } from './location-rewrite.js';
-import { originPools } from './origin-pools.js';
+import { originPools, type OriginPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
 import type { ResponseValidationModes } from './response-validation.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
@@ -40,6 +41,8 @@ export interface ForwarderDeps {
   readonly observer?: UpstreamObserver;
   /** What a contract-breaking answer does, per operation (src/gateway/response-validation.ts). */
   readonly modes: ResponseValidationModes;
+  /** The origins' pools and breakers, when the caller made them (to health-check them); made here otherwise. */
+  readonly pools?: OriginPools;
 }
 
 /** What the forwarder reports about each upstream origin (src/metrics/upstream-observer.ts). */
@@ -94,8 +97,7 @@ class ClientGone extends EventEmitter {
 const UPSTREAM_UNAVAILABLE = new Set([502, 503, 504]);
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
-export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, modes }: ForwarderDeps): Forwarder {
-  const pools = originPools(config, byOperation);
+export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, modes, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
   const { targets } = pools;
   const rules = requestHeaderRules(config, trustProxy);
   const timeout = config.timeoutMs;
@@ -116,7 +118,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
     const wait = target.origin.breaker.refuse();
     if (wait !== undefined) {
       observer?.failed(target.origin.name, 'circuit_open');
-      throw serviceUnavailable(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, wait);
+      throw circuitOpen(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, target.origin.name, wait);
     }
     let signal: ClientGone | undefined;
     if (abortable) {
@@ -132,7 +134,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
     // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
     const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
     span?.inject(outgoing);
-    const answer = await sendUpstream(op, target, {
+    const options: Dispatcher.RequestOptions = {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${upstreamPath(op.path, state.pathParams)}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
@@ -140,7 +142,9 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       headersTimeout: timeout,
       bodyTimeout: timeout,
       signal,
-    }, observer, span);
+    };
+    let answer = await sendUpstream(op, target, options, observer, span);
+    if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer));
     if (answer === undefined) return;
     // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
     answer.body.on('error', ignore);

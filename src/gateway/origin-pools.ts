@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
-import { CircuitBreaker, type UpstreamHealth } from './breaker.js';
+import { CircuitBreaker, type BreakerChange, type UpstreamHealth } from './breaker.js';
 
 /** One upstream origin: its pool and its breaker, shared by every base URL on that origin. */
 export interface Origin {
@@ -24,6 +24,8 @@ export interface Target {
 /** Every origin, and every forwarded operation's target on one of them. */
 export interface OriginPools {
   readonly targets: ReadonlyMap<string, Target>;
+  /** Each origin by its name (scheme://host:port). */
+  readonly origins: ReadonlyMap<string, Origin>;
   /** Each upstream origin and its state: up, down or open. */
   health(): { origin: string; state: UpstreamHealth }[];
   /** Closes every pool. */
@@ -33,8 +35,8 @@ export interface OriginPools {
 /** undici, loaded when the first upstream pool is made: a server with no upstream never loads it. */
 const undici = () => createRequire(import.meta.url)('undici') as typeof import('undici');
 
-/** One pool and breaker per origin of `byOperation`'s base URLs (operationId → base URL), made now. */
-export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<string, string>): OriginPools {
+/** One pool and breaker per origin of `byOperation`'s base URLs (operationId → base URL), made now; `onChange` is told each breaker's changes of state. */
+export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<string, string>, onChange?: (origin: string) => BreakerChange): OriginPools {
   const origins = new Map<string, Origin>();
   const targets = new Map<string, Target>();
   for (const [operationId, base] of byOperation) {
@@ -42,13 +44,14 @@ export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<str
     let origin = origins.get(url.origin);
     if (!origin) {
       const pool = new (undici().Pool)(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
-      origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000) };
+      origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000, Date.now, onChange?.(url.origin)) };
       origins.set(url.origin, origin);
     }
     targets.set(operationId, { origin, basePath: url.pathname.replace(/\/+$/, '') });
   }
   return {
     targets,
+    origins,
     health: () => [...origins].map(([name, origin]) => ({ origin: name, state: origin.breaker.health() })),
     close: async () => {
       await Promise.all([...origins.values()].map((origin) => origin.pool.close()));

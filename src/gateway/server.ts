@@ -1,7 +1,7 @@
 /**
  * Gateway mode for any OpenAPI 3.0/3.1 document: the same pipeline as the Tasks API in front of
- * an upstream, every operation without a handler forwarded. When the document declares no
- * `/health`, the gateway adds one (operationId specgateHealth) that reports each upstream.
+ * an upstream, every operation without a handler forwarded. The gateway adds /livez, /readyz and
+ * /health to a document that does not declare them (src/gateway/readiness.ts).
  */
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/index.js';
@@ -22,43 +22,10 @@ import { servedApp, type ServedApp } from '../serve/served-app.js';
 import { mockedOperations, mockedStage, withMockFallback } from './mocked.js';
 import { websocketTunnel } from './websocket.js';
 import { publishedHandlers, withPublishedContract } from './published.js';
+import { GATEWAY_HEALTH_ID, GATEWAY_LIVENESS_ID, GATEWAY_READINESS_ID, readinessStage, withGatewayHealth } from './readiness.js';
 import { CONTRACT_VIOLATION_HEADER_NAME } from './response-validation.js';
 
-/** The operationId of the readiness operation the gateway adds to a document without `/health`. */
-export const GATEWAY_HEALTH_ID = 'specgateHealth';
-
-const HEALTH_BODY = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['status', 'upstreams'],
-  properties: {
-    status: { type: 'string', enum: ['ok', 'degraded'] },
-    upstreams: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['origin', 'state'],
-        properties: { origin: { type: 'string' }, state: { type: 'string', enum: ['up', 'down', 'open'] } },
-      },
-    },
-  },
-};
-
-/** The document with the gateway's readiness operation at GET /health, unless it declares that path. */
-export function withGatewayHealth(document: OpenApiDocument): OpenApiDocument {
-  if (document.paths?.['/health'] !== undefined) return document;
-  const content = { 'application/json': { schema: HEALTH_BODY } };
-  const health = {
-    get: {
-      operationId: GATEWAY_HEALTH_ID,
-      summary: 'Gateway readiness: each upstream is up, down or has its circuit open.',
-      security: [],
-      responses: { '200': { description: 'Every upstream answers.', content }, '503': { description: 'An upstream circuit is open.', content } },
-    },
-  };
-  return { ...document, paths: { ...document.paths, '/health': health } };
-}
+export { GATEWAY_HEALTH_ID, withGatewayHealth } from './readiness.js';
 
 /** What a gateway app is built from. */
 export interface GatewayDeps {
@@ -76,7 +43,7 @@ export interface GatewayDeps {
   readonly rateLimitStore?: RateLimitStore;
 }
 
-/** The contract a gateway serves for `document`: operation ids filled in, GET /health and the published contract's paths unless declared. */
+/** The contract a gateway serves for `document`: operation ids filled in, GET /livez, /readyz, /health and the published contract's paths unless declared. */
 export const gatewayContract = (document: OpenApiDocument): Contract => contractFrom(withPublishedContract(withGatewayHealth(withOperationIds(document))));
 
 /** The configuration as gateway mode reads it: UPSTREAM_RESPONSE_VALIDATION's gateway default (report). */
@@ -88,18 +55,15 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
   const contract = gatewayContract(document);
   const handlers = { ...publishedHandlers(contract, config), ...own };
   let built: Pipeline | undefined;
-  const health: AnyHandler<object> = async () => {
-    const upstreams = built?.last.health?.() ?? [];
-    const open = upstreams.some((upstream) => upstream.state === 'open');
-    return { status: open ? 503 : 200, body: { status: open ? 'degraded' : 'ok', upstreams } };
-  };
-  const all = contract.operations.some((op) => op.operationId === GATEWAY_HEALTH_ID) && !(GATEWAY_HEALTH_ID in handlers) ? { ...handlers, [GATEWAY_HEALTH_ID]: health } : handlers;
+  const probes = new Set([GATEWAY_HEALTH_ID, GATEWAY_READINESS_ID, GATEWAY_LIVENESS_ID].filter((id) => contract.operations.some((op) => op.operationId === id) && !(id in handlers)));
+  const answeredHere = { ...handlers, ...Object.fromEntries([...probes].map((id) => [id, true])) };
   const mocked = mockedOperations(contract);
-  const routed = upstreamRouting(contract, all, config.upstream.url);
+  const routed = upstreamRouting(contract, answeredHere, config.upstream.url);
   // An operation the mock answers is never sent upstream, whatever the extensions say.
   const routing = { byOperation: new Map([...routed.byOperation].filter(([id]) => !mocked.has(id))), explicit: new Set([...routed.explicit].filter((id) => !mocked.has(id))) };
-  assertHandlersMatch(contract, { ...all, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
+  assertHandlersMatch(contract, { ...answeredHere, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
   const { byOperation } = routing;
+  const readiness = readinessStage({ ids: probes, upstreams: () => built?.last.health?.() ?? [], rateLimitStore, idempotencyStore, byOperation });
   built = pipeline({
     config,
     contract,
@@ -107,7 +71,7 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
     security: { verifier },
     metrics,
     rateLimitStore,
-    last: eitherOf(handlerStage(all, { context: {} }), mockedStage(mocked, log), config.upstream.mockMissing === true ? withMockFallback(upstreamStage({ byOperation, idempotencyStore }), log) : upstreamStage({ byOperation, idempotencyStore })),
+    last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), config.upstream.mockMissing === true ? withMockFallback(upstreamStage({ byOperation, idempotencyStore }), log) : upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
     exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
   });

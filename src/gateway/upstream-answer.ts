@@ -74,11 +74,15 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
   const mode = modes.of(op.operationId);
   const checks = mode === 'off' ? undefined : validators?.get(op.operationId);
   if (checks && (status < 400 || config.errors === 'pass')) {
-    const hasBody = method !== 'HEAD' && status !== 204 && status !== 304 && (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0'));
+    // A HEAD answer's headers describe the body a GET would get (RFC 9110 §9.3.2): checked as such, never
+    // read; one without a length (Node's own HEAD answers) has a body when it names a Content-Type.
+    const framed = headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+    const unframedHead = method === 'HEAD' && headers['transfer-encoding'] === undefined && headers['content-length'] === undefined;
+    const hasBody = status !== 204 && status !== 304 && (framed || (unframedHead && contentType !== undefined));
     const head = { status, contentType, hasBody, headers };
     const schemaPaths: string[] = [];
     let violation = headViolation(checks, op, head, requiredHeaders);
-    if (violation === undefined && needsBody(checks, head)) {
+    if (violation === undefined && method !== 'HEAD' && needsBody(checks, head)) {
       try {
         buffered = await readAll(answer.body, MAX_CHECKED_BODY);
       } catch (error) {

@@ -3,6 +3,8 @@
  * else UPSTREAM_URL for operations nothing else answers) go through the forwarder, with
  * Idempotency-Key honoured on the POST and PATCH operations that declare it, and the answers
  * checked against the contract as UPSTREAM_RESPONSE_VALIDATION and x-specgate-response-validation say.
+ * Each origin is health-checked while its circuit is open (src/gateway/health-checks.ts), and each
+ * change of a circuit's state is logged once.
  */
 import { compileOperationValidators } from '../contract/operation-validators.js';
 import { upstreamObserver } from '../metrics/upstream-observer.js';
@@ -10,9 +12,11 @@ import type { Compiled, LastStage, LastStageFactory } from '../pipeline/last-sta
 import type { RequestStage } from '../pipeline/stage.js';
 import { createForwarder, type Forwarder } from './forward.js';
 import { refuseUnderscoreHeaders } from './headers.js';
+import { declaredHealthPaths, startHealthChecks } from './health-checks.js';
 import { idempotentForwarding, idempotentOperations, leaseFor } from './idempotency.js';
 import { memoryIdempotencyStore } from './idempotency-memory.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import { originPools, type OriginPools } from './origin-pools.js';
 import { requiredResponseHeaders } from './response-contract.js';
 import { responseValidationModes } from './response-validation.js';
 
@@ -28,7 +32,20 @@ export interface UpstreamStageOptions {
 export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOptions): LastStageFactory {
   return (compiled): LastStage => {
     if (byOperation.size === 0) return { name: 'upstream', answers: new Set(), stage: (_req, _res, next) => next() };
-    const forwarder = forwarderFor(compiled, byOperation);
+    const { config, contract, log } = compiled;
+    const pools = originPools(config.upstream, byOperation, (upstream) => (to, from, cause) => {
+      const line = { upstream, from, to, cause };
+      if (to === 'open') log.warn(line, 'upstream circuit opened: its requests are answered 503 until a probe succeeds');
+      else log.info(line, to === 'closed' ? 'upstream circuit closed: requests go through again' : 'upstream circuit half-open: one probe goes through');
+    });
+    const checks = startHealthChecks({
+      origins: pools.origins,
+      configuredPath: config.upstream.healthPath,
+      declared: declaredHealthPaths(contract, byOperation),
+      intervalMs: config.upstream.healthIntervalMs,
+      timeoutMs: config.upstream.timeoutMs,
+    });
+    const forwarder = forwarderFor(compiled, byOperation, pools);
     const stage = refusingUnderscores(compiled, withIdempotency(compiled, forwarder, byOperation, idempotencyStore));
     return {
       name: 'upstream',
@@ -36,6 +53,7 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
       stage,
       health: () => forwarder.health(),
       close: async () => {
+        checks.stop();
         await forwarder.close();
         await idempotencyStore?.close();
       },
@@ -44,12 +62,12 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
 }
 
 /** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none. */
-function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>): Forwarder {
+function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>, pools: OriginPools): Forwarder {
   const modes = responseValidationModes(contract, config.upstream.responseValidation, config.production);
   const checking = !modes.any ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, modes });
+  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, modes, pools });
 }
 
 /** The stage, behind the refusal of header names with `_` under UPSTREAM_UNDERSCORE_HEADERS=refuse: before an Idempotency-Key is claimed, so a refusal is never kept as its answer. */
@@ -70,7 +88,7 @@ function withIdempotency({ config, contract, metrics }: Compiled, forwarder: For
   return idempotentForwarding({
     forwarder,
     operations,
-    store: store ?? memoryIdempotencyStore(),
+    store: store ?? memoryIdempotencyStore({ maxEntries: config.upstream.idempotencyMaxEntries, maxBytes: config.upstream.idempotencyMaxBytes }),
     leaseMs: leaseFor(config.upstream.timeoutMs),
     trustProxy: config.limits.trustProxy,
     onReplay: replays && ((operation) => replays.get(operation)?.inc()),

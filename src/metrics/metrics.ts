@@ -27,6 +27,8 @@ export interface Metrics {
   readonly upstreamDuration: FastHistogram;
   /** specgate_upstream_failures_total{upstream, kind}. */
   readonly upstreamFailures: FastCounter;
+  /** specgate_upstream_shed_total{upstream}: requests answered 503 at once because the upstream's circuit is open. */
+  readonly upstreamShed: FastCounter;
   /** specgate_upstream_contract_violations_total{operation}: upstream answers that broke the contract, enforced or reported. */
   readonly contractViolations: FastCounter;
   /** specgate_deprecated_calls_total{operation}: calls to a deprecated operation, or sending a deprecated parameter. */
@@ -51,6 +53,7 @@ export function createMetrics(): Metrics {
     deprecatedCalls: new FastCounter('specgate_deprecated_calls_total', 'Calls to an operation marked deprecated (or sending a deprecated parameter), by operationId.'),
     contractReloads: new FastCounter('specgate_contract_reloads_total', 'Live reloads of the contract (SIGHUP, --watch), by outcome: applied or refused.'),
     upstreamFailures: new FastCounter('specgate_upstream_failures_total', 'Gateway mode: forwards that failed, by upstream origin and kind (connection, timeout, circuit_open, contract, broken_body).'),
+    upstreamShed: new FastCounter('specgate_upstream_shed_total', 'Gateway mode: requests answered 503 without being sent because the upstream origin\'s circuit is open, by upstream.'),
     contractViolations: new FastCounter('specgate_upstream_contract_violations_total', 'Gateway mode: upstream answers that broke the contract (502 under enforce, passed under report), by operationId.'),
   };
   for (const cell of Object.values(metrics)) if (cell instanceof FastCounter || cell instanceof FastHistogram) registry.registerMetric(asMetric(cell));

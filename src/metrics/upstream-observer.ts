@@ -15,6 +15,7 @@ export function upstreamObserver(metrics: Metrics): UpstreamObserver {
     // Failures are rare: the series is looked up by its labels each time.
     failed(origin, kind) {
       metrics.upstreamFailures.series({ upstream: origin, kind }).inc();
+      if (kind === 'circuit_open') metrics.upstreamShed.series({ upstream: origin }).inc();
     },
     violated(operationId) {
       metrics.contractViolations.series({ operation: operationId }).inc();

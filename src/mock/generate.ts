@@ -4,7 +4,7 @@
  * being expanded (a cycle) stops there, so a recursive or huge schema gives a small value in
  * bounded time and never blocks the event loop for long. The value aims to be schema-valid:
  * declared types, formats, bounds, `required` (also in untyped schemas), `allOf` merged, the
- * first `oneOf`/`anyOf` branch, and schema-level examples only when their JSON type fits.
+ * first `oneOf`/`anyOf` branch (or the one `branchShift` places on), and schema-level examples only when their JSON type fits.
  * Strings and numbers come from src/mock/scalars.ts (pattern, format, plausible by property name),
  * drawn from a generator seeded by `seed`: the same seed gives the same value.
  */
@@ -21,6 +21,8 @@ export interface GenerateOptions {
   readonly examples?: boolean;
   /** The name the value goes by (a property, a header), for a plausible value at the top level. */
   readonly name?: string;
+  /** Which `oneOf`/`anyOf` branch is tried first: the first (0, the default) or the one this many places on. */
+  readonly branchShift?: number;
 }
 
 type Schema = Record<string, any>;
@@ -61,7 +63,7 @@ function inferType(schema: Schema): string {
 }
 
 /** Makes one value for `schema`, resolving its `$ref`s in `document`. */
-export function generate(document: OpenApiDocument, schema: unknown, { seed = 1, examples = true, name: rootName }: GenerateOptions = {}): unknown {
+export function generate(document: OpenApiDocument, schema: unknown, { seed = 1, examples = true, name: rootName, branchShift = 0 }: GenerateOptions = {}): unknown {
   let budget = 5_000;
   const random = seeded(seed);
   const walk = (raw: unknown, depth: number, active: ReadonlySet<string>, name?: string): unknown => {
@@ -97,8 +99,8 @@ export function generate(document: OpenApiDocument, schema: unknown, { seed = 1,
     }
     const branches = node.oneOf ?? node.anyOf;
     if (Array.isArray(branches) && branches.length > 0 && !node.properties && !exhausted) {
-      for (const branch of branches) {
-        const value = walk(branch, depth, refs, name);
+      for (let i = 0; i < branches.length; i++) {
+        const value = walk(branches[(i + branchShift) % branches.length], depth, refs, name);
         if (value !== undefined) return value;
       }
     }

@@ -19,9 +19,10 @@ const PREFER_PARAMETER = {
   name: 'Prefer',
   in: 'header',
   required: false,
-  description: 'Mock scenario (RFC 7240 syntax, as Prism reads it): `code=404` answers the declared 404, `example=name` a named example, `dynamic=true` a body generated for this request; they combine (`code=200, example=cat`). An undeclared code or example is refused with 400.',
+  description: 'Mock scenario (RFC 7240 syntax, as Prism reads it): `code=404` answers the declared 404, `example=name` a named example, `dynamic=true` a body generated for this request; they combine (`code=200, example=cat`); any other value is ignored. An undeclared code or example is refused with 400.',
   schema: { type: 'string' },
-  example: 'code=404',
+  // No `example`: a client or test generator that sends a parameter's example (the contract runner
+  // does, for a free-form string) would switch the mock into a scenario on every request.
 };
 
 const PUBLISHED_OPERATION = {

@@ -30,6 +30,8 @@ describe("the mock's GET /openapi.json", () => {
     // Every operation takes Prefer, so the mock may refuse one with 400.
     expect(orders.parameters).toEqual([{ $ref: '#/components/parameters/SpecgateMockPrefer' }]);
     expect(published.components.parameters.SpecgateMockPrefer).toMatchObject({ name: 'Prefer', in: 'header', required: false });
+    // No example: a generator sending it (the contract runner does) would put every request in a scenario.
+    expect(published.components.parameters.SpecgateMockPrefer).not.toHaveProperty('example');
     expect(Object.keys(published.paths['/ping'].get.responses).sort()).toEqual(['200', '400', '431', '500', '503']);
     expect(orders.responses['200'].headers).toEqual({ 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } });
     // The document it was given is unchanged.

@@ -51,6 +51,9 @@ export function chooseStatus(responses: Record<string, unknown>): [string, numbe
   return [key, /^[345]xx$/i.test(key) ? Number(key[0]) * 100 : 200];
 }
 
+/** How many `oneOf`/`anyOf` branch choices a generated body is tried with before the best effort is sent. */
+const BRANCH_TRIES = 5;
+
 function headerValue(document: OpenApiDocument, raw: unknown, name: string, seed: number): string {
   const header = followRefs(document, raw, '').value ?? {};
   const value = header.example ?? generate(document, header.schema ?? { type: 'string' }, { seed, name });
@@ -105,7 +108,11 @@ export function mockResponse(document: OpenApiDocument, path: string, method: st
   const schemaPointer = `${pointer}/content/${pointerSegment(type!)}/schema`;
   if (example !== undefined && matchesSchemaAt(document, schemaPointer, example)) return { status, body: example, headers };
   if (example !== undefined) log?.debug({ schema: decodeURIComponent(schemaPointer) }, 'mock example does not match its schema: a generated body is sent instead');
-  const body = generate(document, content.schema, { seed, examples: scenario?.dynamic !== true });
+  let body = generate(document, content.schema, { seed, examples: scenario?.dynamic !== true });
+  // A `oneOf` whose first branch overlaps another (so its value matches both) gets a value from a later branch.
+  for (let shift = 1; shift < BRANCH_TRIES && !matchesSchemaAt(document, schemaPointer, body); shift++) {
+    body = generate(document, content.schema, { seed, examples: scenario?.dynamic !== true, branchShift: shift });
+  }
   if (!matchesSchemaAt(document, schemaPointer, body)) log?.debug({ schema: decodeURIComponent(schemaPointer) }, 'mock body does not match its schema (the best the generator could do)');
   return { status, body, headers };
 }

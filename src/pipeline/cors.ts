@@ -8,7 +8,7 @@
 import type { Config } from '../config/index.js';
 import { DEPRECATION_HEADERS, deprecationsOf } from '../contract/deprecations.js';
 import { HTTP_METHODS, type Contract } from '../contract/spec.js';
-import { ERROR_HEADERS } from '../errors.js';
+import { ADDED_RESPONSE_HEADERS } from './added-headers.js';
 import type { RouteIndex } from './route.js';
 import type { RequestStage } from './stage.js';
 import { applyHeaders, stateOf } from './state.js';
@@ -48,9 +48,9 @@ export function contractCors(contract: Contract): ContractCors {
   }
   return {
     allowedHeaders: unique([...BASE_REQUEST_HEADERS, ...headerParams]),
-    // The error catalogue's headers are exposed even where no operation declares them (Allow on a 405).
+    // The headers specgate adds are exposed even where no operation declares them (Allow on a 405, RateLimit on a mock's answer).
     // Deprecation, Sunset and Link are exposed where the contract deprecates something (src/pipeline/deprecation.ts).
-    exposedHeaders: unique([...responseHeaders, ...ERROR_HEADERS, ...(deprecationsOf(contract).size > 0 ? DEPRECATION_HEADERS : [])].filter((h) => h.toLowerCase() !== 'content-type')),
+    exposedHeaders: unique([...responseHeaders, ...ADDED_RESPONSE_HEADERS, ...(deprecationsOf(contract).size > 0 ? DEPRECATION_HEADERS : [])].filter((h) => h.toLowerCase() !== 'content-type')),
   };
 }
 

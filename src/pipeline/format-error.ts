@@ -6,7 +6,7 @@
  * where it declares 422 and not 400, as FastAPI's documents do).
  */
 import type { ServerResponse } from 'node:http';
-import { withValidationStatus, type ApiError } from '../errors.js';
+import { ShedRequest, withValidationStatus, type ApiError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { describeError } from '../log-safe.js';
 import { renderError } from './error-body.js';
@@ -29,7 +29,8 @@ export function formatError(fallbackLog: Logger, translate?: ErrorTranslator): E
     const log = state?.log ?? fallbackLog;
     const error = withValidationStatus(toApiError(thrown, translate), state?.operation?.validationStatus);
     if (state) state.errorType = error.errorType;
-    if (error.status >= 500) log.error({ error_type: error.errorType, cause: describeError(error.cause ?? thrown) }, 'request failed');
+    // A shed request (circuit open) is counted and logged once per breaker change, not here.
+    if (error.status >= 500 && !(error.cause instanceof ShedRequest)) log.error({ error_type: error.errorType, cause: describeError(error.cause ?? thrown) }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;

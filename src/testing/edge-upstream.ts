@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HEALTH_CHECK_AGENT } from '../gateway/health-checks.js';
 
 /** A request as the upstream received it. */
 export interface RawRequest {
@@ -33,7 +34,8 @@ export async function startEdgeUpstream(base = ''): Promise<EdgeUpstream> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      // The gateway's active health checks (docs/gateway.md "Readiness") are not what a test sent.
+      if (req.headers['user-agent'] !== HEALTH_CHECK_AGENT) received.push({ method: req.method!, url: req.url!, rawHeaders: req.rawHeaders, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const path = req.url!.split('?')[0]!;
       const redirect = (location: string) => {
         res.writeHead(307, { location, 'content-location': location, 'content-length': '0' });

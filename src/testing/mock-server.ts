@@ -18,11 +18,12 @@ export interface TestMock {
   close(): Promise<void>;
 }
 
-/** Starts the mock of `document` (configured with the test JWT secret). */
-export async function startMock(document: OpenApiDocument, options: { strict?: boolean; schemeVerifiers?: Record<string, TokenVerifier> } = {}): Promise<TestMock> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn' });
+/** Starts the mock of `document` (configured with the test JWT secret; `env` adds variables, e.g. CORS_ORIGINS). */
+export async function startMock(document: OpenApiDocument, options: { strict?: boolean; schemeVerifiers?: Record<string, TokenVerifier>; env?: Record<string, string> } = {}): Promise<TestMock> {
+  const { env = {}, ...mockOptions } = options;
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
   const { log, lines } = capturingLogger('warn');
-  const { listener: app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log), ...options });
+  const { listener: app } = createMockApp({ config, document, log, verifier: await createTokenVerifier(config.jwt, log), ...mockOptions });
   const server = createServer(app).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

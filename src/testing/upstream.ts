@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { HEALTH_CHECK_AGENT } from '../gateway/health-checks.js';
 
 /** What the upstream received. */
 export interface ReceivedRequest {
@@ -20,6 +21,8 @@ export interface TestUpstream {
   /** The base URL the gateway forwards to (with its base path). */
   readonly url: string;
   readonly received: ReceivedRequest[];
+  /** The gateway's active health checks (User-Agent specgate-health-check), kept apart from `received`. */
+  readonly healthChecks: ReceivedRequest[];
   close(): Promise<void>;
 }
 
@@ -40,16 +43,17 @@ export const FASTAPI_422 = {
 /** How long the `slow` case waits before answering. */
 export const SLOW_MS = 3000;
 
-/** Starts the upstream on an ephemeral port. */
-export async function startTestUpstream(): Promise<TestUpstream> {
+/** Starts the upstream on an ephemeral port, or on `port` (an upstream that comes back where it was). */
+export async function startTestUpstream(port = 0): Promise<TestUpstream> {
   const received: ReceivedRequest[] = [];
+  const healthChecks: ReceivedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      (req.headers['user-agent'] === HEALTH_CHECK_AGENT ? healthChecks : received).push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const path = req.url!.split('?')[0]!.slice(UPSTREAM_BASE_PATH.length);
       const json = (status: number, value: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -90,6 +94,12 @@ export async function startTestUpstream(): Promise<TestUpstream> {
           return void req.socket.destroy();
         case 'wrong-body':
           return json(200, { id: 5 });
+        // FastAPI does not route HEAD: a GET-only endpoint answers it 405, with a chunked GET body.
+        case 'no-head':
+          if (req.method === 'HEAD') return json(405, { detail: 'Method Not Allowed' }, { allow: 'GET' });
+          res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'no-head' });
+          res.write('{"id":"no-head",');
+          return void res.end('"name":"GET only"}');
         case 'stall':
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
           return void res.write('{"id":"stall","name":"');
@@ -107,10 +117,11 @@ export async function startTestUpstream(): Promise<TestUpstream> {
       ws.on('message', (data) => ws.send(`${caller}: ${String(data)}`));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${UPSTREAM_BASE_PATH}`,
     received,
+    healthChecks,
     async close() {
       for (const timer of timers) clearTimeout(timer);
       for (const client of sockets.clients) client.terminate();
