@@ -39,10 +39,15 @@ export function assets() {
   return ['openapi.yaml', 'docs/api.html', REDOC_BUNDLE, ...walk('src/db/migrations').filter((f) => f.endsWith('.sql'))].sort();
 }
 
-/** A digest of every input (names and contents) and of the build scripts themselves. */
+/**
+ * A digest of every input (names and contents) and of the build scripts themselves. Assets copied
+ * from node_modules are left out: package.json pins their versions, and a production install
+ * (runtime dependencies only, scripts/check-production.sh) does not have the devDependencies they
+ * come from, while dist/ already holds its copy.
+ */
 export function inputsDigest() {
   const hash = createHash('sha256');
-  for (const file of [...sources(), ...assets(), 'scripts/build.mjs', 'scripts/build-inputs.mjs', 'scripts/pglite-snapshot.mjs', 'package.json']) {
+  for (const file of [...sources(), ...assets().filter((asset) => !asset.startsWith('node_modules/')), 'scripts/build.mjs', 'scripts/build-inputs.mjs', 'scripts/pglite-snapshot.mjs', 'package.json']) {
     hash.update(`${file}\0`);
     hash.update(readFileSync(join(ROOT, file)));
   }
