@@ -23,7 +23,7 @@ type Outcome =
   | { kind: 'refused' }
   | { kind: 'reset'; code: string | undefined; title: string };
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKERS = 8;
 const KEEP_ALIVE_WORKERS = 8;
 const SIGNAL_AFTER = 40;

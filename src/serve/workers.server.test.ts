@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseEnv, testDriver, urlOf, withClient } from '../testing/database.js';
 import { TEST_JWT_SECRET } from '../testing/tokens.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The pids of a process's children, from /proc (none once it is gone). */
 const childrenOf = (pid: number): number[] =>
