@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The credentials lack a required scope (`authorization_error`).',
   404: 'No operation at this path (`not_found`).',
   405: 'The path does not declare this method (`method_not_allowed`); Allow lists those it does.',
+  410: 'The operation was retired at its sunset (`gone`).',
   413: 'The request body is too large (`payload_too_large`).',
   415: 'The request body has a media type the operation does not declare (`unsupported_media_type`).',
   422: 'The request breaks the contract (`validation_error`, `invalid_json`).',

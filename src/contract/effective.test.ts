@@ -175,6 +175,32 @@ describe('effectiveDocument', () => {
     expect(effectiveDocument(api).paths['/pay/{id}'].get.responses['404'].content).toEqual(notFound.content);
   });
 
+  it('declares Deprecation, Sunset and Link on every answer of a deprecated operation, and 410 gone only under SUNSET_ENFORCE', () => {
+    const retired = { operationId: 'old', deprecated: true, 'x-sunset': '2030-01-01', 'x-deprecation-link': 'https://example.com/changelog', responses: { '200': ok } };
+    const param = { name: 'legacy', in: 'query', deprecated: true, schema: { type: 'string' } };
+    const api = { ...document, paths: { '/old': { get: retired }, '/new': { get: { operationId: 'new', parameters: [param], responses: { '200': ok } } } } };
+    const plain = effectiveDocument(api);
+    const old = plain.paths['/old'].get.responses;
+    expect(Object.keys(old).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(old['200'].headers)).toEqual(['X-Request-ID', 'Deprecation', 'Sunset', 'Link']);
+    expect(Object.keys(old['500'].headers)).toEqual(['X-Request-ID', 'Deprecation', 'Sunset', 'Link']);
+    expect(plain.components.headers[old['200'].headers.Sunset.$ref.split('/').pop()].description).toMatch(/RFC 8594/);
+    // A deprecated parameter: Deprecation only (it has no sunset or link of its own).
+    expect(Object.keys(plain.paths['/new'].get.responses['200'].headers)).toEqual(['X-Request-ID', 'Deprecation']);
+    const enforced = effectiveDocument(api, { sunsetEnforce: true }).paths['/old'].get.responses;
+    expect(Object.keys(enforced).sort()).toEqual(['200', '410', '431', '500', '503']);
+    expect(enforced['410'].description).toBe('The operation was retired at its sunset (`gone`).');
+  });
+
+  it('declares what the last stage adds to one operation only, by operationId', () => {
+    const api = { ...document, paths: { '/a': { get: { operationId: 'a', responses: { '200': ok } } }, '/b': { get: { operationId: 'b', responses: { '200': ok } } } } };
+    const out = effectiveDocument(api, { lastStageOf: (id) => (id === 'a' ? { statuses: [502], headers: ['X-Specgate-Contract-Violation'] } : {}) });
+    expect(Object.keys(out.paths['/a'].get.responses).sort()).toEqual(['200', '431', '500', '502', '503']);
+    expect(Object.keys(out.paths['/a'].get.responses['200'].headers)).toEqual(['X-Request-ID', 'X-Specgate-Contract-Violation']);
+    expect(Object.keys(out.paths['/b'].get.responses).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(out.paths['/b'].get.responses['200'].headers)).toEqual(['X-Request-ID']);
+  });
+
   it("keeps openapi.yaml's own Error, declared exactly as specgate's", () => {
     expect(errorSchemas({ Error: 'Error', ErrorType: 'ErrorType', ValidationIssue: 'ValidationIssue' })).toEqual({
       Error: tasks.components.schemas.Error,

@@ -11,7 +11,7 @@
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
-  payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError, withValidationStatus,
+  payloadTooLarge, rateLimited, serviceUnavailable, unsupportedMediaType, validationError, withValidationStatus, gone,
 } from '../errors.js';
 import { EXTENSION as RATE_LIMIT } from '../limits/policy.js';
 import { errorSchemaNames, errorSchemas } from './error-components.js';
@@ -41,6 +41,14 @@ export interface EffectiveOptions {
   readonly translatedErrors?: boolean;
   /** A repeated Idempotency-Key is answered from the stored answer with `Idempotent-Replayed: true`, declared on the 2xx of operations that take the key. */
   readonly idempotentReplays?: boolean;
+  /**
+   * What the last stage adds to one operation, by operationId, besides `lastStageStatuses`: statuses
+   * it may answer with the Error (the gateway's 502/504 on forwarded operations only) and headers it
+   * may add to the operation's declared answers (X-Specgate-Contract-Violation under report).
+   */
+  readonly lastStageOf?: (operationId: string | undefined) => { readonly statuses?: readonly number[]; readonly headers?: readonly string[] };
+  /** SUNSET_ENFORCE: an operation past its `x-sunset` answers 410 `gone`, declared on operations with a sunset. */
+  readonly sunsetEnforce?: boolean;
 }
 
 /** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
@@ -56,6 +64,7 @@ const STATUS = {
   rateLimited: rateLimited(1).status,
   internal: internalError().status,
   unavailable: serviceUnavailable().status,
+  gone: gone('', '').status,
 };
 
 /** The `default` response of an operation that declares no final status. */
@@ -69,7 +78,8 @@ function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, 
   const responses = operation.responses ?? {};
   const declared = '422' in responses && !('400' in responses) ? 422 : 400;
   const validation = withValidationStatus(validationError([]), declared).status;
-  const statuses = new Set<number>((options.lastStageStatuses ?? []).map((s) => (s === STATUS.validation ? validation : s)));
+  const own = [...(options.lastStageStatuses ?? []), ...(options.lastStageOf?.(operation.operationId).statuses ?? [])];
+  const statuses = new Set<number>(own.map((s) => (s === STATUS.validation ? validation : s)));
   const body = resolveRef(document, operation.requestBody);
   if ((item.parameters?.length ?? 0) + (operation.parameters?.length ?? 0) > 0 || body) statuses.add(validation);
   if (body) {
@@ -80,6 +90,7 @@ function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, 
   if (security.some((requirement) => Object.keys(requirement ?? {}).length > 0)) statuses.add(STATUS.unauthenticated);
   if (security.some((requirement) => Object.values(requirement ?? {}).some((scopes) => Array.isArray(scopes) && scopes.length > 0))) statuses.add(STATUS.forbidden);
   if (isRateLimited(document, operation, options)) statuses.add(STATUS.rateLimited);
+  if (options.sunsetEnforce === true && operation.deprecated === true && operation['x-sunset'] !== undefined) statuses.add(STATUS.gone);
   statuses.add(STATUS.headersTooLarge).add(STATUS.internal).add(STATUS.unavailable);
   return [...statuses].sort((a, b) => a - b);
 }
@@ -89,6 +100,22 @@ const takesIdempotencyKey = (document: OpenApiDocument, item: Record<string, any
     const parameter = resolveRef(document, p);
     return parameter?.in === 'header' && String(parameter.name).toLowerCase() === 'idempotency-key';
   });
+
+/**
+ * The headers the deprecation stage (src/pipeline/deprecation.ts) may add to every answer of the
+ * operation: Deprecation, with Sunset and Link where the operation or a deprecated parameter has them.
+ */
+function deprecationHeaders(document: OpenApiDocument, item: Record<string, any>, operation: Record<string, any>): string[] {
+  const marked = [operation, ...[...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => resolveRef(document, p))].filter((o) => o?.deprecated === true);
+  if (marked.length === 0) return [];
+  const headers = new Set(['Deprecation']);
+  for (const o of marked) {
+    if (o['x-sunset'] !== undefined) headers.add('Sunset');
+    const link = o['x-deprecation-link'] ?? (o === operation ? o.externalDocs?.url : undefined);
+    if (typeof link === 'string' && link !== '') headers.add('Link');
+  }
+  return [...headers];
+}
 
 const isRateLimited = (document: OpenApiDocument, operation: Record<string, any>, options: EffectiveOptions) =>
   options.rateLimits !== false && (operation[RATE_LIMIT] ?? document[RATE_LIMIT]) !== undefined;
@@ -122,8 +149,9 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
   for (const method of HTTP_METHODS) {
     const operation = item[method];
     if (!operation || typeof operation !== 'object') continue;
-    const extra = isRateLimited(document, operation, options) ? LIMIT_HEADERS : [];
+    const extra = [...(isRateLimited(document, operation, options) ? LIMIT_HEADERS : []), ...deprecationHeaders(document, item, operation)];
     const success = options.idempotentReplays === true && takesIdempotencyKey(document, item, operation) ? ['Idempotent-Replayed'] : [];
+    const answered = options.lastStageOf?.(operation.operationId).headers ?? [];
     const declared: Record<string, unknown> = operation.responses ?? {};
     const statuses = pipelineStatuses(document, item, operation, options).map(String);
     // Declared statuses the pipeline may also answer get the merged response below; the others only the headers.
@@ -132,7 +160,7 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     for (const [key, response] of Object.entries(declared)) {
       if (mergedKeys.has(key)) continue;
       if (options.translatedErrors === true && /^[45]\d\d$/.test(key)) responses[key] = writer.merged(response, Number(key), extra, true);
-      else responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra, ...(/^2/.test(key) ? success : [])], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
+      else responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra, ...answered, ...(/^2/.test(key) ? success : [])], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
     }
     for (const key of statuses) {
       if (key in responses) continue;

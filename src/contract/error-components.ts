@@ -57,6 +57,13 @@ export const STAGE_HEADERS: Record<string, { description: string; schema: Record
   'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750) saying why the credentials were refused.', schema: { type: 'string' } },
   Allow: { description: 'The methods this path declares.', schema: { type: 'string' } },
+  Deprecation: { description: 'This operation (or a parameter the request sent) is deprecated, since the date given (RFC 9745).', schema: { type: 'string' } },
+  Sunset: { description: 'When this operation (or the deprecated parameter) stops being served, an HTTP-date (RFC 8594).', schema: { type: 'string' } },
+  Link: { description: 'Where the deprecation is explained: `<url>; rel="deprecation"`.', schema: { type: 'string' } },
+  'X-Specgate-Contract-Violation': {
+    description: "Outside production, under response validation `report`: the backend's answer breaks the contract, named as `<operationId> <status> <violation>`.",
+    schema: { type: 'string' },
+  },
   'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
 };
 

@@ -14,6 +14,8 @@ import { effectiveDocument, type EffectiveOptions } from '../contract/effective.
 import type { Contract, OpenApiDocument } from '../contract/spec.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
 import { badGateway, gatewayTimeout } from '../errors.js';
+import { mockedOperations } from './mocked.js';
+import { CONTRACT_VIOLATION_HEADER_NAME, responseValidationModes } from './response-validation.js';
 
 /** The published paths, each with the operationId the gateway gives its own operation there. */
 export const PUBLISHED_OPERATIONS = {
@@ -46,12 +48,26 @@ export function withPublishedContract(document: OpenApiDocument): OpenApiDocumen
 /** Statuses the forwarder answers on its own (src/gateway/forward.ts): an upstream that failed or broke the contract, or was too slow. */
 const UPSTREAM_STATUSES = [badGateway('').status, gatewayTimeout('').status];
 
-/** What the gateway adds to a document, as effectiveDocument's options. */
-export function gatewayEffectiveOptions(config: Config): EffectiveOptions {
+/** The operations the gateway answers itself, never forwarded. */
+const OWN_OPERATIONS: ReadonlySet<string> = new Set(Object.values(PUBLISHED_OPERATIONS));
+
+/**
+ * What the gateway adds to `contract`'s document, as effectiveDocument's options: 502/504 on every
+ * forwarded operation (not on those it answers itself or mocks), and X-Specgate-Contract-Violation on those whose answers are checked under
+ * `report` outside production.
+ */
+export function gatewayEffectiveOptions(config: Config, contract: Contract): EffectiveOptions {
   const normalize = config.upstream.errors === 'normalize';
+  const modes = responseValidationModes(contract, config.upstream.gatewayResponseValidation, config.production);
+  const violation = [CONTRACT_VIOLATION_HEADER_NAME];
+  const mocked = mockedOperations(contract);
   return {
     rateLimits: config.limits.enabled,
-    lastStageStatuses: UPSTREAM_STATUSES,
+    sunsetEnforce: config.contract.sunsetEnforce,
+    lastStageOf: (operationId) =>
+      operationId === undefined || OWN_OPERATIONS.has(operationId) || mocked.has(operationId)
+        ? {}
+        : { statuses: UPSTREAM_STATUSES, headers: modes.announce && modes.of(operationId) === 'report' ? violation : [] },
     declaredErrors: normalize ? 'replace' : 'either',
     translatedErrors: normalize,
     idempotentReplays: true,
@@ -91,7 +107,7 @@ export function publishedHandlers(contract: Contract, config: Config): Record<st
   let effective: OpenApiDocument | undefined;
   let yaml: string | undefined;
   let page: string | undefined;
-  const document = () => (effective ??= effectiveDocument(contract.document, gatewayEffectiveOptions(config)));
+  const document = () => (effective ??= effectiveDocument(contract.document, gatewayEffectiveOptions(config, contract)));
   const all: Record<string, AnyHandler<object>> = {
     [PUBLISHED_OPERATIONS['/openapi.json']]: async () => ({ status: 200, body: document() }),
     [PUBLISHED_OPERATIONS['/openapi.yaml']]: async () => ({ status: 200, body: (yaml ??= stringify(document(), { aliasDuplicateObjects: false })) }),

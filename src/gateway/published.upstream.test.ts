@@ -41,6 +41,12 @@ describe("the gateway's published contract", () => {
     expect(published.paths['/openapi.json'].get.operationId).toBe('backendSpec');
     expect(published.paths['/openapi.yaml'].get.operationId).toBe('specgateOpenApiYaml');
     expect(Object.keys(published.paths['/items/{id}'].get.responses).sort()).toEqual(['200', '400', '401', '431', '500', '502', '503', '504']);
+    // Outside production the gateway names a reported violation in a header on the backend's answer: declared there.
+    expect(Object.keys(published.paths['/items/{id}'].get.responses['200'].headers)).toEqual(['X-Request-ID', 'X-Specgate-Contract-Violation']);
+    // What the gateway answers itself is never forwarded: no 502/504, no violation header.
+    const own = published.paths['/openapi.yaml'].get.responses;
+    expect(Object.keys(own).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(own['200'].headers)).toEqual(['X-Request-ID']);
     const docs = await gateway.request('/docs');
     expect(docs.status).toBe(200);
     expect(await docs.text()).toMatch(/^<!DOCTYPE html>[\s\S]*init\(\{"openapi":/);

@@ -46,5 +46,5 @@ export interface MockDeps {
 export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics }: MockDeps): ServedApp {
   assertOpenApi3(document);
   const contract = contractFrom(mockDocument(document));
-  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled }), validateResponses: false, strict, rateLimitStore, metrics }));
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled, sunsetEnforce: config.contract.sunsetEnforce }), validateResponses: false, strict, rateLimitStore, metrics }));
 }
