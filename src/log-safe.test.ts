@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type InProcessApp } from './testing/in-process.js';
+import { memoryTaskHandlers } from './testing/memory-tasks.js';
 import type { Handlers } from './contract/handler.js';
 import { InternalFault } from './errors.js';
-import { handlers } from './handlers/index.js';
 import { describeError } from './log-safe.js';
-import { startTestServer, type TestServer } from './testing/server.js';
 import { mintToken, TEST_JWT_SECRET } from './testing/tokens.js';
 
 describe('describeError', () => {
@@ -29,17 +29,17 @@ describe('describeError', () => {
 
 describe('log lines of real requests', () => {
   const lines: string[] = [];
-  let server: TestServer;
+  let server: InProcessApp;
   let token: string;
 
   beforeAll(async () => {
     const failing: Handlers = {
-      ...handlers,
+      ...memoryTaskHandlers(),
       getTask: async () => {
         throw new Error(`SELECT * FROM tasks WHERE secret = '${TEST_JWT_SECRET}'`);
       },
     };
-    server = await startTestServer({ env: { LOG_LEVEL: 'info' }, handlers: failing, logTo: { write: (line: string) => void lines.push(line) } });
+    server = await inProcessApp({ env: { LOG_LEVEL: 'info' }, handlers: failing, logTo: { write: (line: string) => void lines.push(line) } });
     token = await mintToken('user-logs');
   });
   afterAll(() => server.close());

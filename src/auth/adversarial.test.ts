@@ -6,9 +6,10 @@
  */
 import { CompactSign, exportSPKI, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
 import { invalidTokenChallenge } from '../testing/auth-expect.js';
 import { startJwksServer, type TestJwksServer } from '../testing/jwks-server.js';
-import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
+import { ALLOWED_ORIGIN } from '../testing/server.js';
 import { generateSigningKey, mintSigned, mintToken, segment, TEST_JWT_SECRET, type TestSigningKey } from '../testing/tokens.js';
 
 const ISSUER = 'https://issuer.test';
@@ -22,8 +23,8 @@ const hmac = (alg: string, key: Uint8Array, payload = claims()) => new SignJWT(p
 let jwks: TestJwksServer;
 let rotating: TestJwksServer;
 let attacker: TestJwksServer;
-let server: TestServer;
-let jwksOnly: TestServer;
+let server: InProcessApp;
+let jwksOnly: InProcessApp;
 let rsa: TestSigningKey;
 let ec: TestSigningKey;
 let ed: TestSigningKey;
@@ -46,15 +47,15 @@ beforeAll(async () => {
   attacker = await startJwksServer([forger.jwk]);
   const claimChecks = { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
   const auth = { jwks: { cooldownMs: 0 } };
-  server = await startTestServer({ env: { JWKS_URL: jwks.url, ...claimChecks }, auth });
-  jwksOnly = await startTestServer({ env: { JWKS_URL: rotating.url, JWT_SECRET: undefined, ...claimChecks }, auth });
+  server = await inProcessApp({ env: { JWKS_URL: jwks.url, ...claimChecks }, auth });
+  jwksOnly = await inProcessApp({ env: { JWKS_URL: rotating.url, JWT_SECRET: undefined, ...claimChecks }, auth });
 });
 afterAll(async () => {
   await Promise.all([server.close(), jwksOnly.close()]);
   await Promise.all([jwks.close(), rotating.close(), attacker.close()]);
 });
 
-const get = (app: TestServer, authorization?: string) =>
+const get = (app: InProcessApp, authorization?: string) =>
   app.request('/api/tasks', { headers: authorization === undefined ? {} : { authorization } });
 
 /** Asserts the uniform 401 for a refused token or header (category undefined: no/malformed header). */
@@ -103,7 +104,7 @@ interface Rejection {
   /** The RFC 6750 error_description, or undefined for a missing/malformed header. */
   category?: string;
   detail?: string;
-  app?: () => TestServer;
+  app?: () => InProcessApp;
 }
 
 const bearer = (mint: () => Promise<string>) => async () => `Bearer ${await mint()}`;

@@ -5,14 +5,15 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type ListeningApp } from '../testing/in-process.js';
 import { DEADLINE_CHECK_MS } from './server-timeouts.js';
-import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
+import { ALLOWED_ORIGIN } from '../testing/server.js';
 
 const HEADERS_TIMEOUT_MS = 1000;
 const REQUEST_TIMEOUT_MS = 1500;
-let server: TestServer;
+let server: ListeningApp;
 beforeAll(async () => {
-  server = await startTestServer({ env: { HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+  server = await (await inProcessApp({ env: { HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } })).listen();
 });
 afterAll(() => server.close());
 

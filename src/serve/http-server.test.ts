@@ -6,12 +6,13 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type ListeningApp } from '../testing/in-process.js';
 import { MAX_HEAD_BYTES } from '../pipeline/head-limit.js';
-import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
+import { ALLOWED_ORIGIN, FOREIGN_ORIGIN } from '../testing/server.js';
 
-let server: TestServer;
+let server: ListeningApp;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await (await inProcessApp()).listen();
 });
 afterAll(() => server.close());
 

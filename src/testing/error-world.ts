@@ -1,6 +1,6 @@
 /**
  * The apps that together produce every error_type through real mechanisms: the Tasks API itself,
- * one whose handler throws, a fixture with scopes, a unique index, a tiny rate limit and a retired
+ * one whose handler throws, one in production whose handler returns what cannot be serialised, a fixture with scopes, a unique index, a tiny rate limit and a retired
  * operation, and
  * two whose database is down (connection refused, connect timeout).
  */
@@ -12,11 +12,11 @@ import { openPg } from '../db/pg.js';
 import { handlers } from '../handlers/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { blackHole, refusedPort, type Outage } from './outage.js';
-import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
+import { ALLOWED_ORIGIN, startTestServer, type TestServer, type TestServerOptions } from './server.js';
 import { mintToken } from './tokens.js';
 
 /** Which app a request goes to. */
-export type Target = 'api' | 'broken' | 'fixture' | 'dbDown' | 'dbTimeout' | 'upstreamDown' | 'upstreamSlow';
+export type Target = 'api' | 'broken' | 'production' | 'fixture' | 'dbDown' | 'dbTimeout' | 'upstreamDown' | 'upstreamSlow';
 
 /** The scope the fixture contract requires for getTask. */
 export const FIXTURE_SCOPE = 'tasks:read';
@@ -32,7 +32,8 @@ export const FIXTURE_SUNSET = '2025-06-30T00:00:00Z';
 
 /** Databases and tokens shared by every app of a world (and by mutant apps built from it). */
 export interface WorldResources {
-  readonly tokens: { readonly user: string; readonly unscoped: string; readonly limited: string };
+  /** `foreign` is signed with another secret than the apps'. */
+  readonly tokens: { readonly user: string; readonly unscoped: string; readonly limited: string; readonly foreign: string };
   readonly dbs: Readonly<Record<Target, Database>>;
   /** Upstream base URLs for gateway mode: a port that refuses connections, one that never answers. */
   readonly upstreams: { readonly refused: string; readonly silent: string };
@@ -73,6 +74,12 @@ const brokenHandlers: Handlers = {
   listTasks: async () => ({ status: 200, body: { items: [{ id: 'not-a-task' }], next_cursor: null } }) as never,
 };
 
+/** In production responses are not validated, so only serialising this body (a BigInt) can fail. */
+const unserialisableHandlers: Handlers = {
+  ...handlers,
+  createTask: async () => ({ status: 201, body: { id: 1n }, headers: { Location: '/api/tasks/1' } }) as never,
+};
+
 /** Opens the databases and mints the tokens a world needs. */
 export async function openWorldResources(): Promise<WorldResources> {
   // One database for every app (creating one is the slow part); the unique index is a fixture,
@@ -94,8 +101,9 @@ export async function openWorldResources(): Promise<WorldResources> {
       user: await mintToken('user-errors', { scope: FIXTURE_SCOPE }),
       unscoped: await mintToken('user-errors'),
       limited: await mintToken('user-limited'),
+      foreign: await mintToken('user-errors', {}, 'x'.repeat(40)),
     },
-    dbs: { api: fixture.db, broken: fixture.db, fixture: fixture.db, dbDown, dbTimeout, upstreamDown: fixture.db, upstreamSlow: fixture.db },
+    dbs: { api: fixture.db, broken: fixture.db, production: fixture.db, fixture: fixture.db, dbDown, dbTimeout, upstreamDown: fixture.db, upstreamSlow: fixture.db },
     upstreams: { refused: `http://${new URL(refused.url).host}`, silent: `http://${new URL(hole.url).host}` },
     async close() {
       await Promise.all([dbDown.close(), dbTimeout.close()]);
@@ -113,6 +121,7 @@ export async function startTarget(
   const db = resources.dbs[target];
   const base = { env: options.env, arrange: options.arrange, parserCors: options.parserCors, host: options.host, db };
   if (target === 'broken') return startTestServer({ ...base, handlers: brokenHandlers });
+  if (target === 'production') return startTestServer({ ...base, env: { CORS_ORIGINS: ALLOWED_ORIGIN, ...options.env, NODE_ENV: 'production' }, handlers: unserialisableHandlers });
   if (target === 'upstreamDown' || target === 'upstreamSlow') {
     // Gateway mode: getTask goes to an upstream that refuses, or never answers (300 ms timeout);
     // the breaker never opens here, so every request shows the failure itself.
@@ -137,7 +146,7 @@ export type World = Readonly<Record<Target, TestServer>>;
 
 /** Starts all targets; close them with closeWorld. */
 export async function startWorld(resources: WorldResources, env?: Record<string, string>, host?: TestServerOptions['host']): Promise<World> {
-  const targets: Target[] = ['api', 'broken', 'fixture', 'dbDown', 'dbTimeout', 'upstreamDown', 'upstreamSlow'];
+  const targets: Target[] = ['api', 'broken', 'production', 'fixture', 'dbDown', 'dbTimeout', 'upstreamDown', 'upstreamSlow'];
   const servers = await Promise.all(targets.map((t) => startTarget(resources, t, { env, host })));
   return Object.fromEntries(targets.map((t, i) => [t, servers[i]!])) as Record<Target, TestServer>;
 }

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
 import { mintToken } from '../testing/tokens.js';
 
-let server: TestServer;
+let server: InProcessApp;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await inProcessApp();
   token = await mintToken('user-validate');
 });
-afterAll(() => server.close());
 
 const errorsOf = async (res: Response) => {
   const body = await res.json();

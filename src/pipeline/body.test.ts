@@ -6,18 +6,17 @@
  */
 import { Agent, request } from 'node:http';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
 import { mintToken } from '../testing/tokens.js';
 
-let server: TestServer;
+let server: InProcessApp;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await inProcessApp();
   token = await mintToken('user-body');
 });
-afterAll(() => server.close());
 
 const post = (body: BodyInit, headers: Record<string, string> = {}) =>
   server.request('/api/tasks', { method: 'POST', token, headers: { 'content-type': 'application/json', ...headers }, body });
@@ -138,11 +137,12 @@ describe('deep nesting', () => {
   });
 
   it('reads and drops the rest of a body over the limit: the client gets its 413, and the connection stays usable', async () => {
+    const socket = await server.listen();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: Buffer) =>
       new Promise<{ status: number | undefined; reused: boolean }>((resolve, reject) => {
         const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(body ? { 'content-length': String(body.length) } : {}) };
-        const req = request(server.url + path, { method, agent, headers }, (res) => {
+        const req = request(socket.url + path, { method, agent, headers }, (res) => {
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode, reused: req.reusedSocket }));
         });
@@ -154,6 +154,7 @@ describe('deep nesting', () => {
       expect(await send('GET', '/health')).toEqual({ status: 200, reused: true });
     } finally {
       agent.destroy();
+      await socket.close();
     }
   });
 });

@@ -4,11 +4,11 @@
  * operation a user adds) or a query string of 3,000 parameters costs a small, bounded answer —
  * still a helpful 400 naming the first problems — instead of megabytes and seconds of CPU.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Handlers } from '../contract/handler.js';
 import { contractFrom, loadContract } from '../contract/spec.js';
-import { handlers } from '../handlers/index.js';
-import { startTestServer, type TestServer } from '../testing/server.js';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
+import { memoryTaskHandlers } from '../testing/memory-tasks.js';
 import { mintToken } from '../testing/tokens.js';
 
 const STOPPED = 'The request does not match the API contract: at least 1000 problems (checking stopped there); the first 20 are listed.';
@@ -31,14 +31,13 @@ function contractWithBatches() {
   return contractFrom(document);
 }
 
-let server: TestServer;
+let server: InProcessApp;
 let token: string;
 beforeAll(async () => {
   token = await mintToken('user-bounded-errors');
   const createBatch = async () => ({ status: 204, body: undefined });
-  server = await startTestServer({ contract: contractWithBatches(), handlers: { ...handlers, createBatch } as unknown as Handlers });
+  server = await inProcessApp({ contract: contractWithBatches(), handlers: { ...memoryTaskHandlers(), createBatch } as unknown as Handlers });
 });
-afterAll(() => server.close());
 
 const post = (path: string, body: string) => server.request(path, { method: 'POST', token, headers: { 'content-type': 'application/json' }, body });
 

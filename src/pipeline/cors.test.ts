@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGIN, FOREIGN_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
+import { ALLOWED_ORIGIN, FOREIGN_ORIGIN } from '../testing/server.js';
 
 const TASK = '/api/tasks/3f1c2a4e-8b7d-4c1e-9a6f-2d5e7b8c9a01';
-let server: TestServer;
-let tuned: TestServer;
+let server: InProcessApp;
+let tuned: InProcessApp;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  tuned = await startTestServer({
+  server = await inProcessApp();
+  tuned = await inProcessApp({
     env: { CORS_ORIGINS: 'https://app.example.com', CORS_ORIGIN_REGEX: '^https://pr-[0-9]+\\.preview\\.example\\.com$', CORS_MAX_AGE: '42' },
   });
 });
-afterAll(async () => {
-  await server.close();
-  await tuned.close();
-});
 
-const preflight = (target: TestServer, path: string, method: string, origin = ALLOWED_ORIGIN, headers = 'authorization,content-type') =>
+const preflight = (target: InProcessApp, path: string, method: string, origin = ALLOWED_ORIGIN, headers = 'authorization,content-type') =>
   target.request(path, {
     method: 'OPTIONS',
     headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': headers },
