@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractFrom, loadContract } from '../contract/spec.js';
-import { ALLOWED_ORIGIN, startTestServer, type TestServer } from '../testing/server.js';
+import { inProcessApp, type InProcessApp } from '../testing/in-process.js';
+import { ALLOWED_ORIGIN } from '../testing/server.js';
 import { mintToken } from '../testing/tokens.js';
 
 /** openapi.yaml with createTask's budget cut to 3 a minute, so a test spends it in three requests. */
@@ -10,19 +11,19 @@ function smallBudget(by: 'caller' | 'ip') {
   return contractFrom(document);
 }
 
-let byCaller: TestServer;
-let byIp: TestServer;
-let off: TestServer;
+let byCaller: InProcessApp;
+let byIp: InProcessApp;
+let off: InProcessApp;
 beforeAll(async () => {
-  [byCaller, byIp] = await Promise.all([startTestServer({ contract: smallBudget('caller') }), startTestServer({ contract: smallBudget('ip'), env: { TRUST_PROXY: '1' } })]);
-  off = await startTestServer({ contract: smallBudget('caller'), db: byCaller.db, env: { RATE_LIMITS: 'off' } });
+  [byCaller, byIp] = await Promise.all([inProcessApp({ contract: smallBudget('caller') }), inProcessApp({ contract: smallBudget('ip'), env: { TRUST_PROXY: '1' } })]);
+  off = await inProcessApp({ contract: smallBudget('caller'), env: { RATE_LIMITS: 'off' } });
 });
 afterAll(async () => {
   await off.close();
   await Promise.all([byCaller.close(), byIp.close()]);
 });
 
-const create = (server: TestServer, token: string, headers: Record<string, string> = {}) =>
+const create = (server: InProcessApp, token: string, headers: Record<string, string> = {}) =>
   server.request('/api/tasks', { method: 'POST', token, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'limited' }) });
 
 describe('x-specgate-rate-limit by caller', () => {
