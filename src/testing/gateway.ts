@@ -1,5 +1,4 @@
 /** Starts a gateway (src/gateway/server.ts) on an ephemeral port, with its log lines kept for the test. */
-import type { AddressInfo } from 'node:net';
 import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
@@ -10,6 +9,7 @@ import type { RateLimitStore } from '../limits/store.js';
 import { createLogger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
+import { listenLocally } from './listen-locally.js';
 import { originRequest } from './server.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
@@ -40,16 +40,13 @@ export async function startTestGateway(
   const { upgrade } = app;
   const server = createHttpServer(app.listener, config.cors, config.http);
   if (upgrade) server.on('upgrade', upgrade);
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, stop } = await listenLocally(server);
   return {
     url,
     logs,
     request: originRequest(url),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
       await app.close();
     },
   };

@@ -6,13 +6,11 @@
  * test passes its own; `listen()` puts the same app on a socket for what only a socket shows.
  */
 import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import inject from 'light-my-request';
-import type { DestinationStream } from 'pino';
-import { createTokenVerifier, type VerifierOptions } from '../auth/verifier.js';
+import { createTokenVerifier } from '../auth/verifier.js';
 import { loadConfig, type Config } from '../config/index.js';
 import type { Handlers } from '../contract/handler.js';
-import { loadContract, type Contract } from '../contract/spec.js';
+import { loadContract } from '../contract/spec.js';
 import { publishedDocuments } from '../docs/published.js';
 import { memoryStore } from '../limits/memory-store.js';
 import { createLogger } from '../logger.js';
@@ -20,8 +18,9 @@ import type { AnyHandler } from '../pipeline/dispatch.js';
 import { handlerStage } from '../pipeline/handler-stage.js';
 import { mount, pipeline } from '../pipeline/pipeline.js';
 import { createHttpServer } from '../serve/http-server.js';
+import { listenLocally } from './listen-locally.js';
 import { memoryTaskHandlers } from './memory-tasks.js';
-import { ALLOWED_ORIGIN, originRequest } from './server.js';
+import { ALLOWED_ORIGIN, originRequest, type TestServerOptions } from './server.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 /** An app answered in-process; `request` is fetch-shaped and sends Origin: ALLOWED_ORIGIN unless told otherwise. */
@@ -43,16 +42,8 @@ export interface ListeningApp {
   close(): Promise<void>;
 }
 
-/** What an in-process app differs in from the default one. */
-export interface InProcessOptions {
-  /** Entries override the test configuration; an undefined value removes a default (e.g. JWT_SECRET). */
-  readonly env?: Record<string, string | undefined>;
-  /** How the token verifier is built (a JWKS fetch timeout, a clock). */
-  readonly auth?: VerifierOptions;
-  /** Where log lines go (with LOG_LEVEL in env); silent by default. */
-  readonly logTo?: DestinationStream;
-  /** A contract instead of openapi.yaml. */
-  readonly contract?: Contract;
+/** What an in-process app differs in from the default one: as a test server's options, and any handler map. */
+export interface InProcessOptions extends Pick<TestServerOptions, 'env' | 'auth' | 'logTo' | 'contract'> {
   /** The handlers instead of the Map-backed Tasks handlers. */
   readonly handlers?: Handlers | Record<string, AnyHandler<object>>;
 }
@@ -90,18 +81,8 @@ export async function inProcessApp(options: InProcessOptions = {}): Promise<InPr
     },
     close: async () => {},
     async listen() {
-      const server = createHttpServer(listener, config.cors, config.http).listen(0, '127.0.0.1');
-      await new Promise<void>((resolve) => server.once('listening', resolve));
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      return {
-        url,
-        config,
-        request: originRequest(url),
-        async close() {
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-        },
-      };
+      const { url, stop } = await listenLocally(createHttpServer(listener, config.cors, config.http));
+      return { url, config, request: originRequest(url), close: stop };
     },
   };
 }

@@ -3,7 +3,6 @@
  * HTTP client that sends the allowed test Origin by default.
  */
 import type { RequestListener } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { DestinationStream } from 'pino';
 import { specgateExpress } from '../adapters/express.js';
@@ -20,6 +19,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { createLogger } from '../logger.js';
 import { gateOnMigrations } from '../db/readiness.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { listenLocally } from './listen-locally.js';
 import { TEST_JWT_SECRET } from './tokens.js';
 
 /** An Origin the test apps allow. */
@@ -97,9 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { stages } = tasksPipeline({ config, contract, db: gate.db, log, verifier, handlers: options.handlers, rateLimitStore: options.rateLimitStore, metrics: options.metrics });
   const arranged = options.arrange ? options.arrange(stages) : stages;
   const app = options.host === 'express' ? expressHost(arranged) : mount(arranged);
-  const server = createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url, stop } = await listenLocally(createHttpServer(app, options.parserCors === false ? undefined : config.cors, config.http));
   return {
     url,
     db: testDb.db,
@@ -107,8 +105,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     request: originRequest(url),
     async close() {
       gate.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
       await testDb.drop();
     },
   };
