@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { loadDocument } from '../contract/load-document.js';
 import { chromiumStatus, launchChromium, loopbackPage, pageFetch, servePage, type PageOrigin } from '../testing/browser.js';
 import { djangoStatus, startDjango, type DjangoApp } from '../testing/django.js';
@@ -14,6 +15,7 @@ import { startTestGateway, type TestGateway } from '../testing/gateway.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 
 const chromium = chromiumStatus();
+requiredInCi(chromium, 'the backends browser suite in CI', 'Chromium');
 const python = fastapiStatus().available && djangoStatus().available;
 if (chromium.available && !python) process.stderr.write('FastAPI or Django REST framework is missing: the browser test of both behind the gateway is skipped (see src/testing/fastapi.ts and src/testing/django.ts).\n');
 const DRF_OVERLAY = new URL('../../docs/examples/overlays/drf-bearer.overlay.yaml', import.meta.url).pathname;

@@ -9,17 +9,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { djangoStatus, startDjango, type DjangoApp } from '../testing/django.js';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
+import { expectRefusal } from '../testing/expect-refusal.js';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 
 const django = djangoStatus();
-if (!django.available) process.stderr.write(`${django.message}\n`);
-
-describe.runIf(!django.available && process.env.CI === 'true')('the DRF suite in CI', () => {
-  it('needs Django, DRF and PyJWT (CI=true): .ci/run installs them', () => {
-    throw new Error(django.available ? 'unreachable' : django.message);
-  });
-});
+requiredInCi(django, 'the DRF suite in CI', 'Django, DRF and PyJWT');
 
 const OVERLAY = new URL('../../docs/examples/overlays/drf-bearer.overlay.yaml', import.meta.url).pathname;
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -30,13 +26,6 @@ describe.skipIf(!django.available)('the gateway in front of Django REST framewor
   let token: string;
   const request = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(gateway.url + path, { ...init, headers: { origin: ALLOWED_ORIGIN, ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers } });
-  const expectRefusal = async (res: Response, status: number, errorType: string) => {
-    expect(res.status).toBe(status);
-    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-    const body = await res.json();
-    expect(body).toMatchObject({ status_code: status, error_type: errorType, request_id: res.headers.get('x-request-id') });
-    return body;
-  };
 
   beforeAll(async () => {
     app = await startDjango({ JWT_SECRET: TEST_JWT_SECRET });

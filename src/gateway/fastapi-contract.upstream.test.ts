@@ -11,18 +11,14 @@ import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { startEntry, type EntryProcess } from '../testing/entry-process.js';
 import { fastapiStatus, startFastApi, type FastApiApp } from '../testing/fastapi.js';
+import { expectRefusal } from '../testing/expect-refusal.js';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 import { generateClient, typecheck } from '../testing/typed-client.js';
 
 const fastapi = fastapiStatus();
-if (!fastapi.available) process.stderr.write(`${fastapi.message}\n`);
-
-describe.runIf(!fastapi.available && process.env.CI === 'true')('the FastAPI contract suite in CI', () => {
-  it('needs FastAPI, uvicorn and PyJWT (CI=true): .ci/run installs them', () => {
-    throw new Error(fastapi.available ? 'unreachable' : fastapi.message);
-  });
-});
+requiredInCi(fastapi, 'the FastAPI contract suite in CI', 'FastAPI, uvicorn and PyJWT');
 
 /** The overlay docs/gateway.md gives: FastAPI leaves WebSocket routes out of its document. */
 const WEBSOCKET_OVERLAY = new URL('../../docs/examples/overlays/fastapi-websocket.overlay.yaml', import.meta.url).pathname;
@@ -52,13 +48,6 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI, its contra
   const request = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(gateway.url + path, { redirect: 'manual', ...init, headers: { origin: ALLOWED_ORIGIN, ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers } });
   const direct = async (path: string) => (await fetch(origin + path)).json();
-  const expectRefusal = async (res: Response, status: number, errorType: string) => {
-    expect(res.status).toBe(status);
-    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-    const body = await res.json();
-    expect(body).toMatchObject({ status_code: status, error_type: errorType, request_id: res.headers.get('x-request-id') });
-    return body;
-  };
 
   beforeAll(async () => {
     app = await startFastApi('shop', { JWT_SECRET: TEST_JWT_SECRET }, '');

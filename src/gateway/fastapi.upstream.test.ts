@@ -8,30 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFastApi, fastapiStatus, type FastApiApp } from '../testing/fastapi.js';
 import { startGatewayCli, type GatewayProcess } from '../testing/gateway-cli.js';
 import { gatewaySpec } from '../testing/gateway-spec.js';
+import { expectRefusal } from '../testing/expect-refusal.js';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
 import { mintToken, TEST_JWT_SECRET } from '../testing/tokens.js';
 
 const fastapi = fastapiStatus();
-if (!fastapi.available) process.stderr.write(`${fastapi.message}\n`);
-
-describe.runIf(!fastapi.available && process.env.CI === 'true')('the FastAPI suite in CI', () => {
-  it('needs FastAPI and uvicorn (CI=true): .ci/run installs them', () => {
-    throw new Error(fastapi.available ? 'unreachable' : fastapi.message);
-  });
-});
+requiredInCi(fastapi, 'the FastAPI suite in CI', 'FastAPI and uvicorn');
 
 describe.skipIf(!fastapi.available)('the gateway in front of FastAPI', () => {
   let app: FastApiApp;
   let gateway: GatewayProcess;
   let token: string;
   const request = (path: string, init: RequestInit = {}) => fetch(gateway.url + path, { ...init, headers: { origin: ALLOWED_ORIGIN, authorization: `Bearer ${token}`, ...init.headers } });
-  const expectError = async (res: Response, status: number, errorType: string) => {
-    expect(res.status).toBe(status);
-    expect(res.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-    const body = await res.json();
-    expect(body).toMatchObject({ status_code: status, error_type: errorType, request_id: res.headers.get('x-request-id') });
-    return body;
-  };
 
   beforeAll(async () => {
     app = await startFastApi();
@@ -55,13 +44,13 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI', () => {
 
   it("turns FastAPI's 422 into validation_error with errors", async () => {
     const res = await request('/items', { method: 'POST', body: '{"name":"no price"}', headers: { 'content-type': 'application/json' } });
-    const body = await expectError(res, 422, 'validation_error');
+    const body = await expectRefusal(res, 422, 'validation_error');
     expect(body.errors).toEqual([{ location: 'body', path: '/price', message: 'field required' }]);
   });
 
   it("turns an unhandled exception's 500 into internal_error, nothing of it shown", async () => {
     const res = await request('/cases/crash');
-    const body = await expectError(res, 500, 'internal_error');
+    const body = await expectRefusal(res, 500, 'internal_error');
     expect(body.detail).toBe('The upstream service failed. Quote the request id when reporting it.');
     expect(JSON.stringify(body)).not.toMatch(/KeyError|DATABASE_PASSWORD|Internal Server Error/);
   });

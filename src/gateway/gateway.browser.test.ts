@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { chromiumStatus, launchChromium, pageFetch, servePage, type PageOrigin } from '../testing/browser.js';
 import { fastapiStatus, startFastApi, type FastApiApp } from '../testing/fastapi.js';
 import { startTestGateway, type TestGateway } from '../testing/gateway.js';
@@ -18,6 +19,7 @@ import { mintToken } from '../testing/tokens.js';
 import { startTestUpstream, type TestUpstream } from '../testing/upstream.js';
 
 const chromium = chromiumStatus();
+requiredInCi(chromium, 'the gateway browser suite in CI', 'Chromium');
 const fastapi = fastapiStatus();
 
 interface Case {

@@ -6,19 +6,14 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { edgeSpec } from '../testing/edge-spec.js';
 import { startEdgeUpstream, type EdgeUpstream } from '../testing/edge-upstream.js';
 import { startTestGateway, type TestGateway } from '../testing/gateway.js';
 import { nginxStatus, startNginx, type Nginx } from '../testing/nginx.js';
 
 const nginx = nginxStatus();
-if (!nginx.available) process.stderr.write(`${nginx.message}\n`);
-
-describe.runIf(!nginx.available && process.env.CI === 'true')('the nginx suite in CI', () => {
-  it('needs nginx (CI=true): .ci/run installs it', () => {
-    throw new Error(nginx.available ? 'unreachable' : nginx.message);
-  });
-});
+requiredInCi(nginx, 'the nginx suite in CI', 'nginx');
 
 describe.skipIf(!nginx.available)('the gateway in front of nginx in front of the application', () => {
   let app: EdgeUpstream;

@@ -5,10 +5,12 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { chromiumStatus, launchChromium, pageFetch, servePage, type PageOrigin } from '../testing/browser.js';
 import { startMock, type TestMock } from '../testing/mock-server.js';
 
 const chromium = chromiumStatus();
+requiredInCi(chromium, 'the mock browser suite in CI', 'Chromium');
 
 /** A document with one rate-limited operation whose responses declare no header at all. */
 const document = {

@@ -6,6 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requiredInCi } from '../testing/required-in-ci.js';
 import { chromiumStatus, launchChromium, pageFetch, READ_HEADERS, servePage, type PageFetchResult, type PageOrigin } from '../testing/browser.js';
 import { errorCases, type ErrorCase } from '../testing/error-cases.js';
 import { closeWorld, openWorldResources, startTarget, startWorld, type World, type WorldResources } from '../testing/error-world.js';
@@ -13,13 +14,7 @@ import { corsAfter, stripCorsFor, type Mutant } from '../testing/mutants.js';
 import type { TestServer } from '../testing/server.js';
 
 const chromium = chromiumStatus();
-if (!chromium.available) process.stderr.write(`${chromium.message}\n`);
-
-describe.runIf(!chromium.available && process.env.CI === 'true')('the browser suite in CI', () => {
-  it('needs Chromium (CI=true): .ci/run installs it', () => {
-    throw new Error(chromium.available ? 'unreachable' : chromium.message);
-  });
-});
+requiredInCi(chromium, 'the browser suite in CI', 'Chromium');
 
 /** What a page failed to read of an error response; [] when it read everything. */
 function unreadable(c: ErrorCase, r: PageFetchResult): string[] {
