@@ -7,6 +7,7 @@
  * after, and is counted in specgate_contract_reloads_total{outcome}. Reloads run one at a time;
  * triggers that arrive during one are folded into a single next reload.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -48,6 +49,17 @@ export function createReloader(deps: ReloaderDeps): Reloader {
 
   async function once(trigger: string): Promise<ReloadOutcome> {
     const started = performance.now();
+    // The longest the event loop was held during the reload: how long a request could wait for it.
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    try {
+      return await attempt(trigger, started, delay);
+    } finally {
+      delay.disable();
+    }
+  }
+
+  async function attempt(trigger: string, started: number, delay: ReturnType<typeof monitorEventLoopDelay>): Promise<ReloadOutcome> {
     const before = runningDigest;
     const ms = () => Math.round(performance.now() - started);
     const refuse = (fields: Record<string, unknown>, message: string): ReloadOutcome => {
@@ -104,7 +116,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     runningDigest = after;
     counted('applied');
     log.info(
-      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases },
+      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases, heldMs: Math.round(delay.max / 1e6) },
       `contract reloaded: ${before} → ${after}`,
     );
     return 'applied';
