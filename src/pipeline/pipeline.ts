@@ -99,7 +99,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
   const onSkip = (skipped: SkippedCheck) => log.warn(skipped, `schema check skipped: ${skipped.operationId} at ${skipped.location}: ${skipped.reason}`);
   const validators = compileOperationValidators(contract, { responses: validateResponses, strict, onSkip, deferred: deps.deferCompile });
   const security = securityFor(deps, strict);
-  const last = deps.last({ contract, config, log, validators, responsesChecked: validateResponses, metrics });
+  const last = deps.last({ contract, config, log, validators, responsesChecked: validateResponses, metrics, deferCompile: deps.deferCompile });
   assertEveryOperationAnswered(contract.operations, last);
   const tunnel = deps.upgrade?.({ contract, config, log, validators, responsesChecked: validateResponses, metrics });
   const limiter = rateLimiter(deps);

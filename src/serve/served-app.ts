@@ -25,7 +25,10 @@ export interface ServedApp {
 export function servedApp(built: Pipeline): ServedApp {
   return {
     contract: built.contract,
-    prepare: () => built.validators.prepare(),
+    prepare: async () => {
+      await built.validators.prepare();
+      await built.last.prepare?.();
+    },
     listener: mount(built.stages),
     upgrade: built.upgradeStages && mountUpgrade(built.upgradeStages),
     health: () => built.last.health?.() ?? [],
