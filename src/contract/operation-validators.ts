@@ -7,6 +7,8 @@
  * request, to keep start-up within budget (docs/performance.md). A schema that cannot compile
  * fails start-up in strict mode (the Tasks API, `npm run mock -- --strict`); otherwise that one
  * check is skipped with one warning naming the operation, the location and the reason.
+ * A live reload compiles `deferred`, in slices (prepare()), and an operation whose schemas did not
+ * change reuses the functions compiled before (src/contract/validator-reuse.ts).
  */
 import { compileParameters, type ParameterValidators } from './parameter-validators.js';
 import { compileRequestBody, type RequestBodyValidators } from './request-body-validators.js';
@@ -30,7 +32,16 @@ export const EAGER_LIMIT = 300;
 /** The validators of every operation, by operationId. */
 export interface ValidatorSet {
   get(operationId: string): OperationValidators;
+  /**
+   * Compiles, when the set was made `deferred`, what would otherwise have been compiled at once —
+   * one operation per event-loop turn, so requests waiting are served in between; rejects as the
+   * eager compile would have thrown. Resolves at once otherwise.
+   */
+  prepare(): Promise<void>;
 }
+
+/** One event-loop turn: what is waiting (incoming requests) runs first. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Compiles the validators (all now, or each on first use for large documents). */
 export function compileOperationValidators(contract: Contract, options: CompileOptions): ValidatorSet {
@@ -42,7 +53,17 @@ export function compileOperationValidators(contract: Contract, options: CompileO
     requestBody: compileRequestBody(compiler, op),
     responses: options.responses ? compileResponses(compiler, op) : undefined,
   });
+  const eager = options.strict !== false || contract.operations.length <= EAGER_LIMIT;
+  let prepared: Promise<void> | undefined;
+  const inSlices = async () => {
+    for (const op of contract.operations) {
+      await turn();
+      set.get(op.operationId);
+    }
+    compiler.settle();
+  };
   const set: ValidatorSet = {
+    prepare: () => (prepared ??= options.deferred && eager ? inSlices() : Promise.resolve()),
     get(operationId) {
       let validators = compiled.get(operationId);
       if (!validators) {
@@ -54,7 +75,11 @@ export function compileOperationValidators(contract: Contract, options: CompileO
       return validators;
     },
   };
-  if (options.strict !== false || contract.operations.length <= EAGER_LIMIT) for (const op of contract.operations) set.get(op.operationId);
+  if (eager && options.deferred) return set;
+  if (eager) {
+    for (const op of contract.operations) set.get(op.operationId);
+    compiler.settle();
+  }
   // A large document registers its schemas right after start-up, before the first request needs them.
   else setImmediate(() => {
     try {

@@ -8,6 +8,7 @@ import { createAjv, pointerSegment } from './ajv.js';
 import { mayDiscardErrors } from './bounded-validator.js';
 import { schemaRegistry, type SchemaRegistry } from './schema-registry.js';
 import type { Contract, OperationInfo } from './spec.js';
+import { validatorReuse, type ValidatorReuse } from './validator-reuse.js';
 
 /** A check left out because its schema could not be compiled. */
 export interface SkippedCheck {
@@ -24,6 +25,8 @@ export interface CompileOptions {
   readonly strict?: boolean;
   /** Receives each skipped check (non-strict mode); once per check. */
   readonly onSkip?: (skipped: SkippedCheck) => void;
+  /** Compile nothing now: the set's prepare() compiles, one operation per event-loop turn (live reload). */
+  readonly deferred?: boolean;
 }
 
 /** The compilation state one contract's validators share. */
@@ -38,6 +41,8 @@ export interface ValidatorCompiler {
   compileShared(schema: object): ValidateFunction;
   /** The first-error validator of `ref`, made when first needed and only where a branch can discard errors. */
   recheck(ref: string): () => ValidateFunction | undefined;
+  /** Marks the end of what is compiled before serving (see src/contract/validator-reuse.ts). */
+  settle(): void;
 }
 
 /** Whether a media type is checked as JSON. */
@@ -69,6 +74,8 @@ export function validatorCompiler(contract: Contract, options: CompileOptions): 
     options.onSkip?.({ operationId, location: readable(location) || '/', reason });
   };
   let registry: SchemaRegistry | undefined;
+  /** Whether the schemas could not be registered (every check is then skipped, none reused). */
+  let unregistered = false;
   const registered = (): SchemaRegistry => {
     if (registry) return registry;
     try {
@@ -78,6 +85,7 @@ export function validatorCompiler(contract: Contract, options: CompileOptions): 
       // Every check then fails to compile and is skipped, each with its warning.
       options.onSkip?.({ operationId: '(document)', location: '/', reason: reasonOf(error) });
       registry = { ajv: createAjv({ openapi: contract.document.openapi }, { bounded: true }), document: contract.document };
+      unregistered = true;
       return registry;
     }
     if (registry.droppedIds !== undefined) {
@@ -96,11 +104,21 @@ export function validatorCompiler(contract: Contract, options: CompileOptions): 
   };
   // Operations that declare the same schema share one compiled function: GitHub's `owner` and
   // `repo` parameters, a component every response refers to, a generated spec's every `{id}`.
+  // Across reloads, an unchanged schema keeps the function compiled by an earlier generation.
   const shared = new Map<string, ValidateFunction>();
+  let reuse: ValidatorReuse | undefined;
+  const reused = (): ValidatorReuse | undefined => {
+    const { document, droppedIds } = registered();
+    if (droppedIds !== undefined || unregistered) return undefined;
+    return (reuse ??= validatorReuse(document, `openapi ${String(document.openapi)}, bounded`));
+  };
   const compileShared = (schema: object): ValidateFunction => {
     const key = JSON.stringify(schema);
     let validate = shared.get(key);
-    if (validate === undefined) shared.set(key, (validate = registered().ajv.compile(schema)));
+    if (validate === undefined) {
+      const compile = () => registered().ajv.compile(schema);
+      shared.set(key, (validate = reused()?.compiled(schema, compile) ?? compile()));
+    }
     return validate;
   };
   // A request body's validation cut short at CHECK_LIMIT is decided again by a first-error
@@ -116,5 +134,5 @@ export function validatorCompiler(contract: Contract, options: CompileOptions): 
       return undefined;
     }
   };
-  return { registered, skip, compile, compileShared, recheck };
+  return { registered, skip, compile, compileShared, recheck, settle: () => reuse?.settle() };
 }

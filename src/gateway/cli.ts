@@ -66,12 +66,19 @@ await serve({
   async build({ log: processLog, verifier, rateLimitStore, metrics }, served = document) {
     // Shared by every instance through Redis when REDIS_URL is set; Redis may be down now, it reconnects by itself.
     const idempotencyStore = await openIdempotencyStore(config, gatewayContract(served), {}, processLog);
+    let app;
     try {
-      return createGatewayApp({ config, document: served, log: processLog, verifier, metrics, idempotencyStore, rateLimitStore });
+      app = createGatewayApp({ config, document: served, log: processLog, verifier, metrics, idempotencyStore, rateLimitStore, deferCompile: true });
     } catch (error) {
       await idempotencyStore?.close();
       throw error;
     }
+    // The validators compile in slices, requests served in between (a reload builds while serving); the app's close() closes the store.
+    await app.prepare?.().catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
+    return app;
   },
   describe: (bound, app) => ({
     message: `gateway for "${String(document.info?.title ?? file)}" listening on http://${host}:${bound}`,

@@ -110,6 +110,19 @@ describe('SIGHUP to the gateway', () => {
     expect((await fetch(`${running.url}/cases/ok`)).status).toBe(200);
   });
 
+  it('refuses a compatible document whose schema does not compile, naming it, and keeps serving the running contract', async () => {
+    const { running, file } = await startGateway();
+    const broken = withItems();
+    broken.paths['/items/{id}'].get.parameters[0].schema = { type: 'string', pattern: '(' };
+    writeFileSync(file, JSON.stringify(broken));
+    running.child.kill('SIGHUP');
+    const line = await running.line(refused);
+    expect(line).toMatchObject({ reason: 'build' });
+    expect(String(line.msg)).toMatch(/getItem/);
+    expect((await fetch(`${running.url}/cases/ok`)).status).toBe(200);
+    expect((await fetch(`${running.url}/items/1`)).status).toBe(404);
+  });
+
   it('with WORKERS=2, reloads every worker one at a time', async () => {
     const { running, file } = await startGateway([], { WORKERS: '2' });
     await running.line((l) => String(l.msg).endsWith('with 2 workers'));

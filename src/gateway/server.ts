@@ -41,6 +41,8 @@ export interface GatewayDeps {
   readonly idempotencyStore?: IdempotencyStore;
   /** Rate-limit budgets shared by every instance (Redis when REDIS_URL is set); this app's memory by default. */
   readonly rateLimitStore?: RateLimitStore;
+  /** Leave compiling the validators to the app's prepare() (serve() awaits it before serving the app). */
+  readonly deferCompile?: boolean;
 }
 
 /** The contract a gateway serves for `document`: operation ids filled in, GET /livez, /readyz, /health and the published contract's paths unless declared. */
@@ -50,7 +52,7 @@ export const gatewayContract = (document: OpenApiDocument): Contract => contract
 const inGatewayMode = (config: Config): Config => ({ ...config, upstream: { ...config.upstream, responseValidation: config.upstream.gatewayResponseValidation } });
 
 /** Builds the gateway's pipeline: in-process handlers (and the readiness operation) first, then operations marked x-specgate-mock from the mock, every other operation upstream, WebSocket paths tunnelled. */
-export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore }: GatewayDeps): Pipeline {
+export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore, deferCompile }: GatewayDeps): Pipeline {
   const config = inGatewayMode(given);
   const contract = gatewayContract(document);
   const handlers = { ...publishedHandlers(contract, config), ...own };
@@ -74,6 +76,7 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
     last: eitherOf(handlerStage(handlers, { context: {} }), readiness, mockedStage(mocked, log), config.upstream.mockMissing === true ? withMockFallback(upstreamStage({ byOperation, idempotencyStore }), log) : upstreamStage({ byOperation, idempotencyStore })),
     upgrade: websocketTunnel(byOperation),
     exposeHeaders: [CONTRACT_VIOLATION_HEADER_NAME],
+    deferCompile,
   });
   return built;
 }

@@ -6,7 +6,7 @@
  * Each origin is health-checked while its circuit is open (src/gateway/health-checks.ts), and each
  * change of a circuit's state is logged once.
  */
-import { compileOperationValidators } from '../contract/operation-validators.js';
+import { compileOperationValidators, type ValidatorSet } from '../contract/operation-validators.js';
 import { upstreamObserver } from '../metrics/upstream-observer.js';
 import type { Compiled, LastStage, LastStageFactory } from '../pipeline/last-stage.js';
 import type { RequestStage } from '../pipeline/stage.js';
@@ -45,13 +45,17 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
       intervalMs: config.upstream.healthIntervalMs,
       timeoutMs: config.upstream.timeoutMs,
     });
-    const forwarder = forwarderFor(compiled, byOperation, pools);
+    const { forwarder, checking } = forwarderFor(compiled, byOperation, pools);
     const stage = refusingUnderscores(compiled, withIdempotency(compiled, forwarder, byOperation, idempotencyStore));
     return {
       name: 'upstream',
       answers: new Set(byOperation.keys()),
       stage,
       health: () => forwarder.health(),
+      prepare: async () => {
+        // Its own response validators (production: the pipeline checks none); the pipeline's are prepared by the pipeline.
+        if (checking !== compiled.validators) await checking?.prepare();
+      },
       close: async () => {
         checks.stop();
         await forwarder.close();
@@ -61,13 +65,13 @@ export function upstreamStage({ byOperation, idempotencyStore }: UpstreamStageOp
   };
 }
 
-/** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none. */
-function forwarderFor({ config, contract, validators, responsesChecked, metrics }: Compiled, byOperation: ReadonlyMap<string, string>, pools: OriginPools): Forwarder {
+/** The forwarder, checking answers with the pipeline's response validators, or its own when the pipeline checks none; and the validators it checks with. */
+function forwarderFor({ config, contract, validators, responsesChecked, metrics, deferCompile }: Compiled, byOperation: ReadonlyMap<string, string>, pools: OriginPools): { forwarder: Forwarder; checking: ValidatorSet | undefined } {
   const modes = responseValidationModes(contract, config.upstream.responseValidation, config.production);
-  const checking = !modes.any ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true });
+  const checking = !modes.any ? undefined : responsesChecked ? validators : compileOperationValidators(contract, { responses: true, deferred: deferCompile });
   const requiredHeaders = checking ? requiredResponseHeaders(contract) : undefined;
   const observer = metrics && upstreamObserver(metrics);
-  return createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, modes, pools });
+  return { forwarder: createForwarder({ config: config.upstream, trustProxy: config.limits.trustProxy, byOperation, validators: checking, requiredHeaders, observer, modes, pools }), checking };
 }
 
 /** The stage, behind the refusal of header names with `_` under UPSTREAM_UNDERSCORE_HEADERS=refuse: before an Idempotency-Key is claimed, so a refusal is never kept as its answer. */

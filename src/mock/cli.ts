@@ -61,7 +61,10 @@ await serve({
   async build({ log: processLog, verifier, rateLimitStore, metrics }, served = document) {
     const schemeVerifiers = values.offline ? {} : await discoverOpenIdVerifiers(served, config, processLog);
     try {
-      return createMockApp({ config, document: served, log: processLog, verifier, strict: values.strict === true, schemeVerifiers, rateLimitStore, metrics });
+      // The validators compile in slices, requests served in between (a reload builds while serving).
+      const app = createMockApp({ config, document: served, log: processLog, verifier, strict: values.strict === true, schemeVerifiers, rateLimitStore, metrics, deferCompile: true });
+      await app.prepare?.();
+      return app;
     } catch (error) {
       throw new Error(`mock: ${file}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
     }

@@ -40,11 +40,13 @@ export interface MockDeps {
   readonly rateLimitStore?: RateLimitStore;
   /** Counts requests (METRICS_PORT). */
   readonly metrics?: Metrics;
+  /** Leave compiling the validators to the app's prepare() (serve() awaits it before serving the app). */
+  readonly deferCompile?: boolean;
 }
 
 /** Builds the mock app for a parsed document; a gateway document's upstreams are never called. */
-export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics }: MockDeps): ServedApp {
+export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics, deferCompile }: MockDeps): ServedApp {
   assertOpenApi3(document);
   const contract = contractFrom(mockDocument(document));
-  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled, sunsetEnforce: config.contract.sunsetEnforce }), validateResponses: false, strict, rateLimitStore, metrics }));
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled, sunsetEnforce: config.contract.sunsetEnforce }), validateResponses: false, strict, rateLimitStore, metrics, deferCompile }));
 }

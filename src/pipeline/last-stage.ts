@@ -30,6 +30,8 @@ export interface LastStage {
   drain?(): void;
   /** Releases what it holds (upstream pools, stores); called once when the server stops. */
   close?(): Promise<void>;
+  /** Compiles what it left to compile when built with `deferCompile` (its own validators); rejects as building would have thrown. */
+  prepare?(): Promise<void>;
 }
 
 /** What the pipeline has compiled from the contract before it builds the last stage. */
@@ -41,6 +43,8 @@ export interface Compiled {
   readonly validators: ValidatorSet;
   readonly responsesChecked: boolean;
   readonly metrics: Metrics | undefined;
+  /** Leave compiling validators to prepare() (live reload: in slices, requests served in between). */
+  readonly deferCompile?: boolean;
 }
 
 /** Builds a last stage from what the pipeline compiled (called once, at start-up). */
@@ -65,6 +69,9 @@ export function eitherOf(...factories: readonly LastStageFactory[]): LastStageFa
       },
       close: async () => {
         await Promise.all(built.map((last) => last.close?.()));
+      },
+      prepare: async () => {
+        for (const last of built) await last.prepare?.();
       },
     };
   };

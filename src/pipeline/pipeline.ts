@@ -9,7 +9,7 @@ import type { RequestListener } from 'node:http';
 import { securityHandlersFor, type SchemeWarning } from '../auth/schemes.js';
 import type { TokenVerifier } from '../auth/verifier.js';
 import type { Config } from '../config/index.js';
-import { compileOperationValidators, type SkippedCheck } from '../contract/operation-validators.js';
+import { compileOperationValidators, type SkippedCheck, type ValidatorSet } from '../contract/operation-validators.js';
 import type { Contract } from '../contract/spec.js';
 import type { ApiError } from '../errors.js';
 import { memoryStore } from '../limits/memory-store.js';
@@ -66,6 +66,8 @@ export interface PipelineDeps {
   readonly exposeHeaders?: readonly string[];
   /** Refuse to start on a schema that cannot compile or a scheme that cannot be checked (default); false warns and skips (the mock). */
   readonly strict?: boolean;
+  /** Compile the validators in slices when the pipeline's validators.prepare() is awaited (live reload), not now. */
+  readonly deferCompile?: boolean;
 }
 
 /** One named stage of the pipeline: its functions, in order (src/pipeline/stage.ts). */
@@ -86,6 +88,8 @@ export interface Pipeline {
   readonly tunnel: LastStage | undefined;
   readonly routes: RouteIndex;
   readonly contract: Contract;
+  /** Every operation's validators (prepare() compiles them when the pipeline was built with deferCompile). */
+  readonly validators: ValidatorSet;
 }
 
 /** Builds the pipeline; any throw in a stage ends in format-error. */
@@ -93,9 +97,9 @@ export function pipeline(deps: PipelineDeps): Pipeline {
   const { config, contract, log, metrics, strict = true, validateResponses = !config.production } = deps;
   const routes = routeIndex(contract);
   const onSkip = (skipped: SkippedCheck) => log.warn(skipped, `schema check skipped: ${skipped.operationId} at ${skipped.location}: ${skipped.reason}`);
-  const validators = compileOperationValidators(contract, { responses: validateResponses, strict, onSkip });
+  const validators = compileOperationValidators(contract, { responses: validateResponses, strict, onSkip, deferred: deps.deferCompile });
   const security = securityFor(deps, strict);
-  const last = deps.last({ contract, config, log, validators, responsesChecked: validateResponses, metrics });
+  const last = deps.last({ contract, config, log, validators, responsesChecked: validateResponses, metrics, deferCompile: deps.deferCompile });
   assertEveryOperationAnswered(contract.operations, last);
   const tunnel = deps.upgrade?.({ contract, config, log, validators, responsesChecked: validateResponses, metrics });
   const limiter = rateLimiter(deps);
@@ -121,7 +125,7 @@ export function pipeline(deps: PipelineDeps): Pipeline {
   ];
   const stages = stagesFor(stage(last.name, last.stage), false);
   const upgradeStages = tunnel && tunnel.answers.size > 0 ? stagesFor(stage(tunnel.name, upgradeLast(tunnel)), true) : undefined;
-  return { stages, last, upgradeStages, tunnel, routes, contract };
+  return { stages, last, upgradeStages, tunnel, routes, contract, validators };
 }
 
 /** The security handler of every scheme the document declares; in strict mode a scheme that cannot be checked stops the start. */

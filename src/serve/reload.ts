@@ -1,17 +1,21 @@
 /**
  * Live reload of the contract in one process (docs/contract.md "Live reload"): the document is
- * read again, compared with the running one (src/serve/reload-decision.ts), built into a whole
- * new app off the request path, and swapped in in one step (src/serve/swappable-app.ts). A
+ * read again, digested and compared with the running one in a worker thread
+ * (src/serve/reload-check.ts, src/serve/reload-decision.ts), built into a whole new app while
+ * requests keep being served (validators compiled one operation per event-loop turn, unchanged
+ * schemas reusing their compiled functions), and swapped in in one step (src/serve/swappable-app.ts). A
  * document that does not parse or build, or that breaks clients without permission, is refused:
  * the running contract stays. Every outcome is one log line with the contract digest before and
  * after, and is counted in specgate_contract_reloads_total{outcome}. Reloads run one at a time;
  * triggers that arrive during one are folded into a single next reload.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { OpenApiDocument } from '../contract/spec.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ContractSource } from './contract-source.js';
-import { contractDigest, decideReload, findingFields } from './reload-decision.js';
+import { reloadCheck } from './reload-check.js';
+import { contractDigest, findingFields, type ReloadDecision } from './reload-decision.js';
 import type { ServedApp } from './served-app.js';
 import type { SwappableApp } from './swappable-app.js';
 
@@ -42,12 +46,23 @@ const firstLine = (error: unknown) => (error instanceof Error ? error.message : 
 /** Creates the reloader of a process serving `deps.document`. */
 export function createReloader(deps: ReloaderDeps): Reloader {
   const { source, app, log } = deps;
-  let running = deps.document;
-  let runningDigest = contractDigest(running);
+  const check = reloadCheck(deps.document);
+  let runningDigest = contractDigest(deps.document);
   const counted = (outcome: 'applied' | 'refused') => deps.metrics?.contractReloads.series({ outcome }).inc();
 
   async function once(trigger: string): Promise<ReloadOutcome> {
     const started = performance.now();
+    // The longest the event loop was held during the reload: how long a request could wait for it.
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    try {
+      return await attempt(trigger, started, delay);
+    } finally {
+      delay.disable();
+    }
+  }
+
+  async function attempt(trigger: string, started: number, delay: ReturnType<typeof monitorEventLoopDelay>): Promise<ReloadOutcome> {
     const before = runningDigest;
     const ms = () => Math.round(performance.now() - started);
     const refuse = (fields: Record<string, unknown>, message: string): ReloadOutcome => {
@@ -57,7 +72,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     };
     const phases: Record<string, number> = {};
     let mark = started;
-    // Each phase runs in one go on the event loop; between two, requests waiting are served first.
+    // Each phase ends with a turn of the event loop: requests waiting are served first.
     const phase = async (name: string) => {
       const now = performance.now();
       phases[name] = Math.round(now - mark);
@@ -71,18 +86,18 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     } catch (error) {
       return refuse({ reason: 'unreadable' }, `${source.name}: ${firstLine(error)}`);
     }
-    const after = contractDigest(next);
-    await phase('digest');
-    if (after === before) {
+    // The digest and the breaking-change check run in a worker thread (src/serve/reload-check.ts).
+    let after: string;
+    let decision: ReloadDecision | undefined;
+    try {
+      ({ digest: after, decision } = await check.check(next, deps.allowBreaking));
+      await phase('check');
+    } catch (error) {
+      return refuse({ reason: 'unreadable' }, `${source.name}: ${firstLine(error)}`);
+    }
+    if (decision === undefined) {
       log.info({ trigger, source: source.name, contract: before }, 'contract reload: the document is unchanged');
       return 'unchanged';
-    }
-    let decision;
-    try {
-      decision = decideReload(running, next, deps.allowBreaking);
-      await phase('diff');
-    } catch (error) {
-      return refuse({ reason: 'unreadable', next: after }, `${source.name}: ${firstLine(error)}`);
     }
     for (const finding of decision.breaking) {
       const fields = findingFields(finding);
@@ -100,11 +115,11 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     }
     // The replaced app retires in the background, once its in-flight requests are answered.
     void app.swap(built);
-    running = next;
+    check.commit();
     runningDigest = after;
     counted('applied');
     log.info(
-      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases },
+      { trigger, source: source.name, before, after, reason: decision.reason, counts: decision.counts, operations: built.contract.operations.length, ms: ms(), phases, heldMs: Math.round(delay.max / 1e6) },
       `contract reloaded: ${before} → ${after}`,
     );
     return 'applied';

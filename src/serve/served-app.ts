@@ -17,12 +17,18 @@ export interface ServedApp {
   drain(): void;
   /** Releases the last stage's resources (upstream pools, idempotency stores). */
   close(): Promise<void>;
+  /** Compiles what a pipeline built with deferCompile left to compile, yielding to requests between operations; rejects as the build would have thrown. */
+  prepare?(): Promise<void>;
 }
 
 /** Mounts a built pipeline. */
 export function servedApp(built: Pipeline): ServedApp {
   return {
     contract: built.contract,
+    prepare: async () => {
+      await built.validators.prepare();
+      await built.last.prepare?.();
+    },
     listener: mount(built.stages),
     upgrade: built.upgradeStages && mountUpgrade(built.upgradeStages),
     health: () => built.last.health?.() ?? [],
