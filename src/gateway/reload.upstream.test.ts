@@ -75,6 +75,22 @@ describe('SIGHUP to the gateway', () => {
     expect((await fetch(`${running.url}/cases/ok`)).status).toBe(200);
   });
 
+  it('refuses a reload once SIGTERM has started the drain: the request in flight is answered, and nothing is swapped', async () => {
+    const { running, file } = await startGateway();
+    const slow = fetch(`${running.url}/cases/slow`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running.child.kill('SIGTERM');
+    await running.line((l) => String(l.msg).startsWith('shutting down'));
+    writeFileSync(file, JSON.stringify(withItems()));
+    running.child.kill('SIGHUP');
+    expect(await running.line(refused)).toMatchObject({ trigger: 'SIGHUP', reason: 'shutting down' });
+    const late = await slow;
+    expect(late.status).toBe(200);
+    expect(await late.json()).toEqual({ id: 'slow', name: 'late' });
+    expect(await running.exited).toBe(0);
+    expect(running.log.filter(reloaded)).toEqual([]);
+  });
+
   it('refuses a breaking change, naming the finding, and keeps forwarding the old operation', async () => {
     const { running, file } = await startGateway();
     writeFileSync(file, JSON.stringify(withItems('1.1.0', false)));

@@ -38,6 +38,8 @@ export interface ReloaderDeps {
 /** A process's reloader: `reload(trigger)` resolves with what it did. */
 export interface Reloader {
   reload(trigger: string): Promise<ReloadOutcome>;
+  /** The process is shutting down: a reload asked for from now on is refused, and one under way is not swapped in. */
+  stop(): void;
 }
 
 /** The first line of an error's message. */
@@ -48,6 +50,7 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   const { source, app, log } = deps;
   const check = reloadCheck(deps.document);
   let runningDigest = contractDigest(deps.document);
+  let stopped = false;
   const counted = (outcome: 'applied' | 'refused') => deps.metrics?.contractReloads.series({ outcome }).inc();
 
   async function once(trigger: string): Promise<ReloadOutcome> {
@@ -113,6 +116,10 @@ export function createReloader(deps: ReloaderDeps): Reloader {
     } catch (error) {
       return refuse({ reason: 'build', next: after }, `${source.name}: ${firstLine(error)}`);
     }
+    if (stopped) {
+      await built.close().catch(() => {});
+      return refuse({ reason: 'shutting down', next: after }, 'the process is shutting down');
+    }
     // The replaced app retires in the background, once its in-flight requests are answered.
     void app.swap(built);
     check.commit();
@@ -128,7 +135,15 @@ export function createReloader(deps: ReloaderDeps): Reloader {
   let chain: Promise<ReloadOutcome> = Promise.resolve('unchanged');
   let queued: Promise<ReloadOutcome> | undefined;
   return {
+    stop() {
+      stopped = true;
+    },
     reload(trigger) {
+      if (stopped) {
+        counted('refused');
+        log.warn({ trigger, source: source.name, contract: runningDigest, reason: 'shutting down' }, `contract reload refused: the process is shutting down; still serving ${runningDigest}`);
+        return Promise.resolve('refused');
+      }
       // One reload at a time; triggers during one share the single reload queued after it.
       if (queued) return queued;
       const mine = chain.then(() => {

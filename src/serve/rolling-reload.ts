@@ -59,8 +59,14 @@ export function rollingReloader(log: Logger): Reloader {
     log.info({ trigger, applied }, `contract reload done in every worker (${applied} applied)`);
     return applied > 0 ? 'applied' : 'unchanged';
   };
+  let stopped = false;
   return {
+    stop() {
+      stopped = true;
+    },
     reload(trigger) {
+      // Shutting down: each worker refuses on its own as it drains; the primary asks none of them.
+      if (stopped) return Promise.resolve('refused');
       running = (running ?? Promise.resolve('unchanged' as ReloadOutcome)).then(() => round(trigger));
       return running;
     },

@@ -117,10 +117,13 @@ export async function serve(options: ServeOptions): Promise<void> {
   const server = createHttpServer(app.listener, config.cors, config.http);
   const upgrade = swappable?.upgrade ?? first.upgrade;
   if (upgrade) server.on('upgrade', upgrade);
+  let stopReloading = () => {};
   if (swappable && options.reload) {
     const reloader = createReloader({ ...options.reload, app: swappable, log, metrics, build: (document) => options.build(resources, document) });
     if (cluster.isWorker) (await import('./rolling-reload.js')).answerReloads(reloader);
-    reloadOnTriggers(options.reload.source, options.reload.watch, reloader, log);
+    const stopWatching = reloadOnTriggers(options.reload.source, options.reload.watch, reloader, log);
+    // Once draining, the contract stays as it is: no swap under requests that are finishing.
+    stopReloading = () => (reloader.stop(), stopWatching());
   }
   const drainer = createDrainer(server);
   let metricsServer: Server | undefined;
@@ -151,6 +154,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   const shutdown = async (signal: string) => {
     if (drainer.draining) return;
     log.info({ signal, drainMs }, 'shutting down: no new connections, finishing in-flight requests');
+    stopReloading();
     app.drain();
     await drainer.drain(drainMs);
     await closeAll();
