@@ -56,7 +56,7 @@ export const ENCODED_HEADERS = 'x-specgate-percent-encoded';
 export const claimHeaderName = (claim: string) => `x-user-${claim.toLowerCase().replace(/_/g, '-')}`;
 
 /** The names the Connection header lists, lower-cased. */
-function connectionNamed(value: string | string[] | undefined): string[] {
+export function connectionNamed(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
 }
@@ -139,7 +139,12 @@ export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeade
 /** Whether an upstream response header is kept: not hop-by-hop, not CORS, not the request id (the gateway's wins). */
 export function responseHeaderFilter(headers: Record<string, string | string[] | undefined>): (name: string) => boolean {
   const dropped = new Set(connectionNamed(headers.connection));
-  return (name) => !HOP_BY_HOP.has(name) && !dropped.has(name) && !name.startsWith('access-control-') && name !== 'x-request-id' && name !== 'vary';
+  return (name) => keptResponseHeader(name, dropped);
+}
+
+/** Whether an upstream response header (lower-cased) is kept, given the names its Connection header lists. */
+export function keptResponseHeader(name: string, dropped: ReadonlySet<string>): boolean {
+  return !HOP_BY_HOP.has(name) && !dropped.has(name) && !name.startsWith('access-control-') && name !== 'x-request-id' && name !== 'vary';
 }
 
 /** The Vary the answer carries: the gateway's (Origin) plus the upstream's, without duplicates. */

@@ -15,6 +15,7 @@ import { badGateway } from '../errors.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
 import { applyHeaders, stateOf } from '../pipeline/state.js';
+import { answerHead } from './answer-head.js';
 import type { UpstreamAnswer, UpstreamObserver } from './forward.js';
 import { mergedVary, responseHeaderFilter } from './headers.js';
 import { bodyViolation, headViolation, needsBody } from './response-contract.js';
@@ -105,15 +106,30 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
   return { status, headers, body: buffered ?? answer.body };
 }
 
-/** Writes an answer: the gateway's own headers, the upstream's kept ones (Vary merged), then the body, streamed or whole. */
-export function writeAnswer(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
+/** The head set header by header (the path before answerHead); throws what setHeader throws. */
+function writeHeadSlowly(res: ServerResponse, status: number, headers: UpstreamAnswer['headers']): void {
   applyHeaders(res);
   res.statusCode = status;
   const keep = responseHeaderFilter(headers);
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && keep(name)) res.setHeader(name, value);
   const vary = mergedVary(res.getHeader('vary') as string | undefined, headers.vary);
   if (vary !== undefined) res.setHeader('Vary', vary);
-  if (Buffer.isBuffer(body)) return void res.end(body);
+}
+
+/** Writes an answer: the gateway's own headers, the upstream's kept ones (Vary merged), then the body, streamed or whole. */
+export function writeAnswer(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
+  const whole = Buffer.isBuffer(body);
+  // Node adds no Content-Length to a HEAD answer, a 204, a 304 or a 1xx (it has no body).
+  const bodyless = status === 204 || status === 304 || status < 200 || res.req?.method === 'HEAD';
+  const head = answerHead(stateOf(res)?.headers, headers, whole && !bodyless ? body.length : undefined);
+  try {
+    res.writeHead(status, head);
+  } catch (error) {
+    // A header Node refuses: nothing was written, so the answer fails as setHeader would have made it fail.
+    if (res.headersSent) throw error;
+    writeHeadSlowly(res, status, headers);
+  }
+  if (whole) return void res.end(body);
   // A client that went away ends the pipe too; only a failure on the upstream's side is worth a line.
   let clientGone = res.destroyed;
   res.once('close', () => {
