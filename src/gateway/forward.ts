@@ -110,11 +110,8 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     // Everything that could refuse the request is decided before the breaker is asked: a request never sent is no probe.
     const body = rawBodyOf(state);
-    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
     // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
-    delete outgoing['content-encoding'];
-    if (body === undefined) delete outgoing['content-length'];
-    else outgoing['content-length'] = String(body.length);
+    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller, { bytes: body });
     const wait = target.origin.breaker.refuse();
     if (wait !== undefined) {
       observer?.failed(target.origin.name, 'circuit_open');
