@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import { circuitOpen } from '../errors.js';
-import { splitTarget, stateOf } from '../pipeline/state.js';
+import { stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
 import { provenance, publicOrigin } from './forwarded.js';
 import { headFromGet, refusesHead } from './head-from-get.js';
@@ -127,7 +127,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       });
       signal = gone;
     }
-    const { search } = splitTarget(req.url ?? '/');
+    const { search } = state;
     // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
     const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
     span?.inject(outgoing);
@@ -158,7 +158,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       validators,
       requiredHeaders: requiredHeaders?.get(op.operationId),
       observer,
-      log: state.log,
+      logs: state,
       modes,
     });
   }

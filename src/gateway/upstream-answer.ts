@@ -54,13 +54,14 @@ export interface AnswerContext {
   readonly validators: ValidatorSet | undefined;
   readonly requiredHeaders: ReadonlyMap<string, readonly string[]> | undefined;
   readonly observer: UpstreamObserver | undefined;
-  readonly log: Logger;
+  /** The request's state, whose logger is made only when a line is written (src/pipeline/request-id.ts). */
+  readonly logs: { readonly log: Logger };
   /** What a violation does, per operation, and whether it is announced in a header. */
   readonly modes: ResponseValidationModes;
 }
 
 /** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
-export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log, modes }: AnswerContext): Promise<UpstreamAnswer> {
+export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, logs, modes }: AnswerContext): Promise<UpstreamAnswer> {
   const { statusCode: status, headers } = answer;
   if (config.mockMissing === true && (status === 404 || status === 501)) {
     answer.body.destroy();
@@ -93,7 +94,7 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
       violation = bodyViolation(checks, status, buffered, schemaPaths);
     }
     if (violation !== undefined) {
-      log.warn({ operationId: op.operationId, status, violation, schemaPaths, mode }, 'upstream answer breaks the contract');
+      logs.log.warn({ operationId: op.operationId, status, violation, schemaPaths, mode }, 'upstream answer breaks the contract');
       observer?.failed(origin, 'contract');
       observer?.violated?.(op.operationId);
       if (mode === 'enforce') {
