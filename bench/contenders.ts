@@ -1,6 +1,6 @@
 /** The servers the benchmark compares, and how to start each one pinned to its own CPU. */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { compiled } from './compile.js';
 
@@ -79,6 +79,30 @@ export function cpuMicros(pid: number | undefined, children = false): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** CPU time, in µs, of a process and every live descendant of it (nginx's worker is its master's child); NaN where /proc is missing. */
+export function treeCpuMicros(pid: number | undefined): number {
+  if (pid === undefined || !existsSync('/proc')) return Number.NaN;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  let total = 0;
+  for (const queue = [pid]; queue.length > 0; ) {
+    const next = queue.pop()!;
+    const used = cpuMicros(next);
+    if (!Number.isNaN(used)) total += used;
+    queue.push(...(children.get(next) ?? []));
+  }
+  return total;
 }
 
 /** Stops a contender: SIGTERM (it drops its database), SIGKILL after 5 s. */

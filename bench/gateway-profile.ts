@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/gateway-profile.ts [seconds]`: where the gateway's CPU time goes. Runs the bench
+ * `npx tsx bench/gateway-profile.ts [seconds] [--keep file.cpuprofile]`: where the gateway's CPU time goes. Runs the bench
  * upstream and specgate's gateway (bench/gateway/specgate.ts, compiled) under `node --cpu-prof`
  * (100 µs sampling), drives `GET /api/tasks/{taskId}` with wrk at 50 connections, and attributes each
  * busy sample of the measured window twice: to the library or Node module of its innermost frame
@@ -7,7 +7,7 @@
  * calls). Prints two markdown tables with shares and µs per request (scaled to /proc CPU time).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +29,8 @@ interface Profile {
 }
 
 const seconds = Number(process.argv[2] ?? 5);
+/** `--keep <file>`: also copy the raw .cpuprofile there (for Chrome DevTools or a stack query). */
+const keep = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
 const ROOT = new URL(`../${BENCH_BUILD}/`, import.meta.url).href;
 
 /** The library, Node module or file of ours a frame's URL belongs to. */
@@ -102,6 +104,7 @@ child.kill('SIGINT');
 await exited;
 await stop(upstream);
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+if (keep) copyFileSync(join(dir, file), keep);
 const { self, ours } = attribute(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, from, to);
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`Profiled ${new Date().toISOString()}: ${workload} through the gateway, ${seconds} s, 50 connections, ${m.requests} requests, ${cpuUs.toFixed(1)} CPU µs/request under the profiler.\n`);

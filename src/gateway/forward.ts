@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import { circuitOpen } from '../errors.js';
-import { splitTarget, stateOf } from '../pipeline/state.js';
+import { stateOf } from '../pipeline/state.js';
 import type { UpstreamHealth } from './breaker.js';
 import { provenance, publicOrigin } from './forwarded.js';
 import { headFromGet, refusesHead } from './head-from-get.js';
@@ -110,11 +110,8 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
     const caller = state.claims === undefined ? { sub: undefined, claims: undefined } : { sub: state.userId, claims: state.claims };
     // Everything that could refuse the request is decided before the breaker is asked: a request never sent is no probe.
     const body = rawBodyOf(state);
-    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller);
     // The body stage undid any Content-Encoding: the bytes go as they are now, with their length.
-    delete outgoing['content-encoding'];
-    if (body === undefined) delete outgoing['content-length'];
-    else outgoing['content-length'] = String(body.length);
+    const outgoing = upstreamRequestHeaders(req, rules, state.requestId, caller, { bytes: body });
     const wait = target.origin.breaker.refuse();
     if (wait !== undefined) {
       observer?.failed(target.origin.name, 'circuit_open');
@@ -130,7 +127,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       });
       signal = gone;
     }
-    const { search } = splitTarget(req.url ?? '/');
+    const { search } = state;
     // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
     const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
     span?.inject(outgoing);
@@ -161,7 +158,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       validators,
       requiredHeaders: requiredHeaders?.get(op.operationId),
       observer,
-      log: state.log,
+      logs: state,
       modes,
     });
   }

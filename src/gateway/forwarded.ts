@@ -39,14 +39,20 @@ const forwardedValue = (value: string) => (TOKEN.test(value) ? value : `"${value
 /** A node address as a Forwarded `for` value: IPv6 in brackets (RFC 7239 §6). */
 const nodeName = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
+/** Where the last untrusted provenance on a connection is kept (a keep-alive connection's requests share it). */
+const OWN = Symbol('specgate.provenance');
+
 /** The request's provenance, believing the client's X-Forwarded-* and Forwarded only with `trustProxy` > 0. */
 export function provenance(req: IncomingMessage, trustProxy: number): Provenance {
   const headers = req.headers;
-  const socket = req.socket as TLSSocket;
-  const peer = socket.remoteAddress ?? 'unknown';
-  const ownProto = socket.encrypted ? 'https' : 'http';
+  const socket = req.socket as TLSSocket & { [OWN]?: Provenance };
   const ownHost = headers.host;
   const trusted = trustProxy > 0;
+  // Untrusted, it depends only on the connection and its Host: the last request's, when the Host is the same.
+  const last = socket[OWN];
+  if (!trusted && last !== undefined && last.host === ownHost) return last;
+  const peer = socket.remoteAddress ?? 'unknown';
+  const ownProto = socket.encrypted ? 'https' : 'http';
   // The last `trustProxy` entries were appended by our proxies; anything before them the client wrote.
   const chain = trusted ? listOf(headers['x-forwarded-for']).slice(-trustProxy) : [];
   const claimedHost = trusted ? listOf(headers['x-forwarded-host']).at(-1) : undefined;
@@ -55,12 +61,14 @@ export function provenance(req: IncomingMessage, trustProxy: number): Provenance
   const proto = claimedProto !== undefined && PROTO.test(claimedProto) ? claimedProto.toLowerCase() : ownProto;
   const hop = [`for=${forwardedValue(nodeName(peer))}`, ...(ownHost === undefined ? [] : [`host=${forwardedValue(ownHost)}`]), `proto=${ownProto}`].join(';');
   const incoming = trusted ? (joined(headers.forwarded).match(ELEMENT) ?? []).map((e) => e.trim()).filter((e) => e !== '').slice(-trustProxy).join(', ') : '';
-  return {
+  const found = {
     forwardedFor: [...chain, peer].join(', '),
     host,
     proto,
     forwarded: incoming === '' ? hop : `${incoming}, ${hop}`,
   };
+  if (!trusted) socket[OWN] = found;
+  return found;
 }
 
 /** The gateway's public origin for this request (`https://api.example.com`), undefined when the host is not well-formed. */

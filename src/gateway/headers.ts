@@ -56,18 +56,20 @@ export const ENCODED_HEADERS = 'x-specgate-percent-encoded';
 export const claimHeaderName = (claim: string) => `x-user-${claim.toLowerCase().replace(/_/g, '-')}`;
 
 /** The names the Connection header lists, lower-cased. */
-function connectionNamed(value: string | string[] | undefined): string[] {
+export function connectionNamed(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
+/** A UUID's 32 hex digits, without its dashes. */
+const hexOf = (uuid: string) => uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18) + uuid.slice(19, 23) + uuid.slice(24);
+
 /** A W3C traceparent for a request that came without a valid one (a new trace, sampled). */
 export function newTraceparent(): string {
   // randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
-  const trace = randomUUID().replace(/-/g, '');
-  return `00-${trace}-${randomUUID().replace(/-/g, '').slice(0, 16)}-01`;
+  return `00-${hexOf(randomUUID())}-${hexOf(randomUUID()).slice(0, 16)}-01`;
 }
 
 /** The identity the gateway verified: the token's `sub` and its claims. */
@@ -94,20 +96,29 @@ export function refuseUnderscoreHeaders(req: IncomingMessage, mode: 'drop' | 're
  */
 const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
 
-/** The request headers sent upstream. */
-export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeaderRules, requestId: string, caller: Caller): Record<string, string | string[]> {
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * The request headers sent upstream. With `body` (the forwarder), the bytes go as the body stage
+ * left them: Content-Encoding is dropped (the stage undid it) and Content-Length states their length,
+ * none when there are none; without it (the WebSocket tunnel) both pass as sent.
+ */
+export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeaderRules, requestId: string, caller: Caller, body?: { readonly bytes: Buffer | undefined }): Record<string, string | string[]> {
   const incoming: IncomingHttpHeaders = req.headers;
-  const dropped = new Set(connectionNamed(incoming.connection));
+  const dropped = incoming.connection === undefined ? NO_NAMES : new Set(connectionNamed(incoming.connection));
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || dropped.has(name) || name === 'host') continue;
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || name === 'host' || HOP_BY_HOP.has(name) || dropped.has(name)) continue;
     // Identity and provenance are the gateway's to state: a client's own copies never go upstream.
     if (name === rules.userHeader || rules.identityHeaders.has(name) || name.startsWith('x-forwarded-') || name === 'forwarded' || name === ENCODED_HEADERS) continue;
     // `X_User_Id` is `X-User-Id` to WSGI and CGI servers; a method override changes what the contract authorised.
     if (name.includes('_') || METHOD_OVERRIDES.has(name)) continue;
     if (name === 'authorization' && !rules.forwardAuthorization) continue;
+    if (body !== undefined && (name === 'content-encoding' || name === 'content-length')) continue;
     out[name] = value;
   }
+  if (body?.bytes !== undefined) out['content-length'] = String(body.bytes.length);
   const from = provenance(req, rules.trustProxy);
   out['x-forwarded-for'] = from.forwardedFor;
   out['x-forwarded-proto'] = from.proto;
@@ -117,8 +128,9 @@ export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeade
   const traceparent = incoming.traceparent;
   if (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)) {
     out.traceparent = newTraceparent();
-    delete out.tracestate;
+    if (out.tracestate !== undefined) delete out.tracestate;
   }
+  if (caller.sub === undefined && rules.claimHeaders.size === 0) return out;
   const encoded: string[] = [];
   const put = (header: string, text: string) => {
     if (PLAIN.test(text)) out[header] = text;
@@ -139,7 +151,12 @@ export function upstreamRequestHeaders(req: IncomingMessage, rules: RequestHeade
 /** Whether an upstream response header is kept: not hop-by-hop, not CORS, not the request id (the gateway's wins). */
 export function responseHeaderFilter(headers: Record<string, string | string[] | undefined>): (name: string) => boolean {
   const dropped = new Set(connectionNamed(headers.connection));
-  return (name) => !HOP_BY_HOP.has(name) && !dropped.has(name) && !name.startsWith('access-control-') && name !== 'x-request-id' && name !== 'vary';
+  return (name) => keptResponseHeader(name, dropped);
+}
+
+/** Whether an upstream response header (lower-cased) is kept, given the names its Connection header lists. */
+export function keptResponseHeader(name: string, dropped: ReadonlySet<string>): boolean {
+  return !HOP_BY_HOP.has(name) && !dropped.has(name) && !name.startsWith('access-control-') && name !== 'x-request-id' && name !== 'vary';
 }
 
 /** The Vary the answer carries: the gateway's (Origin) plus the upstream's, without duplicates. */

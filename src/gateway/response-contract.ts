@@ -34,9 +34,27 @@ export function requiredResponseHeaders(contract: Contract): ReadonlyMap<string,
 const mediaType = (contentType: string | undefined) => contentType?.split(';')[0]!.trim().toLowerCase();
 const isJson = (type: string | undefined) => type !== undefined && /^application\/([\w.+-]+\+)?json$/.test(type);
 
-function declaredFor(validators: OperationValidators, status: number) {
-  const key = [String(status), `${String(status)[0]}XX`, 'DEFAULT'].find((k) => validators.responses!.has(k));
-  return key === undefined ? undefined : { key, declared: validators.responses!.get(key)! };
+type Declared = NonNullable<OperationValidators['responses']> extends ReadonlyMap<string, infer D> ? D : never;
+/** The response an answer's status falls under: its key (`200`, `2XX`, `DEFAULT`) and validators. */
+interface Found {
+  readonly key: string;
+  readonly declared: Declared;
+}
+
+/** Per operation's validators, per status seen, the declared response it falls under (null: none); a contract has few statuses. */
+const foundByStatus = new WeakMap<OperationValidators, Map<number, Found | null>>();
+
+function declaredFor(validators: OperationValidators, status: number): Found | undefined {
+  let byStatus = foundByStatus.get(validators);
+  if (byStatus === undefined) foundByStatus.set(validators, (byStatus = new Map()));
+  let found = byStatus.get(status);
+  if (found === undefined) {
+    const key = [String(status), `${String(status)[0]}XX`, 'DEFAULT'].find((k) => validators.responses!.has(k));
+    found = key === undefined ? null : { key, declared: validators.responses!.get(key)! };
+    // Statuses are three digits; anything else is not kept (the map stays bounded).
+    if (status >= 100 && status <= 999) byStatus.set(status, found);
+  }
+  return found ?? undefined;
 }
 
 /** Whether the body must be read to finish the check (a JSON body with a declared schema). */

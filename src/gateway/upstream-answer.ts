@@ -15,6 +15,7 @@ import { badGateway } from '../errors.js';
 import { describeError } from '../log-safe.js';
 import type { Logger } from '../logger.js';
 import { applyHeaders, stateOf } from '../pipeline/state.js';
+import { answerHead } from './answer-head.js';
 import type { UpstreamAnswer, UpstreamObserver } from './forward.js';
 import { mergedVary, responseHeaderFilter } from './headers.js';
 import { bodyViolation, headViolation, needsBody } from './response-contract.js';
@@ -53,13 +54,14 @@ export interface AnswerContext {
   readonly validators: ValidatorSet | undefined;
   readonly requiredHeaders: ReadonlyMap<string, readonly string[]> | undefined;
   readonly observer: UpstreamObserver | undefined;
-  readonly log: Logger;
+  /** The request's state, whose logger is made only when a line is written (src/pipeline/request-id.ts). */
+  readonly logs: { readonly log: Logger };
   /** What a violation does, per operation, and whether it is announced in a header. */
   readonly modes: ResponseValidationModes;
 }
 
 /** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
-export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, log, modes }: AnswerContext): Promise<UpstreamAnswer> {
+export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, logs, modes }: AnswerContext): Promise<UpstreamAnswer> {
   const { statusCode: status, headers } = answer;
   if (config.mockMissing === true && (status === 404 || status === 501)) {
     answer.body.destroy();
@@ -92,7 +94,7 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
       violation = bodyViolation(checks, status, buffered, schemaPaths);
     }
     if (violation !== undefined) {
-      log.warn({ operationId: op.operationId, status, violation, schemaPaths, mode }, 'upstream answer breaks the contract');
+      logs.log.warn({ operationId: op.operationId, status, violation, schemaPaths, mode }, 'upstream answer breaks the contract');
       observer?.failed(origin, 'contract');
       observer?.violated?.(op.operationId);
       if (mode === 'enforce') {
@@ -105,15 +107,30 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
   return { status, headers, body: buffered ?? answer.body };
 }
 
-/** Writes an answer: the gateway's own headers, the upstream's kept ones (Vary merged), then the body, streamed or whole. */
-export function writeAnswer(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
+/** The head set header by header (the path before answerHead); throws what setHeader throws. */
+function writeHeadSlowly(res: ServerResponse, status: number, headers: UpstreamAnswer['headers']): void {
   applyHeaders(res);
   res.statusCode = status;
   const keep = responseHeaderFilter(headers);
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && keep(name)) res.setHeader(name, value);
   const vary = mergedVary(res.getHeader('vary') as string | undefined, headers.vary);
   if (vary !== undefined) res.setHeader('Vary', vary);
-  if (Buffer.isBuffer(body)) return void res.end(body);
+}
+
+/** Writes an answer: the gateway's own headers, the upstream's kept ones (Vary merged), then the body, streamed or whole. */
+export function writeAnswer(res: ServerResponse, { status, headers, body }: UpstreamAnswer): void {
+  const whole = Buffer.isBuffer(body);
+  // Node adds no Content-Length to a HEAD answer, a 204, a 304 or a 1xx (it has no body).
+  const bodyless = status === 204 || status === 304 || status < 200 || res.req?.method === 'HEAD';
+  const head = answerHead(stateOf(res)?.headers, headers, whole && !bodyless ? body.length : undefined);
+  try {
+    res.writeHead(status, head);
+  } catch (error) {
+    // A header Node refuses: nothing was written, so the answer fails as setHeader would have made it fail.
+    if (res.headersSent) throw error;
+    writeHeadSlowly(res, status, headers);
+  }
+  if (whole) return void res.end(body);
   // A client that went away ends the pipe too; only a failure on the upstream's side is worth a line.
   let clientGone = res.destroyed;
   res.once('close', () => {
