@@ -1,5 +1,9 @@
-/** Runs `npm run mock` as its own process for the reload benchmark, and waits for its log lines. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * Runs the mock as its own process for the reload benchmark, and waits for its log lines: the
+ * compiled build (`npm run build`, then `node dist/src/mock/cli.js`, as `npm run mock` runs it in
+ * production), built once per benchmark run so dist/ matches the source.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /** A running mock process. */
@@ -13,9 +17,19 @@ export interface MockProcess {
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+let built = false;
+/** Builds dist/ from the source as it is now (once per run). */
+function buildOnce(): void {
+  if (built) return;
+  const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('npm run build failed: the reload benchmark runs the compiled mock');
+  built = true;
+}
+
 /** Starts the mock of `file` on a free port (rate limits off) and resolves once it listens. */
 export async function startMockProcess(file: string, env: Record<string, string> = {}): Promise<MockProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/mock/cli.ts', file], {
+  buildOnce();
+  const child = spawn(process.execPath, ['dist/src/mock/cli.js', file], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', RATE_LIMITS: 'off', JWT_SECRET: 'reload-benchmark-secret-of-at-least-32-bytes', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
