@@ -104,7 +104,7 @@ const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
 const { owners, functions } = attribute(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, from, to);
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`${workload}, OTEL_TRACES_SAMPLER_ARG=${ratio}, ${seconds} s, ${m.requests} requests, ${cpuUs.toFixed(1)} CPU µs/request under the profiler, ${spans} exports.\n`);
-for (const [title, counts, rows] of [['Self time by library / Node module / file of ours', owners, 25], ['Self time by function', functions, 40]] as const) {
+for (const [title, counts, rows] of [['Self time by library / Node module / file of ours', owners, 80], ['Self time by function', functions, 40]] as const) {
   const busy = [...counts.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(`\n**${title}**\n\n| where | share of busy samples | µs per request |\n|---|---|---|\n`);
   for (const [k, n] of [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, rows)) {

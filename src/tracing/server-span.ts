@@ -27,7 +27,7 @@ import type { RequestStage } from '../pipeline/stage.js';
 import { stateOf } from '../pipeline/state.js';
 import type { HeadSampler } from './head-sampler.js';
 import { RequestSpans } from './request-spans.js';
-import { newSpanId, newTraceId, type PresetIdGenerator } from './trace-ids.js';
+import { newSpanId, newTraceId, traceIdKey, type PresetIdGenerator } from './trace-ids.js';
 import { UnsampledTrace } from './unsampled-trace.js';
 
 /** The operationId attribute of specgate's own. */
@@ -99,7 +99,8 @@ export function serverSpanStage({ tracer, ids, sample, captureUser }: ServerSpan
     const parent = typeof header === 'string' ? parseTraceParent(header) : null;
     const traceState = parent === null ? undefined : joined(req.headers.tracestate);
     const traceId = parent === null ? newTraceId() : parent.traceId;
-    if (!sample(parent === null ? undefined : (parent.traceFlags & 1) === 1, traceId)) {
+    const sampled = parent === null ? sample.root(traceIdKey()) : sample.continued(traceId, (parent.traceFlags & 1) === 1);
+    if (!sampled) {
       state.trace = new UnsampledTrace(traceId, newSpanId(), traceState);
       next();
       return;
