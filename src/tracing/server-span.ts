@@ -47,7 +47,7 @@ function hostAndPort(host: string | undefined): [string | undefined, number | un
 /** A header's value as one string (repeated tracestate headers are one list). */
 const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
 
-/** The SERVER span's attributes known when the request arrives. */
+/** The SERVER span's attributes known when the request arrives (set when it ends, with the rest). */
 function startAttributes(req: IncomingMessage, method: string, path: string): Attributes {
   const socket = req.socket as TLSSocket;
   const [address, port] = hostAndPort(req.headers.host);
@@ -63,13 +63,18 @@ function startAttributes(req: IncomingMessage, method: string, path: string): At
   };
 }
 
-/** Sets what is known once the response is finished (in one call), and ends the span. */
-function endServerSpan(span: Span, res: ServerResponse, captureUser: boolean): void {
+/**
+ * Adds what is known once the response is finished to the attributes read at the start, sets them
+ * all in one call (the SDK copies and checks attributes given to startSpan, then again when it sets
+ * them: given once, at the end, they are checked once), and ends the span.
+ */
+function endServerSpan(span: Span, attributes: Attributes, res: ServerResponse, captureUser: boolean): void {
   const state = stateOf(res);
   const status = res.statusCode;
   const operation = state.operation;
   const errorType = state.errorType ?? (res.writableFinished ? undefined : 'aborted');
-  const attributes: Attributes = { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status, [ATTR_ERROR_TYPE]: errorType };
+  attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+  attributes[ATTR_ERROR_TYPE] = errorType;
   if (operation !== undefined) {
     span.updateName(`${operation.method.toUpperCase()} ${operation.path}`);
     attributes[ATTR_HTTP_ROUTE] = operation.path;
@@ -109,9 +114,11 @@ export function serverSpanStage({ tracer, ids, sample, captureUser }: ServerSpan
     if (parent === null) ids.next = traceId;
     else context = trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true, traceState: traceState === undefined ? undefined : new TraceState(traceState) });
     const method = req.method ?? 'GET';
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: startAttributes(req, method, state.path) }, context);
+    const attributes = startAttributes(req, method, state.path);
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, context);
     state.trace = new RequestSpans(tracer, span);
-    res.once('close', () => endServerSpan(span, res, captureUser));
+    // 'close' comes once, after 'finish' or when the connection is lost first: `on` spares once()'s wrapper.
+    res.on('close', () => endServerSpan(span, attributes, res, captureUser));
     next();
   };
 }
