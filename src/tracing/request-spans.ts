@@ -1,43 +1,48 @@
 /**
- * A traced request's handle (RequestState.trace): the SERVER span's ids for log lines, CLIENT spans
+ * A sampled request's handle (RequestState.trace): the SERVER span's ids for log lines, CLIENT spans
  * for the calls made for it (database, Redis), and the CLIENT span of each upstream request, whose
- * context is what the upstream receives in traceparent.
+ * context is what the upstream receives in traceparent. Attributes known at a span's start are
+ * given to startSpan in one object.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL } from '@opentelemetry/semantic-conventions';
 import type { RequestTrace, SpanAttributes, UpstreamSpan } from './tracing.js';
-
-/** Writes the W3C headers into the outgoing header record. */
-const headerSetter = {
-  set: (carrier: Record<string, string | string[]>, key: string, value: string) => {
-    carrier[key] = value;
-  },
-};
 
 /** The name an error gets in `error.type`: its code, else its class. */
 const errorTypeOf = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'Error');
 
+/** An origin's host and port, parsed once per origin (origins are few and fixed). */
+const origins = new Map<string, { readonly address: string; readonly port: number; readonly origin: string }>();
+
+function originOf(name: string) {
+  let found = origins.get(name);
+  if (found === undefined) {
+    const url = new URL(name);
+    found = { address: url.hostname, port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80), origin: url.origin };
+    if (origins.size < 1000) origins.set(name, found);
+  }
+  return found;
+}
+
 /** One upstream request's CLIENT span. */
 class UpstreamClientSpan implements UpstreamSpan {
-  constructor(
-    private readonly span: Span,
-    private readonly propagator: W3CTraceContextPropagator,
-  ) {}
+  constructor(private readonly span: Span) {}
 
   inject(headers: Record<string, string | string[]>): void {
-    delete headers.traceparent;
-    delete headers.tracestate;
-    this.propagator.inject(trace.setSpan(ROOT_CONTEXT, this.span), headers, headerSetter);
+    // What W3CTraceContextPropagator.inject writes, without a context made for it.
+    const { traceId, spanId, traceFlags, traceState } = this.span.spanContext();
+    headers.traceparent = `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`;
+    const state = traceState?.serialize();
+    if (state) headers.tracestate = state;
+    else delete headers.tracestate;
   }
 
   answered(status: number): void {
-    this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     // A CLIENT span's status is ERROR for any 4xx or 5xx (the semantic conventions' rule).
     if (status >= 400) {
-      this.span.setAttribute(ATTR_ERROR_TYPE, String(status));
+      this.span.setAttributes({ [ATTR_HTTP_RESPONSE_STATUS_CODE]: status, [ATTR_ERROR_TYPE]: String(status) });
       this.span.setStatus({ code: SpanStatusCode.ERROR });
-    }
+    } else this.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     this.span.end();
   }
 
@@ -48,22 +53,20 @@ class UpstreamClientSpan implements UpstreamSpan {
   }
 }
 
-/** The request's SERVER span and what starts its children. */
+/** The sampled request's SERVER span and what starts its children. */
 export class RequestSpans implements RequestTrace {
   readonly traceId: string;
   readonly spanId: string;
-  readonly recording: boolean;
+  readonly recording = true;
   private parent: Context | undefined = undefined;
 
   constructor(
     private readonly tracer: Tracer,
-    private readonly propagator: W3CTraceContextPropagator,
     private readonly server: Span,
   ) {
     const ids = server.spanContext();
     this.traceId = ids.traceId;
     this.spanId = ids.spanId;
-    this.recording = server.isRecording();
   }
 
   /** The context children start in: the SERVER span's, made on first use. */
@@ -73,7 +76,6 @@ export class RequestSpans implements RequestTrace {
   }
 
   async client<T>(name: string, attributes: SpanAttributes, call: () => Promise<T>): Promise<T> {
-    if (!this.recording) return call();
     const span = this.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, this.context);
     try {
       return await call();
@@ -87,15 +89,14 @@ export class RequestSpans implements RequestTrace {
   }
 
   upstream(method: string, origin: string, path: string, route: string): UpstreamSpan {
-    const span = this.tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT }, this.context);
-    if (span.isRecording()) {
-      const url = new URL(origin);
-      span.setAttribute(ATTR_HTTP_REQUEST_METHOD, method);
-      span.setAttribute(ATTR_SERVER_ADDRESS, url.hostname);
-      span.setAttribute(ATTR_SERVER_PORT, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
+    const { address, port, origin: base } = originOf(origin);
+    const attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: method,
+      [ATTR_SERVER_ADDRESS]: address,
+      [ATTR_SERVER_PORT]: port,
       // The path without its query: a query may carry what a span must not.
-      span.setAttribute(ATTR_URL_FULL, `${url.origin}${path}`);
-    }
-    return new UpstreamClientSpan(span, this.propagator);
+      [ATTR_URL_FULL]: `${base}${path}`,
+    };
+    return new UpstreamClientSpan(this.tracer.startSpan(`${method} ${route}`, { kind: SpanKind.CLIENT, attributes }, this.context));
   }
 }

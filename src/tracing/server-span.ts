@@ -1,14 +1,16 @@
 /**
- * The tracing stage, right after request-id (only when tracing is on): one SERVER span per request,
- * continuing the caller's W3C traceparent/tracestate, named by the method until the route stage has
- * matched, then `GET /api/tasks/{taskId}`. Its children (database, Redis, upstream) are started
- * from RequestState.trace, explicitly: no async context is kept. The span ends when the response does,
+ * The tracing stage, right after request-id (only when tracing is on). It reads the caller's W3C
+ * traceparent itself and asks the head sampler first: an unsampled request gets ids and nothing
+ * else (src/tracing/unsampled-trace.ts), no SDK call. A sampled one gets a SERVER span continuing
+ * the caller's traceparent/tracestate, named by the method until the route stage has matched, then
+ * `GET /api/tasks/{taskId}`. Its children (database, Redis, upstream) are started from
+ * RequestState.trace, explicitly: no async context is kept. The span ends when the response does,
  * with the stable HTTP attributes, the operationId and, on an error answer, the body's error_type.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
-import type { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { parseTraceParent, TraceState } from '@opentelemetry/core';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -23,18 +25,15 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { RequestStage } from '../pipeline/stage.js';
 import { stateOf } from '../pipeline/state.js';
+import type { HeadSampler } from './head-sampler.js';
 import { RequestSpans } from './request-spans.js';
+import { newSpanId, newTraceId, traceIdKey, type PresetIdGenerator } from './trace-ids.js';
+import { UnsampledTrace } from './unsampled-trace.js';
 
 /** The operationId attribute of specgate's own. */
 export const ATTR_OPERATION_ID = 'specgate.operation_id';
 /** The verified caller's `sub`, only with OTEL_SPECGATE_CAPTURE_USER=true. */
 export const ATTR_USER_ID = 'user.id';
-
-/** Reads the W3C headers from Node's lower-cased request headers. */
-const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
-  keys: (carrier) => Object.keys(carrier),
-  get: (carrier, key) => carrier[key],
-};
 
 /** `host[:port]` of the Host header, split. */
 function hostAndPort(host: string | undefined): [string | undefined, number | undefined] {
@@ -45,46 +44,81 @@ function hostAndPort(host: string | undefined): [string | undefined, number | un
   return [host.slice(0, colon), Number.isInteger(port) ? port : undefined];
 }
 
-/** Sets what is known once the response is finished, and ends the span. */
-function endServerSpan(span: Span, res: ServerResponse, captureUser: boolean): void {
+/** A header's value as one string (repeated tracestate headers are one list). */
+const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(',') : value);
+
+/** The SERVER span's attributes known when the request arrives (set when it ends, with the rest). */
+function startAttributes(req: IncomingMessage, method: string, path: string): Attributes {
+  const socket = req.socket as TLSSocket;
+  const [address, port] = hostAndPort(req.headers.host);
+  // Undefined values are left out by the SDK (sanitizeAttributes).
+  return {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_SCHEME]: socket.encrypted ? 'https' : 'http',
+    [ATTR_URL_PATH]: path,
+    [ATTR_SERVER_ADDRESS]: address,
+    [ATTR_SERVER_PORT]: port,
+    [ATTR_CLIENT_ADDRESS]: socket.remoteAddress,
+    [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'],
+  };
+}
+
+/**
+ * Adds what is known once the response is finished to the attributes read at the start, sets them
+ * all in one call (the SDK copies and checks attributes given to startSpan, then again when it sets
+ * them: given once, at the end, they are checked once), and ends the span.
+ */
+function endServerSpan(span: Span, attributes: Attributes, res: ServerResponse, captureUser: boolean): void {
   const state = stateOf(res);
   const status = res.statusCode;
   const operation = state.operation;
+  const errorType = state.errorType ?? (res.writableFinished ? undefined : 'aborted');
+  attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+  attributes[ATTR_ERROR_TYPE] = errorType;
   if (operation !== undefined) {
     span.updateName(`${operation.method.toUpperCase()} ${operation.path}`);
-    span.setAttribute(ATTR_HTTP_ROUTE, operation.path);
-    span.setAttribute(ATTR_OPERATION_ID, operation.operationId);
+    attributes[ATTR_HTTP_ROUTE] = operation.path;
+    attributes[ATTR_OPERATION_ID] = operation.operationId;
   }
-  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-  if (captureUser && state.userId !== undefined) span.setAttribute(ATTR_USER_ID, state.userId);
-  const errorType = state.errorType ?? (res.writableFinished ? undefined : 'aborted');
-  if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
+  if (captureUser) attributes[ATTR_USER_ID] = state.userId;
+  span.setAttributes(attributes);
   // A SERVER span's status is ERROR for a 5xx (and a response cut short), not for a 4xx: the semantic conventions' rule.
   if (status >= 500 || !res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
   span.end();
 }
 
+/** What the tracing stage is built from (src/tracing/start.ts). */
+export interface ServerSpanDeps {
+  readonly tracer: Tracer;
+  /** The tracer provider's id generator: a root span takes the trace id sampled on. */
+  readonly ids: PresetIdGenerator;
+  readonly sample: HeadSampler;
+  readonly captureUser: boolean;
+}
+
 /** Creates the tracing stage. */
-export function serverSpanStage(tracer: Tracer, propagator: W3CTraceContextPropagator, captureUser: boolean): RequestStage {
+export function serverSpanStage({ tracer, ids, sample, captureUser }: ServerSpanDeps): RequestStage {
   return function tracingStage(req, res, next) {
-    const parent = propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
-    const method = req.method ?? 'GET';
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
     const state = stateOf(res);
-    state.trace = new RequestSpans(tracer, propagator, span);
-    if (span.isRecording()) {
-      const socket = req.socket as TLSSocket;
-      const [address, port] = hostAndPort(req.headers.host);
-      span.setAttribute(ATTR_HTTP_REQUEST_METHOD, method);
-      span.setAttribute(ATTR_URL_SCHEME, socket.encrypted ? 'https' : 'http');
-      span.setAttribute(ATTR_URL_PATH, state.path);
-      if (address !== undefined) span.setAttribute(ATTR_SERVER_ADDRESS, address);
-      if (port !== undefined) span.setAttribute(ATTR_SERVER_PORT, port);
-      if (socket.remoteAddress !== undefined) span.setAttribute(ATTR_CLIENT_ADDRESS, socket.remoteAddress);
-      const agent = req.headers['user-agent'];
-      if (agent !== undefined) span.setAttribute(ATTR_USER_AGENT_ORIGINAL, agent);
-      res.once('close', () => endServerSpan(span, res, captureUser));
+    const header = req.headers.traceparent;
+    const parent = typeof header === 'string' ? parseTraceParent(header) : null;
+    const traceState = parent === null ? undefined : joined(req.headers.tracestate);
+    const traceId = parent === null ? newTraceId() : parent.traceId;
+    const sampled = parent === null ? sample.root(traceIdKey()) : sample.continued(traceId, (parent.traceFlags & 1) === 1);
+    if (!sampled) {
+      state.trace = new UnsampledTrace(traceId, newSpanId(), traceState);
+      next();
+      return;
     }
+    let context: Context = ROOT_CONTEXT;
+    if (parent === null) ids.next = traceId;
+    else context = trace.setSpanContext(ROOT_CONTEXT, { ...parent, isRemote: true, traceState: traceState === undefined ? undefined : new TraceState(traceState) });
+    const method = req.method ?? 'GET';
+    const attributes = startAttributes(req, method, state.path);
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, context);
+    state.trace = new RequestSpans(tracer, span);
+    // 'close' comes once, after 'finish' or when the connection is lost first: `on` spares once()'s wrapper.
+    res.on('close', () => endServerSpan(span, attributes, res, captureUser));
     next();
   };
 }

@@ -1,18 +1,20 @@
 /**
  * Starts OpenTelemetry tracing in this process (serve() imports this file only when OTEL_* turns
  * tracing on, so a process without it never loads the SDK): a tracer provider with the configured
- * resource and sampler, a batch span processor over the OTLP/HTTP exporter (protobuf or JSON), and
- * the W3C trace-context propagator. No context manager: a span's parent is always passed
- * explicitly (RequestState.trace), because Node 20's AsyncLocalStorage slows every promise.
+ * resource, a batch span processor over the OTLP/HTTP exporter (protobuf or JSON), and the
+ * configured sampler as a head decision the tracing stage makes before it asks the SDK for
+ * anything (the provider's own sampler then samples all it is given). No context manager: a span's
+ * parent is always passed explicitly (RequestState.trace), because Node 20's AsyncLocalStorage
+ * slows every promise.
  */
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TracingConfig } from '../config/tracing.js';
 import type { Logger } from '../logger.js';
-import { samplerFor } from './sampler.js';
+import { headSampler } from './head-sampler.js';
 import { serverSpanStage } from './server-span.js';
+import { PresetIdGenerator } from './trace-ids.js';
 import type { Tracing } from './tracing.js';
 
 /** The OTLP/HTTP exporter for the configured protocol, given every setting explicitly. */
@@ -38,15 +40,17 @@ function diagnosticsTo(log: Logger): void {
 export async function startTracing(config: TracingConfig, log: Logger): Promise<Tracing> {
   diagnosticsTo(log);
   const exporter = await exporterFor(config);
+  const ids = new PresetIdGenerator();
   const provider = new TracerProvider({
     resource: defaultResource().merge(resourceFromAttributes(config.resource)),
-    sampler: samplerFor(config.sampler, config.ratio),
+    // Every span that reaches the SDK was sampled by the stage (children follow their sampled parent).
+    sampler: new AlwaysOnSampler(),
+    idGenerator: ids,
     spanProcessors: [new BatchSpanProcessor({ exporter, ...config.batch })],
   });
-  const tracer = provider.getTracer('specgate');
-  const propagator = new W3CTraceContextPropagator();
+  const stage = serverSpanStage({ tracer: provider.getTracer('specgate'), ids, sample: headSampler(config.sampler, config.ratio), captureUser: config.captureUser });
   return {
-    stage: serverSpanStage(tracer, propagator, config.captureUser),
+    stage,
     async shutdown(ms) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {

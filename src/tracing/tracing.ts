@@ -16,11 +16,14 @@ export interface Tracing {
   shutdown(ms: number): Promise<void>;
 }
 
-/** What a traced request's state holds (RequestState.trace): its SERVER span's ids and the upstream span. */
+/**
+ * What a traced request's state holds (RequestState.trace): a sampled request's SERVER span
+ * (src/tracing/request-spans.ts), or an unsampled request's ids alone (src/tracing/unsampled-trace.ts).
+ */
 export interface RequestTrace {
   /** The trace id, 32 hex digits, for log lines. */
   readonly traceId: string;
-  /** The SERVER span's id, 16 hex digits, for log lines. */
+  /** The SERVER span's id, 16 hex digits, for log lines (unsampled: the id the upstream is given as its parent). */
   readonly spanId: string;
   /** Whether the request is sampled: its spans are recorded and exported (else its children need not be made). */
   readonly recording: boolean;

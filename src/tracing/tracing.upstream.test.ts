@@ -100,6 +100,47 @@ describe.each([
   });
 });
 
+describe('OTEL_TRACES_SAMPLER_ARG=0 (parent-based: only a sampled caller is traced)', () => {
+  let app: EntryProcess;
+
+  beforeAll(async () => {
+    app = await gateway({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: '0', OTEL_BSP_SCHEDULE_DELAY: '100' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  /** GET /cases/ok with `headers`; what the upstream received and the access line. */
+  const call = async (headers: Record<string, string>) => {
+    const response = await fetch(`${app.url}/cases/ok`, { headers });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id');
+    const access = await app.line((l) => l.msg === 'request' && l.request_id === requestId);
+    return { upstream: upstream.received.find((r) => r.headers['x-request-id'] === requestId)!.headers, access };
+  };
+
+  it('exports nothing for an unsampled request, yet its ids reach the log line and the upstream with the sampled flag off', async () => {
+    const fresh = await call({});
+    expect(fresh.access.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(fresh.access.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(fresh.upstream.traceparent).toBe(`00-${fresh.access.trace_id}-${fresh.access.span_id}-00`);
+
+    const trace = 'cccccccccccccccccccccccccccc0003';
+    const continued = await call({ traceparent: `00-${trace}-${CALLER_SPAN}-00`, tracestate: 'vendor=opaque' });
+    expect(continued.access.trace_id).toBe(trace);
+    expect(continued.access.span_id).not.toBe(CALLER_SPAN);
+    expect(continued.upstream.traceparent).toBe(`00-${trace}-${continued.access.span_id}-00`);
+    expect(continued.upstream.tracestate).toBe('vendor=opaque');
+
+    // A sampled caller is followed: its spans arrive, and prove the unsampled ones would have by now.
+    const sampled = 'cccccccccccccccccccccccccccc0004';
+    await call({ traceparent: `00-${sampled}-${CALLER_SPAN}-01` });
+    const spans = await receiver.waitFor((all) => inTrace(sampled, SPAN_KIND.CLIENT)(all) !== undefined);
+    expect(inTrace(sampled, SPAN_KIND.SERVER)(spans)).toMatchObject({ name: 'GET /cases/{case}', parentSpanId: CALLER_SPAN });
+    expect(spans.filter((s) => s.traceId === fresh.access.trace_id || s.traceId === trace)).toEqual([]);
+  });
+});
+
 describe('shutdown', () => {
   it('exports the spans still pending when SIGTERM arrives, then exits 0', async () => {
     const app = await gateway({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '600000' });
