@@ -5,6 +5,7 @@
  * and prints the median of the per-round ratios after ÷ before of server CPU µs per request.
  * `--together` loads both at once instead (wrk at 25 connections each, both gateways sharing the
  * servers' CPU), so that other work on a shared machine weighs on both sides of each round alike.
+ * `--connections <n>`: wrk's connections per side when loaded together (25 by default; 10 to look at low concurrency).
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,9 @@ import { median } from './load.js';
 import { measureWrk } from './wrk.js';
 
 const together = process.argv.includes('--together');
-const [ref = 'HEAD', rounds = '7', seconds = '3'] = process.argv.slice(2).filter((a) => a !== '--together');
+const at = process.argv.indexOf('--connections');
+const perSide = at > 0 ? Number(process.argv[at + 1]) : 25;
+const [ref = 'HEAD', rounds = '7', seconds = '3'] = process.argv.slice(2).filter((a, i, all) => a !== '--together' && a !== '--connections' && all[i - 1] !== '--connections');
 const before = mkdtempSync('node_modules/.cache/gw-ab-src-');
 execSync(`git archive ${ref} src generated bench openapi.yaml docs/api.html | tar -x -C ${before}`);
 const sides = { before: await compileBench('node_modules/.cache/gw-ab-before', before), after: await compileBench('node_modules/.cache/gw-ab-after') };
@@ -39,7 +42,7 @@ for (let round = 0; round < Number(rounds); round++) {
     // Both loaded at once, sharing the servers' CPU: a burst of other work on the machine falls on both alike.
     const sides = Object.entries(running);
     const cpu0 = sides.map(([, r]) => cpuMicros(r.child.pid));
-    const ms = await Promise.all(sides.map(([, r]) => measureWrk(r.url, workload, { seconds: Number(seconds), connections: 25, token, taskId: TASK_ID })));
+    const ms = await Promise.all(sides.map(([, r]) => measureWrk(r.url, workload, { seconds: Number(seconds), connections: perSide, token, taskId: TASK_ID })));
     sides.forEach(([side, r], i) => cpu[side]!.push((cpuMicros(r.child.pid) - cpu0[i]!) / ms[i]!.requests));
     continue;
   }
@@ -55,6 +58,6 @@ for (let round = 0; round < Number(rounds); round++) {
 for (const r of [...Object.values(running), upstream]) await stop(r);
 const ratios = cpu.after!.map((a, i) => a / cpu.before![i]!);
 process.stdout.write(
-  `A/B ${ref} → working tree, ${rounds} rounds of ${seconds} s, ${together ? 'both loaded at once, 25 connections each' : '50 connections'}, load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}: ` +
+  `A/B ${ref} → working tree, ${rounds} rounds of ${seconds} s, ${together ? `both loaded at once, ${perSide} connections each` : '50 connections'}, load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}: ` +
     `before ${median(cpu.before!).toFixed(1)} µs/req, after ${median(cpu.after!).toFixed(1)} µs/req, median ratio after ÷ before ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})\n`,
 );
