@@ -35,6 +35,7 @@ for (const [side, out] of Object.entries(sides)) {
 }
 const workload = 'GET /api/tasks/{taskId}' as const;
 const cpu: Record<string, number[]> = { before: [], after: [] };
+const rps: Record<string, number[]> = { before: [], after: [] };
 const load = loadavg()[0]!;
 for (const r of Object.values(running)) await measureWrk(r.url, workload, { seconds: 3, connections: 50, token, taskId: TASK_ID });
 for (let round = 0; round < Number(rounds); round++) {
@@ -43,7 +44,10 @@ for (let round = 0; round < Number(rounds); round++) {
     const sides = Object.entries(running);
     const cpu0 = sides.map(([, r]) => cpuMicros(r.child.pid));
     const ms = await Promise.all(sides.map(([, r]) => measureWrk(r.url, workload, { seconds: Number(seconds), connections: perSide, token, taskId: TASK_ID })));
-    sides.forEach(([side, r], i) => cpu[side]!.push((cpuMicros(r.child.pid) - cpu0[i]!) / ms[i]!.requests));
+    sides.forEach(([side, r], i) => {
+      cpu[side]!.push((cpuMicros(r.child.pid) - cpu0[i]!) / ms[i]!.requests);
+      rps[side]!.push(ms[i]!.requests / Number(seconds));
+    });
     continue;
   }
   const order = round % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
@@ -53,11 +57,12 @@ for (let round = 0; round < Number(rounds); round++) {
     const cpu0 = cpuMicros(r.child.pid);
     const m = await measureWrk(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId: TASK_ID });
     cpu[side]!.push((cpuMicros(r.child.pid) - cpu0) / m.requests);
+    rps[side]!.push(m.requests / Number(seconds));
   }
 }
 for (const r of [...Object.values(running), upstream]) await stop(r);
 const ratios = cpu.after!.map((a, i) => a / cpu.before![i]!);
 process.stdout.write(
   `A/B ${ref} → working tree, ${rounds} rounds of ${seconds} s, ${together ? `both loaded at once, ${perSide} connections each` : '50 connections'}, load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}: ` +
-    `before ${median(cpu.before!).toFixed(1)} µs/req, after ${median(cpu.after!).toFixed(1)} µs/req, median ratio after ÷ before ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})\n`,
+    `before ${median(cpu.before!).toFixed(1)} µs/req ${median(rps.before!).toFixed(0)} req/s, after ${median(cpu.after!).toFixed(1)} µs/req ${median(rps.after!).toFixed(0)} req/s, median ratio after ÷ before ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})\n`,
 );
