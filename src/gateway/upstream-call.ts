@@ -170,7 +170,9 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     this.chunks = [];
     if (this.failure !== undefined) {
       res.destroy();
-      return broke(this.failure);
+      // Given up because the client went away: nothing of the upstream's to tell.
+      if (!this.aborted) broke(this.failure);
+      return;
     }
     if (this.ended) return void res.end();
     this.mode = Mode.Streaming;
