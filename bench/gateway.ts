@@ -125,7 +125,7 @@ const lines = [
   'add CORS headers only. Every peer keeps its upstream connections alive in a pool. CPU µs per request',
   "is the proxy's own (nginx: master and worker; the direct row: the upstream's).",
   `One-minute load average at the start and end of the run: ${fmt(loadBefore, 1)} and ${fmt(loadavg()[0]!, 1)} on 2 cores; above 2, other jobs share the CPUs and the absolute figures below are inflated and noisy (the interleaved ratios much less so).`,
-  "Busy is the share of its CPU the proxy used (CPU µs per request × req/s): a proxy that wrk keeps waiting on is near 100 %, so a cell well under it measured other jobs holding the CPU, and its req/s (and the req/s ratios of its round) say little; CPU µs per request does not depend on it.",
+  "Busy is the share of its CPU the proxy used (CPU µs per request × req/s). A Node proxy that wrk keeps waiting on is near 100 %; well under it, other jobs held its CPU and the cell's req/s (and the req/s ratios of its round) say little, while CPU µs per request does not depend on it. nginx is the exception: it is fast enough that wrk and the upstream, sharing the other CPU, are its limit (the direct row's upstream is itself 55–60 % busy).",
   '',
   '| contender | connections | req/s | p50 ms | p99 ms | CPU µs/req | busy % (each round) |',
   '|---|---|---|---|---|---|---|',
