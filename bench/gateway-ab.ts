@@ -5,6 +5,7 @@
  * and prints the median of the per-round ratios after ÷ before of server CPU µs per request.
  * `--together` loads both at once instead (wrk at 25 connections each, both gateways sharing the
  * servers' CPU), so that other work on a shared machine weighs on both sides of each round alike.
+ * `--connections <n>`: wrk's connections per side when loaded together (25 by default; 10 to look at low concurrency).
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,9 @@ import { median } from './load.js';
 import { measureWrk } from './wrk.js';
 
 const together = process.argv.includes('--together');
-const [ref = 'HEAD', rounds = '7', seconds = '3'] = process.argv.slice(2).filter((a) => a !== '--together');
+const at = process.argv.indexOf('--connections');
+const perSide = at > 0 ? Number(process.argv[at + 1]) : 25;
+const [ref = 'HEAD', rounds = '7', seconds = '3'] = process.argv.slice(2).filter((a, i, all) => a !== '--together' && a !== '--connections' && all[i - 1] !== '--connections');
 const before = mkdtempSync('node_modules/.cache/gw-ab-src-');
 execSync(`git archive ${ref} src generated bench openapi.yaml docs/api.html | tar -x -C ${before}`);
 const sides = { before: await compileBench('node_modules/.cache/gw-ab-before', before), after: await compileBench('node_modules/.cache/gw-ab-after') };
@@ -32,6 +35,7 @@ for (const [side, out] of Object.entries(sides)) {
 }
 const workload = 'GET /api/tasks/{taskId}' as const;
 const cpu: Record<string, number[]> = { before: [], after: [] };
+const rps: Record<string, number[]> = { before: [], after: [] };
 const load = loadavg()[0]!;
 for (const r of Object.values(running)) await measureWrk(r.url, workload, { seconds: 3, connections: 50, token, taskId: TASK_ID });
 for (let round = 0; round < Number(rounds); round++) {
@@ -39,8 +43,11 @@ for (let round = 0; round < Number(rounds); round++) {
     // Both loaded at once, sharing the servers' CPU: a burst of other work on the machine falls on both alike.
     const sides = Object.entries(running);
     const cpu0 = sides.map(([, r]) => cpuMicros(r.child.pid));
-    const ms = await Promise.all(sides.map(([, r]) => measureWrk(r.url, workload, { seconds: Number(seconds), connections: 25, token, taskId: TASK_ID })));
-    sides.forEach(([side, r], i) => cpu[side]!.push((cpuMicros(r.child.pid) - cpu0[i]!) / ms[i]!.requests));
+    const ms = await Promise.all(sides.map(([, r]) => measureWrk(r.url, workload, { seconds: Number(seconds), connections: perSide, token, taskId: TASK_ID })));
+    sides.forEach(([side, r], i) => {
+      cpu[side]!.push((cpuMicros(r.child.pid) - cpu0[i]!) / ms[i]!.requests);
+      rps[side]!.push(ms[i]!.requests / Number(seconds));
+    });
     continue;
   }
   const order = round % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
@@ -50,11 +57,12 @@ for (let round = 0; round < Number(rounds); round++) {
     const cpu0 = cpuMicros(r.child.pid);
     const m = await measureWrk(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId: TASK_ID });
     cpu[side]!.push((cpuMicros(r.child.pid) - cpu0) / m.requests);
+    rps[side]!.push(m.requests / Number(seconds));
   }
 }
 for (const r of [...Object.values(running), upstream]) await stop(r);
 const ratios = cpu.after!.map((a, i) => a / cpu.before![i]!);
 process.stdout.write(
-  `A/B ${ref} → working tree, ${rounds} rounds of ${seconds} s, ${together ? 'both loaded at once, 25 connections each' : '50 connections'}, load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}: ` +
-    `before ${median(cpu.before!).toFixed(1)} µs/req, after ${median(cpu.after!).toFixed(1)} µs/req, median ratio after ÷ before ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})\n`,
+  `A/B ${ref} → working tree, ${rounds} rounds of ${seconds} s, ${together ? `both loaded at once, ${perSide} connections each` : '50 connections'}, load ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}: ` +
+    `before ${median(cpu.before!).toFixed(1)} µs/req ${median(rps.before!).toFixed(0)} req/s, after ${median(cpu.after!).toFixed(1)} µs/req ${median(rps.after!).toFixed(0)} req/s, median ratio after ÷ before ${median(ratios).toFixed(3)} (rounds: ${ratios.map((x) => x.toFixed(2)).join(' ')})\n`,
 );

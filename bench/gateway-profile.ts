@@ -1,7 +1,7 @@
 /**
- * `npx tsx bench/gateway-profile.ts [seconds] [--keep file.cpuprofile]`: where the gateway's CPU time goes. Runs the bench
+ * `npx tsx bench/gateway-profile.ts [seconds] [--connections n] [--keep file.cpuprofile]`: where the gateway's CPU time goes. Runs the bench
  * upstream and specgate's gateway (bench/gateway/specgate.ts, compiled) under `node --cpu-prof`
- * (100 µs sampling), drives `GET /api/tasks/{taskId}` with wrk at 50 connections, and attributes each
+ * (100 µs sampling), drives `GET /api/tasks/{taskId}` with wrk at 50 connections (or `--connections`), and attributes each
  * busy sample of the measured window twice: to the library or Node module of its innermost frame
  * (self time), and to the innermost source file of ours on its stack (inclusive of the libraries it
  * calls). Prints two markdown tables with shares and µs per request (scaled to /proc CPU time).
@@ -29,6 +29,8 @@ interface Profile {
 }
 
 const seconds = Number(process.argv[2] ?? 5);
+/** `--connections <n>`: wrk's connections (50 by default). */
+const connections = process.argv.includes('--connections') ? Number(process.argv[process.argv.indexOf('--connections') + 1]) : 50;
 /** `--keep <file>`: also copy the raw .cpuprofile there (for Chrome DevTools or a stack query). */
 const keep = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
 const ROOT = new URL(`../${BENCH_BUILD}/`, import.meta.url).href;
@@ -96,7 +98,7 @@ const workload = 'GET /api/tasks/{taskId}' as const;
 await measureWrk(url, workload, { seconds: 2, connections: 50, token, taskId: TASK_ID });
 const cpu0 = cpuMicros(child.pid);
 const from = Number(process.hrtime.bigint() / 1000n);
-const m = await measureWrk(url, workload, { seconds, connections: 50, token, taskId: TASK_ID });
+const m = await measureWrk(url, workload, { seconds, connections, token, taskId: TASK_ID });
 const to = Number(process.hrtime.bigint() / 1000n);
 const cpuUs = (cpuMicros(child.pid) - cpu0) / m.requests;
 const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -107,7 +109,7 @@ const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
 if (keep) copyFileSync(join(dir, file), keep);
 const { self, ours } = attribute(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile, from, to);
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`Profiled ${new Date().toISOString()}: ${workload} through the gateway, ${seconds} s, 50 connections, ${m.requests} requests, ${cpuUs.toFixed(1)} CPU µs/request under the profiler.\n`);
+process.stdout.write(`Profiled ${new Date().toISOString()}: ${workload} through the gateway, ${seconds} s, ${connections} connections, ${m.requests} requests, ${cpuUs.toFixed(1)} CPU µs/request under the profiler.\n`);
 for (const [title, counts] of [['Self time by library / Node module / file of ours', self], ['Inclusive time by the innermost file of ours on the stack', ours]] as const) {
   const busy = [...counts.values()].reduce((a, b) => a + b, 0);
   process.stdout.write(`\n**${title}**\n\n| where | share of busy samples | µs per request |\n|---|---|---|\n`);

@@ -50,6 +50,9 @@ interface Cell extends Measurement {
   /** CPU µs per request of the contender's processes (the upstream's, for the direct row). */
   readonly cpuUs: number;
 }
+
+/** The share of one CPU the contender used during the cell, in %: well under 100 while wrk waits on it, it was kept from its CPU. */
+const busyOf = (m: Cell) => (m.cpuUs * m.rps) / 1e4;
 interface Row {
   readonly name: string;
   readonly label: string;
@@ -84,7 +87,7 @@ try {
       }
       row.fine.push(await latency(row.url, `/api/tasks/${TASK_ID}`, { origin: BENCH_ORIGIN, authorization: `Bearer ${token}` }, 10, seconds));
       const last = (c: number) => row.at[c]!.at(-1)!;
-      process.stdout.write(`round ${round + 1} ${row.label}: ${CONNECTIONS.map((c) => `${c} conn ${Math.round(last(c).rps)} req/s p50 ${last(c).p50} ms ${last(c).cpuUs.toFixed(1)} CPU µs/req`).join(', ')}; fine p50 ${row.fine.at(-1)!.p50.toFixed(3)} ms\n`);
+      process.stdout.write(`round ${round + 1} ${row.label}: ${CONNECTIONS.map((c) => `${c} conn ${Math.round(last(c).rps)} req/s p50 ${last(c).p50} ms ${last(c).cpuUs.toFixed(1)} CPU µs/req busy ${busyOf(last(c)).toFixed(0)} %`).join(', ')}; fine p50 ${row.fine.at(-1)!.p50.toFixed(3)} ms\n`);
     }
   }
 } finally {
@@ -122,10 +125,11 @@ const lines = [
   'add CORS headers only. Every peer keeps its upstream connections alive in a pool. CPU µs per request',
   "is the proxy's own (nginx: master and worker; the direct row: the upstream's).",
   `One-minute load average at the start and end of the run: ${fmt(loadBefore, 1)} and ${fmt(loadavg()[0]!, 1)} on 2 cores; above 2, other jobs share the CPUs and the absolute figures below are inflated and noisy (the interleaved ratios much less so).`,
+  "Busy is the share of its CPU the proxy used (CPU µs per request × req/s). A Node proxy that wrk keeps waiting on is near 100 %; well under it, other jobs held its CPU and the cell's req/s (and the req/s ratios of its round) say little, while CPU µs per request does not depend on it. nginx is the exception: it is fast enough that wrk and the upstream, sharing the other CPU, are its limit (the direct row's upstream is itself 55–60 % busy).",
   '',
-  '| contender | connections | req/s | p50 ms | p99 ms | CPU µs/req |',
-  '|---|---|---|---|---|---|',
-  ...rows.flatMap((r) => CONNECTIONS.map((c) => `| ${r.label} | ${c} | ${fmt(cell(r, c, (m) => m.rps))} | ${fmt(cell(r, c, (m) => m.p50), 2)} | ${fmt(cell(r, c, (m) => m.p99), 2)} | ${fmt(cell(r, c, (m) => m.cpuUs), 1)} |`)),
+  '| contender | connections | req/s | p50 ms | p99 ms | CPU µs/req | busy % (each round) |',
+  '|---|---|---|---|---|---|---|',
+  ...rows.flatMap((r) => CONNECTIONS.map((c) => `| ${r.label} | ${c} | ${fmt(cell(r, c, (m) => m.rps))} | ${fmt(cell(r, c, (m) => m.p50), 2)} | ${fmt(cell(r, c, (m) => m.p99), 2)} | ${fmt(cell(r, c, (m) => m.cpuUs), 1)} | ${r.at[c]!.map((m) => busyOf(m).toFixed(0)).join(' / ')} |`)),
   '',
   'Latency at 10 connections timed per request with hrtime (keep-alive undici clients, bench/gateway/latency.ts):',
   '',

@@ -6,9 +6,7 @@
  * (src/gateway/translate.ts), contract-breaking answers a 502 or a log line
  * (UPSTREAM_RESPONSE_VALIDATION), and failures 502 / 504 / 503 (upstream-answer.ts).
  */
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
@@ -24,7 +22,8 @@ import { rawBodyOf } from './raw-body.js';
 import type { ResponseValidationModes } from './response-validation.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
 import { upstreamPath } from './upstream-path.js';
-import { sendUpstream } from './upstream-send.js';
+import type { UpstreamBody } from './upstream-call.js';
+import { sendUpstream, type ClientWatch, type UpstreamRequest } from './upstream-send.js';
 
 /** What the forwarder is built from. */
 export interface ForwarderDeps {
@@ -61,8 +60,8 @@ export type UpstreamFailure = 'connection' | 'timeout' | 'circuit_open' | 'contr
 export interface UpstreamAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The bytes, when read in full (checked against the contract, or stored), else the stream still to read. */
-  readonly body: Buffer | Readable;
+  /** The bytes, when read in full (checked against the contract, or stored), else the body still to read. */
+  readonly body: Buffer | UpstreamBody;
 }
 
 /** The forwarder: its stage, readiness per upstream origin, and a way to close the pools. */
@@ -83,14 +82,10 @@ export interface Forwarder {
   close(): Promise<void>;
 }
 
-const ignore = () => {};
-
-/**
- * The abort signal of one forwarded request: an EventEmitter, which undici accepts as a signal, is
- * a fraction of an AbortController's cost (EventTarget), which the profile showed at ~5 % per request.
- */
-class ClientGone extends EventEmitter {
-  aborted = false;
+/** Whether the client of a forwarded request went away, and the upstream request to give up when it does. */
+class ClientGone implements ClientWatch {
+  gone = false;
+  call: ClientWatch['call'] = undefined;
 }
 
 /** Answers that count as the upstream failing, for its breaker. */
@@ -117,34 +112,30 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       observer?.failed(target.origin.name, 'circuit_open');
       throw circuitOpen(`The upstream for ${op.operationId} is failing, so its circuit is open. Try again in ${wait} s.`, target.origin.name, wait);
     }
-    let signal: ClientGone | undefined;
+    let client: ClientGone | undefined;
     if (abortable) {
-      const gone = new ClientGone();
+      const watch = (client = new ClientGone());
       res.once('close', () => {
         if (res.writableFinished) return;
-        gone.aborted = true;
-        gone.emit('abort');
+        watch.gone = true;
+        watch.call?.abort();
       });
-      signal = gone;
     }
     const { search } = state;
     // With tracing on, the upstream's traceparent names this request's CLIENT span (else headers.ts's rule).
     const span = state.trace?.upstream(req.method ?? 'GET', target.origin.name, `${target.basePath}${state.path}`, op.path);
     span?.inject(outgoing);
-    const options: Dispatcher.RequestOptions = {
+    const options: UpstreamRequest = {
       method: req.method as Dispatcher.HttpMethod,
       path: `${target.basePath}${upstreamPath(op.path, state.pathParams)}${search === undefined ? '' : `?${search}`}`,
       headers: outgoing,
       body,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal,
     };
-    let answer = await sendUpstream(op, target, options, observer, span);
-    if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer));
+    let answer = await sendUpstream(op, target, options, observer, span, client);
+    if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer, undefined, client));
     if (answer === undefined) return;
-    // Failures of the body are handled where it is read (checkedAnswer, writeAnswer); an abort after that is expected.
-    answer.body.on('error', ignore);
     // A 502/503/504 is the upstream (or its own proxy) failing; any other answer, a 500 included, came from a working upstream.
     if (UPSTREAM_UNAVAILABLE.has(answer.statusCode)) target.origin.breaker.failed();
     else target.origin.breaker.succeeded();

@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { Contract } from '../contract/spec.js';
 import { resolveRef } from '../contract/refs.js';
 import { IDEMPOTENCY_TTL_HOURS } from '../http/idempotency.js';
@@ -93,33 +92,6 @@ function storedHeaders(headers: UpstreamAnswer['headers']): Record<string, strin
   return kept;
 }
 
-/** Reads the body up to `limit` bytes; past it, puts back what was read and returns undefined, so the stream is whole again. */
-function readUpTo(body: Readable, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size <= limit) return;
-      stop();
-      body.pause();
-      body.unshift(Buffer.concat(chunks));
-      resolve(undefined);
-    };
-    const onEnd = () => (stop(), resolve(Buffer.concat(chunks)));
-    const onError = (error: unknown) => (stop(), reject(error));
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-  });
-}
-
 /** The forwarder's stage, with Idempotency-Key honoured on `operations`; any other request goes straight through. */
 export function idempotentForwarding({ forwarder, operations, store, leaseMs, trustProxy, onReplay }: IdempotencyDeps): RequestStage {
   /** Answers from a record someone else made: replay, 422 or 409. */
@@ -164,7 +136,7 @@ export function idempotentForwarding({ forwarder, operations, store, leaseMs, tr
     let body: Buffer | undefined;
     try {
       answer = await forwarder.exchange(req, res);
-      body = Buffer.isBuffer(answer.body) ? answer.body : await readUpTo(answer.body as Readable, MAX_STORED_BODY);
+      body = Buffer.isBuffer(answer.body) ? answer.body : await answer.body.collectUpTo(MAX_STORED_BODY);
     } catch (error) {
       // The upstream's own 4xx, translated: an answer, kept like any other. Anything else: no answer to keep.
       if (error instanceof ApiError && error.status < 500) {

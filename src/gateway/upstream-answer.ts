@@ -6,8 +6,6 @@
  * the gateway's headers.
  */
 import type { ServerResponse } from 'node:http';
-import { pipeline as pipe } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/index.js';
 import type { ValidatorSet } from '../contract/operation-validators.js';
 import type { OperationInfo } from '../contract/spec.js';
@@ -21,26 +19,13 @@ import { mergedVary, responseHeaderFilter } from './headers.js';
 import { bodyViolation, headViolation, needsBody } from './response-contract.js';
 import { CONTRACT_VIOLATION_HEADER, violationHeader, type ResponseValidationModes } from './response-validation.js';
 import { translateUpstreamError } from './translate.js';
+import type { UpstreamHead } from './upstream-call.js';
 import { UpstreamMissing } from './upstream-missing.js';
 
 /** The most of an upstream error body read to translate it. */
 const MAX_ERROR_BODY = 64 * 1024;
 /** The most of a JSON answer buffered to check it against the contract. */
 const MAX_CHECKED_BODY = 10 * 1024 * 1024;
-
-function readAll(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) return void body.destroy(new Error('upstream body over the check limit'));
-      chunks.push(chunk);
-    });
-    body.once('end', () => resolve(Buffer.concat(chunks)));
-    body.once('error', reject);
-  });
-}
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -61,15 +46,15 @@ export interface AnswerContext {
 }
 
 /** The answer to hand on, its body buffered when it was checked; throws the translated error, or 502 when it breaks the contract (enforce). */
-export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, method, origin, config, validators, requiredHeaders, observer, logs, modes }: AnswerContext): Promise<UpstreamAnswer> {
+export async function checkedAnswer(answer: UpstreamHead, { op, method, origin, config, validators, requiredHeaders, observer, logs, modes }: AnswerContext): Promise<UpstreamAnswer> {
   const { statusCode: status, headers } = answer;
   if (config.mockMissing === true && (status === 404 || status === 501)) {
-    answer.body.destroy();
+    answer.body.discard();
     throw new UpstreamMissing(op.operationId, status);
   }
   const contentType = single(headers['content-type']);
   if (status >= 400 && config.errors === 'normalize') {
-    const bytes = await readAll(answer.body, MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
+    const bytes = await answer.body.collect(MAX_ERROR_BODY).catch(() => Buffer.alloc(0));
     throw translateUpstreamError(status, contentType, bytes, headers);
   }
   let buffered: Buffer | undefined;
@@ -86,7 +71,7 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
     let violation = headViolation(checks, op, head, requiredHeaders);
     if (violation === undefined && method !== 'HEAD' && needsBody(checks, head)) {
       try {
-        buffered = await readAll(answer.body, MAX_CHECKED_BODY);
+        buffered = await answer.body.collect(MAX_CHECKED_BODY);
       } catch (error) {
         observer?.failed(origin, 'broken_body');
         throw badGateway(`The upstream's answer to ${op.operationId} broke off.`, error);
@@ -98,7 +83,7 @@ export async function checkedAnswer(answer: Dispatcher.ResponseData, { op, metho
       observer?.failed(origin, 'contract');
       observer?.violated?.(op.operationId);
       if (mode === 'enforce') {
-        answer.body.destroy();
+        answer.body.discard();
         throw badGateway(`The upstream's answer to ${op.operationId} breaks the contract: ${violation}.`);
       }
       if (modes.announce) return { status, headers: { ...headers, [CONTRACT_VIOLATION_HEADER]: violationHeader(op.operationId, status, violation) }, body: buffered ?? answer.body };
@@ -131,12 +116,8 @@ export function writeAnswer(res: ServerResponse, { status, headers, body }: Upst
     writeHeadSlowly(res, status, headers);
   }
   if (whole) return void res.end(body);
-  // A client that went away ends the pipe too; only a failure on the upstream's side is worth a line.
-  let clientGone = res.destroyed;
-  res.once('close', () => {
-    if (!res.writableFinished) clientGone = true;
-  });
-  pipe(body, res, (error) => {
-    if (error && !clientGone) stateOf(res).log.warn({ operationId: stateOf(res).operation?.operationId, cause: describeError(error) }, 'upstream body broke off or stalled; connection ended');
+  // Streamed as it arrives; a client that went away gives the upstream answer up, and only a failure on the upstream's side is worth a line.
+  body.pipeTo(res, (error) => {
+    stateOf(res).log.warn({ operationId: stateOf(res).operation?.operationId, cause: describeError(error) }, 'upstream body broke off or stalled; connection ended');
   });
 }

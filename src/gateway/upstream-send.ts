@@ -11,6 +11,17 @@ import { badGateway, gatewayTimeout, internalError } from '../errors.js';
 import type { UpstreamSpan } from '../tracing/tracing.js';
 import type { UpstreamObserver } from './forward.js';
 import type { Target } from './origin-pools.js';
+import { UpstreamCall, type UpstreamHead } from './upstream-call.js';
+
+/** What is sent upstream: undici's dispatch options, the origin being the target's. */
+export type UpstreamRequest = Omit<Dispatcher.DispatchOptions, 'origin'> & { readonly method: Dispatcher.HttpMethod };
+
+/** The client of one forwarded request: whether it went away, and what to tell when it does. */
+export interface ClientWatch {
+  readonly gone: boolean;
+  /** The request now in flight, given up if the client goes away. */
+  call: UpstreamCall | undefined;
+}
 
 /** Methods retried once on a connection failure (RFC 9110 §9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -33,26 +44,34 @@ const NOT_SENT = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_E
 const codeOf = (error: unknown): string => String((error as { code?: unknown })?.code ?? (error as { cause?: { code?: unknown } })?.cause?.code ?? '');
 
 /**
- * Sends `options` to the target's origin; the answer's head, or undefined when `options.signal`
- * aborted it (the client went away). Throws 504 on a timeout and 502 on any other failure. The
- * request's CLIENT span, when traced, ends with the answer's status or the failure.
+ * Sends `options` to the target's origin with undici's dispatch() (src/gateway/upstream-call.ts);
+ * the answer's head, or undefined when the client went away (`client`). Throws 504 on a timeout
+ * and 502 on any other failure. The request's CLIENT span, when traced, ends with the answer's
+ * status or the failure.
  */
 export async function sendUpstream(
   op: OperationInfo,
   target: Target,
-  options: Dispatcher.RequestOptions,
+  options: UpstreamRequest,
   observer: UpstreamObserver | undefined,
   span?: UpstreamSpan,
-): Promise<Dispatcher.ResponseData | undefined> {
+  client?: ClientWatch,
+): Promise<UpstreamHead | undefined> {
   for (let attempt = 0; ; attempt++) {
     const sent = observer ? performance.now() : 0;
+    const call = new UpstreamCall();
     try {
-      const answer = await target.origin.pool.request(options);
+      if (client !== undefined) {
+        if (client.gone) call.abort();
+        client.call = call;
+      }
+      target.origin.pool.dispatch(options as Dispatcher.DispatchOptions, call);
+      const answer = await call.head;
       observer?.answered(target.origin.name, (performance.now() - sent) / 1000);
       span?.answered(answer.statusCode);
       return answer;
     } catch (error) {
-      if (options.signal && (options.signal as AbortSignal).aborted) {
+      if (call.aborted) {
         target.origin.breaker.abandoned();
         span?.failed('aborted');
         return undefined;

@@ -43,6 +43,17 @@ export const FASTAPI_422 = {
 /** How long the `slow` case waits before answering. */
 export const SLOW_MS = 3000;
 
+let large: Buffer | undefined;
+
+/** The body of `/cases/large`: 8 MiB of a pattern that differs from one 64 KiB block to the next (made on first use). */
+export function largeBody(): Buffer {
+  if (large === undefined) {
+    large = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < large.length; i++) large[i] = (i * 7 + (i >> 16)) & 0xff;
+  }
+  return large;
+}
+
 /** Starts the upstream on an ephemeral port, or on `port` (an upstream that comes back where it was). */
 export async function startTestUpstream(port = 0): Promise<TestUpstream> {
   const received: ReceivedRequest[] = [];
@@ -100,6 +111,13 @@ export async function startTestUpstream(port = 0): Promise<TestUpstream> {
           res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'no-head' });
           res.write('{"id":"no-head",');
           return void res.end('"name":"GET only"}');
+        // 8 MiB in 64 KiB writes, more than any socket buffer holds: a slow client makes the gateway wait.
+        case 'large': {
+          const body = largeBody();
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+          for (let at = 0; at < body.length; at += 65_536) res.write(body.subarray(at, at + 65_536));
+          return void res.end();
+        }
         case 'stall':
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
           return void res.write('{"id":"stall","name":"');
