@@ -70,8 +70,11 @@ describe('the gateway entry point (npm run gateway)', () => {
     try {
       await gateway.line((l) => /with 2 workers$/.test(String(l.msg)));
       expect(gateway.log.find((l) => l.msg === 'starting 2 workers')).toBeDefined();
+      // Each worker logs its own line; the primary's may reach the pipe before a worker's.
+      const listening = (worker: number) => gateway.line((l) => /^gateway for .* listening/.test(String(l.msg)) && l.worker === worker, 20_000);
+      await Promise.all([listening(1), listening(2)]);
       const workers = gateway.log.filter((l) => /^gateway for .* listening/.test(String(l.msg))).map((l) => l.worker);
-      expect(new Set(workers)).toEqual(new Set([1, 2]));
+      expect(workers.sort()).toEqual([1, 2]);
       const answers = await Promise.all(Array.from({ length: 6 }, () => fetch(`${gateway.url}/items/1`, { headers: { origin: ORIGIN } })));
       expect(answers.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
       expect(await gateway.stop()).toBe(0);
