@@ -32,6 +32,8 @@ describe.skipIf(!chromiumAvailable)('GET /docs in Chromium', () => {
     // The sidebar lists each tag's operations by summary once the tag is opened.
     for (const tag of new Set(operations.map((op) => op.tag))) {
       await page.getByText(tag, { exact: true }).first().click();
+      // The sidebar opens on a later frame: wait for the tag's summaries before reading the page.
+      for (const op of operations.filter((o) => o.tag === tag)) await page.getByText(op.summary).first().waitFor();
       seen.push(await page.evaluate(() => document.body.innerText));
     }
     const text = seen.join('\n');
