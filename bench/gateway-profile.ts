@@ -11,41 +11,18 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BENCH_BUILD, compileBench, compiled } from './compile.js';
+import { compileBench, compiled } from './compile.js';
+import { BENCH_ROOT, ownerOf, type Profile, type ProfileNode as Node } from './cpu-profile.js';
 import { cpuMicros, LOAD_CPU, pinSelf, SERVER_CPU, start, stop } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
 import { measureWrk } from './wrk.js';
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
 
 const seconds = Number(process.argv[2] ?? 5);
 /** `--connections <n>`: wrk's connections (50 by default). */
 const connections = process.argv.includes('--connections') ? Number(process.argv[process.argv.indexOf('--connections') + 1]) : 50;
 /** `--keep <file>`: also copy the raw .cpuprofile there (for Chrome DevTools or a stack query). */
 const keep = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
-const ROOT = new URL(`../${BENCH_BUILD}/`, import.meta.url).href;
-
-/** The library, Node module or file of ours a frame's URL belongs to. */
-function ownerOf(url: string, functionName: string): string {
-  if (functionName === '(garbage collector)') return 'GC';
-  if (functionName === '(idle)') return 'idle';
-  if (functionName === '(program)') return 'V8 / native (program)';
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-  if (url.startsWith(ROOT)) return url.slice(ROOT.length).replace(/\.js$/, '');
-  if (pkg) return `lib ${pkg[1]}`;
-  if (url.startsWith('node:')) return url;
-  return url === '' ? `native ${functionName || '(anonymous)'}` : url;
-}
 
 function attribute(profile: Profile, fromUs: number, toUs: number) {
   const parent = new Map<number, number>();
@@ -67,7 +44,7 @@ function attribute(profile: Profile, fromUs: number, toUs: number) {
     let file = 'no file of ours on the stack (HTTP parser, sockets, timers, GC)';
     for (let at: number | undefined = profile.samples[i]; at !== undefined; at = parent.get(at)) {
       const url = byId.get(at)!.callFrame.url;
-      const relative = url.startsWith(ROOT) ? url.slice(ROOT.length) : '';
+      const relative = url.startsWith(BENCH_ROOT) ? url.slice(BENCH_ROOT.length) : '';
       if (/^(src|bench)\//.test(relative)) {
         file = relative.replace(/\.js$/, '');
         break;

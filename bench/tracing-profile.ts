@@ -13,38 +13,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { BENCH_BUILD, compileBench, compiled } from './compile.js';
+import { compileBench, compiled } from './compile.js';
+import { ownerOf, type Profile, type ProfileNode as Node } from './cpu-profile.js';
 import { cpuMicros, pinSelf, SERVER_CPU } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
 import type { Workload } from './load.js';
 import { measureWrk } from './wrk.js';
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface Profile {
-  nodes: Node[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
 
 const ratio = process.argv[2] ?? '1';
 const seconds = Number(process.argv[3] ?? 5);
 const workload: Workload = process.argv[4] === 'post' ? 'POST /api/tasks' : 'GET /api/tasks/{taskId}';
-const ROOT = new URL(`../${BENCH_BUILD}/`, import.meta.url).href;
-
-/** The library, Node module or file of ours a frame's URL belongs to. */
-function ownerOf(url: string, functionName: string): string {
-  if (functionName === '(garbage collector)') return 'GC';
-  if (functionName === '(program)') return 'V8 / native (program)';
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-  if (url.startsWith(ROOT)) return url.slice(ROOT.length).replace(/\.js$/, '');
-  if (pkg) return `lib ${pkg[1]}`;
-  if (url.startsWith('node:')) return url;
-  return url === '' ? `native ${functionName || '(anonymous)'}` : url;
-}
 
 /** Busy samples of [fromUs, toUs] by owner and by function. */
 function attribute(profile: Profile, fromUs: number, toUs: number) {
