@@ -6,6 +6,7 @@ import { startTestUpstream, type TestUpstream } from '../testing/upstream.js';
 import { CircuitBreaker } from './breaker.js';
 import { declaredHealthPaths, HEALTH_CHECK_AGENT, startHealthChecks } from './health-checks.js';
 import type { Origin } from './origin-pools.js';
+import { pollUntil } from '../testing/poll-until.js';
 
 const get = (operationId: string, extra: object = {}) => ({ get: { operationId, responses: { '200': { description: 'ok' } }, ...extra } });
 
@@ -50,7 +51,7 @@ describe('an active health check', () => {
     origin.breaker.failed();
     expect(origin.breaker.health()).toBe('open');
     const checks = startHealthChecks({ origins: new Map([[origin.name, origin]]), configuredPath: '/backend/cases/detail-404', declared: new Map([[origin.name, '/ignored']]), intervalMs: 100, timeoutMs: 1000 });
-    for (let i = 0; i < 50 && origin.breaker.health() !== 'up'; i++) await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(() => origin.breaker.health() === 'up', { tries: 50, everyMs: 20 });
     checks.stop();
     expect(origin.breaker.health()).toBe('up');
     expect(upstream.healthChecks.map((c) => [c.method, c.url, c.headers['user-agent']])).toEqual([['GET', '/backend/cases/detail-404', HEALTH_CHECK_AGENT]]);
@@ -63,7 +64,7 @@ describe('an active health check', () => {
     origin.breaker.failed();
     const checks = startHealthChecks({ origins: new Map([[origin.name, origin]]), configuredPath: '/backend/cases/html-500', declared: new Map(), intervalMs: 100, timeoutMs: 1000 });
     const before = upstream.healthChecks.length;
-    for (let i = 0; i < 50 && upstream.healthChecks.length < before + 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(() => upstream.healthChecks.length >= before + 2, { tries: 50, everyMs: 20 });
     checks.stop();
     expect(upstream.healthChecks.length).toBeGreaterThanOrEqual(before + 2);
     expect(origin.breaker.health()).toBe('open');

@@ -11,6 +11,7 @@ import { startTestGateway, type TestGateway } from '../testing/gateway.js';
 import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
 import { hasRedisServer, redisRequired, startOwnRedis, uniquePrefix, type OwnRedis } from '../testing/redis.js';
 import { startTestUpstream, type TestUpstream } from '../testing/upstream.js';
+import { pollUntil } from '../testing/poll-until.js';
 
 const run = hasRedisServer() || redisRequired();
 
@@ -53,7 +54,7 @@ describe.runIf(run)('gateway readiness while Redis is down and back', () => {
 
     await redis.stop();
     expect((await closed.request('/cases/ok')).status).toBe(503);
-    for (let i = 0; i < 100 && stores.some((store) => store.available); i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => !stores.some((store) => store.available));
     for (const path of ['/readyz', '/health']) {
       const res = await closed.request(path);
       expect(res.status).toBe(503);
@@ -72,7 +73,7 @@ describe.runIf(run)('gateway readiness while Redis is down and back', () => {
     expect((await closed.request('/livez')).status).toBe(200);
 
     await redis.start();
-    for (let i = 0; i < 100 && !stores.every((store) => store.available); i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => stores.every((store) => store.available));
     const back = await closed.request('/health');
     expect([back.status, await back.json()]).toEqual([200, { status: 'ok', upstreams: [{ origin, state: 'up' }], redis: 'up' }]);
   }, 30_000);

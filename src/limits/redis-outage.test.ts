@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from '../testing/server.js';
 import { mintToken } from '../testing/tokens.js';
 import { redisStore } from './redis-store.js';
 import type { RateLimitStore } from './store.js';
+import { pollUntil } from '../testing/poll-until.js';
 
 const run = hasRedisServer() || redisRequired();
 
@@ -74,7 +75,7 @@ describe.runIf(run)('Redis down and back, through HTTP (a redis-server of its ow
     expect([healthClosed.status, await healthClosed.json()]).toEqual([503, { status: 'degraded', database: 'up', redis: 'down', version: '0.1.0' }]);
 
     await redis.start();
-    for (let i = 0; i < 100 && !stores.every((s) => s.available); i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => stores.every((s) => s.available));
     const back = await create(closed, token);
     expect(back.status).toBe(201);
     expect(back.headers.get('ratelimit')).toMatch(/^"createTask";r=1;t=\d+$/);

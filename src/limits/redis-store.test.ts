@@ -6,6 +6,7 @@ import { hasRedisServer, redisRequired, SHARED_REDIS_URL, startOwnRedis, uniqueP
 import type { RatePolicy } from './policy.js';
 import { redisStore } from './redis-store.js';
 import { StoreUnavailable } from './store.js';
+import { pollUntil } from '../testing/poll-until.js';
 
 const run = hasRedisServer() || redisRequired();
 const policy: RatePolicy = { name: 'burst', requests: 5, per: 60, by: 'caller' };
@@ -60,7 +61,7 @@ describe.runIf(run)('the Redis store when Redis goes away (a redis-server of its
     for (let i = 0; i < 3; i++) await expect(store.take('k', policy)).rejects.toBeInstanceOf(StoreUnavailable);
     expect(store.available).toBe(false);
     await redis.start();
-    for (let i = 0; i < 100 && !store.available; i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => store.available);
     expect(store.available).toBe(true);
     // A fresh server knows no budget: the key starts again.
     expect(await store.take('k', policy)).toMatchObject({ allowed: true, remaining: 4 });

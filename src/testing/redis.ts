@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { freePort } from './free-port.js';
+import { pollUntil } from './poll-until.js';
 
 /** The shared test Redis. */
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -40,7 +41,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !ping(port); i++) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => ping(port));
     if (!ping(port)) throw new Error(`redis-server did not start on port ${port}`);
   };
   await start();
