@@ -30,3 +30,14 @@ export function ownerOf(url: string, functionName: string): string {
   if (url.startsWith('node:')) return url;
   return url === '' ? `native ${functionName || '(anonymous)'}` : url;
 }
+
+/** A profile's nodes by id, and each node's parent, for walking a sample's stack outwards. */
+export function profileIndex(profile: Profile): { byId: Map<number, ProfileNode>; parent: Map<number, number> } {
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  return { byId, parent };
+}

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { compileBench, compiled } from './compile.js';
-import { BENCH_ROOT, ownerOf, type Profile, type ProfileNode as Node } from './cpu-profile.js';
+import { BENCH_ROOT, ownerOf, profileIndex, type Profile } from './cpu-profile.js';
 import { cpuMicros, LOAD_CPU, pinSelf, SERVER_CPU, start, stop } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
 import { measureWrk } from './wrk.js';
@@ -25,12 +25,7 @@ const connections = process.argv.includes('--connections') ? Number(process.argv
 const keep = process.argv.includes('--keep') ? process.argv[process.argv.indexOf('--keep') + 1] : undefined;
 
 function attribute(profile: Profile, fromUs: number, toUs: number) {
-  const parent = new Map<number, number>();
-  const byId = new Map<number, Node>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
+  const { byId, parent } = profileIndex(profile);
   const self = new Map<string, number>();
   const ours = new Map<string, number>();
   let t = profile.startTime;

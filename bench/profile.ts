@@ -14,22 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BENCH_BUILD, compileBench, compiled } from './compile.js';
+import { profileIndex, type Profile } from './cpu-profile.js';
 import { cpuMicros, pinSelf, SERVER_CPU } from './contenders.js';
 import { benchToken, CREATE_BODY } from './fixtures.js';
 import type { Workload } from './load.js';
 import { measureWrk } from './wrk.js';
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
 
 const ROOT = new URL(`../${BENCH_BUILD}/`, import.meta.url).href;
 const DETAIL = process.env.PROFILE_DETAIL === '1';
@@ -52,12 +42,7 @@ function bucketOf(url: string): string | undefined {
 }
 
 function attribute(profile: Profile, fromUs: number, toUs: number, label: string): Map<string, number> {
-  const parent = new Map<number, number>();
-  const byId = new Map<number, Node>();
-  for (const n of profile.nodes) {
-    byId.set(n.id, n);
-    for (const c of n.children ?? []) parent.set(c, n.id);
-  }
+  const { byId, parent } = profileIndex(profile);
   const cache = new Map<number, string>();
   const bucket = (id: number): string => {
     const known = cache.get(id);
