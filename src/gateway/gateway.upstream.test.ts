@@ -12,6 +12,7 @@ import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
 import { ALLOWED_ORIGIN, FOREIGN_ORIGIN } from '../testing/server.js';
 import { mintToken } from '../testing/tokens.js';
 import { DJANGO_500, startTestUpstream, UPSTREAM_BASE_PATH, type TestUpstream } from '../testing/upstream.js';
+import { expectNotReady } from '../testing/expect-refusal.js';
 
 let upstream: TestUpstream;
 let gateway: TestGateway;
@@ -255,16 +256,7 @@ describe('an upstream that is down', () => {
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
       expect(await refused.json()).toMatchObject({ error_type: 'service_unavailable', detail: 'The upstream for getCase is failing, so its circuit is open. Try again in 1 s.' });
-      const health = await gw.request('/health');
-      expect(health.status).toBe(503);
-      expect(health.headers.get('retry-after')).toBe('5');
-      expect(await health.json()).toEqual({
-        detail: `Not ready: the circuit of ${down} is open.`,
-        status_code: 503,
-        error_type: 'service_unavailable',
-        request_id: health.headers.get('x-request-id'),
-        upstreams: [{ origin: down, state: 'open' }],
-      });
+      await expectNotReady(await gw.request('/health'), `Not ready: the circuit of ${down} is open.`, { upstreams: [{ origin: down, state: 'open' }] }, '5');
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await gw.request('/cases/ok')).status).toBe(502);
       expect((await gw.request('/cases/ok')).status).toBe(503);

@@ -13,6 +13,7 @@ import { startTestUpstream, type TestUpstream } from '../testing/upstream.js';
 import { HEALTH_CHECK_AGENT } from './health-checks.js';
 import { bodyViolation } from './response-contract.js';
 import { gatewayContract } from './server.js';
+import { expectNotReady } from '../testing/expect-refusal.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,16 +64,7 @@ describe('readiness of a gateway whose upstream goes down and comes back', () =>
     const live = await gateway.request('/livez');
     expect(live.status).toBe(200);
     for (const path of ['/readyz', '/health']) {
-      const res = await gateway.request(path);
-      expect(res.status).toBe(503);
-      expect(res.headers.get('retry-after')).toBe('1');
-      expect(await res.json()).toEqual({
-        detail: `Not ready: the circuit of ${origin} is open.`,
-        status_code: 503,
-        error_type: 'service_unavailable',
-        request_id: res.headers.get('x-request-id'),
-        upstreams: [{ origin, state: 'open' }],
-      });
+      await expectNotReady(await gateway.request(path), `Not ready: the circuit of ${origin} is open.`, { upstreams: [{ origin, state: 'open' }] }, '1');
     }
 
     // The upstream comes back on the same port; nothing but the probes is sent to the gateway.

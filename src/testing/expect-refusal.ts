@@ -1,4 +1,4 @@
-/** The assertion the suites against real backends share: a refusal reached the browser as the uniform body with CORS. */
+/** Assertions the gateway suites share: a refusal in the uniform body with CORS, and the 503 of an instance that is not ready. */
 import { expect } from 'vitest';
 import { ALLOWED_ORIGIN } from './server.js';
 
@@ -9,4 +9,11 @@ export async function expectRefusal(res: Response, status: number, errorType: st
   const body = await res.json();
   expect(body).toMatchObject({ status_code: status, error_type: errorType, request_id: res.headers.get('x-request-id') });
   return body;
+}
+
+/** Asserts `res` is the gateway's 503 "not ready" answer: the uniform body with `detail`, the readiness `fields`, and Retry-After. */
+export async function expectNotReady(res: Response, detail: string, fields: Record<string, unknown>, retryAfter: string): Promise<void> {
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe(retryAfter);
+  expect(await res.json()).toEqual({ detail, status_code: 503, error_type: 'service_unavailable', request_id: res.headers.get('x-request-id'), ...fields });
 }
