@@ -269,6 +269,8 @@ export interface components {
         BadRequest: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -358,6 +360,8 @@ export interface components {
         IdempotencyConflict: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -376,6 +380,8 @@ export interface components {
         IdempotencyKeyReused: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -394,6 +400,8 @@ export interface components {
         PayloadTooLarge: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -454,6 +462,8 @@ export interface components {
         UnsupportedMediaType: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -472,6 +482,8 @@ export interface components {
         InternalError: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -491,6 +503,8 @@ export interface components {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
                 "Retry-After": components["headers"]["Retry-After"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                RateLimit: components["headers"]["RateLimit"];
                 [name: string]: unknown;
             };
             content: {
@@ -560,13 +574,15 @@ export interface components {
         Location: string;
         /**
          * @description The operation's rate-limit policy (draft-ietf-httpapi-ratelimit-headers-08): its name, `q`
-         *     requests per `w` seconds. Absent while the shared store is down and limits fail open.
+         *     requests per `w` seconds. Sent on every answer of a rate-limited operation once its budget
+         *     was checked (successes and errors alike); absent on other operations, and while the shared
+         *     store is down and limits fail open.
          * @example "createTask";q=60;w=60
          */
         "RateLimit-Policy": string;
         /**
          * @description Where the caller stands under that policy: `r` requests left right now and `t` seconds until
-         *     the whole budget is available again. Absent while the shared store is down and limits fail open.
+         *     the whole budget is available again. Sent with RateLimit-Policy, on the same answers.
          * @example "createTask";r=59;t=1
          */
         RateLimit: string;

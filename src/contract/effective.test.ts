@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { errorSchemas } from './error-components.js';
 import { effectiveDocument } from './effective.js';
+import { resolveRef } from './refs.js';
 import type { OpenApiDocument } from './spec.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -210,8 +211,26 @@ describe('effectiveDocument', () => {
     const own = effectiveDocument(tasks);
     expect(own.components.schemas.SpecgateError).toBeUndefined();
     expect(own.paths['/api/tasks/{taskId}'].get.responses['401']).toEqual(tasks.paths['/api/tasks/{taskId}'].get.responses['401']);
-    // createTask is rate-limited: its shared 401 is copied with the RateLimit headers every answer of it carries.
-    expect(Object.keys(own.paths['/api/tasks'].post.responses['401'].headers)).toEqual(['X-Request-ID', 'WWW-Authenticate', 'RateLimit', 'RateLimit-Policy']);
+    // createTask's budget is by caller, checked after authenticate: its 401 carries no RateLimit, and stays the shared one.
+    expect(own.paths['/api/tasks'].post.responses['401']).toEqual(tasks.paths['/api/tasks'].post.responses['401']);
+    // Its 400 comes after the budget was checked: openapi.yaml declares RateLimit there itself.
+    expect(own.paths['/api/tasks'].post.responses['400']).toEqual(tasks.paths['/api/tasks'].post.responses['400']);
+  });
+
+  it('finds every header the pipeline adds already declared in openapi.yaml, which the Tasks API publishes as written', () => {
+    const own = effectiveDocument(tasks);
+    const names = (document: OpenApiDocument, response: unknown) => Object.keys(resolveRef(document, response)?.headers ?? {}).map((h) => h.toLowerCase());
+    const undeclared: string[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(tasks.paths)) {
+      for (const [method, operation] of Object.entries<Record<string, any>>(item)) {
+        for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          const declared = new Set(names(tasks, response));
+          const added = names(own, own.paths[path][method].responses[status]).filter((h) => !declared.has(h));
+          if (added.length > 0) undeclared.push(`${method.toUpperCase()} ${path} ${status}: ${added.join(', ')}`);
+        }
+      }
+    }
+    expect(undeclared).toEqual([]);
   });
 
   it("passes the project's own redocly rules on openapi.yaml, and redocly's minimal rules on the fixture", async () => {

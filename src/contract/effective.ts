@@ -117,6 +117,22 @@ function deprecationHeaders(document: OpenApiDocument, item: Record<string, any>
   return [...headers];
 }
 
+/**
+ * The headers the deprecation and rate-limit stages add to an answer of the operation, by status:
+ * none on a 431 (the head limit answers before routing); RateLimit on a 401/403 only under a `by: ip`
+ * policy (a `by: caller` budget is checked after authenticate).
+ */
+function stageHeaders(document: OpenApiDocument, item: Record<string, any>, operation: Record<string, any>, options: EffectiveOptions): (status: string) => string[] {
+  const deprecated = deprecationHeaders(document, item, operation);
+  const limited = isRateLimited(document, operation, options);
+  const byCaller = (operation[RATE_LIMIT] ?? document[RATE_LIMIT])?.by === 'caller';
+  const refusedBeforeLimit = new Set([String(STATUS.unauthenticated), String(STATUS.forbidden)]);
+  return (status) => {
+    if (status === String(STATUS.headersTooLarge)) return [];
+    return [...(limited && !(byCaller && refusedBeforeLimit.has(status)) ? LIMIT_HEADERS : []), ...deprecated];
+  };
+}
+
 const isRateLimited = (document: OpenApiDocument, operation: Record<string, any>, options: EffectiveOptions) =>
   options.rateLimits !== false && (operation[RATE_LIMIT] ?? document[RATE_LIMIT]) !== undefined;
 
@@ -149,7 +165,7 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
   for (const method of HTTP_METHODS) {
     const operation = item[method];
     if (!operation || typeof operation !== 'object') continue;
-    const extra = [...(isRateLimited(document, operation, options) ? LIMIT_HEADERS : []), ...deprecationHeaders(document, item, operation)];
+    const extras = stageHeaders(document, item, operation, options);
     const success = options.idempotentReplays === true && takesIdempotencyKey(document, item, operation) ? ['Idempotent-Replayed'] : [];
     const answered = options.lastStageOf?.(operation.operationId).headers ?? [];
     const declared: Record<string, unknown> = operation.responses ?? {};
@@ -159,12 +175,14 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     const responses: Record<string, unknown> = {};
     for (const [key, response] of Object.entries(declared)) {
       if (mergedKeys.has(key)) continue;
+      const extra = extras(key);
       if (options.translatedErrors === true && /^[45]\d\d$/.test(key)) responses[key] = writer.merged(response, Number(key), extra, true);
       else responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra, ...answered, ...(/^2/.test(key) ? success : [])], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
     }
     for (const key of statuses) {
       if (key in responses) continue;
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
+      const extra = extras(key);
       responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
     }
     // An operation declaring no final status (no `responses`, as OpenAPI 3.1 allows, or only 1XX) may be answered anything

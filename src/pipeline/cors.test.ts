@@ -94,7 +94,7 @@ describe('an actual request', () => {
     expect(corsHeaders(res)).toEqual({
       'access-control-allow-origin': ALLOWED_ORIGIN,
       'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'X-Request-ID, Retry-After, WWW-Authenticate, Location, RateLimit-Policy, RateLimit, Idempotent-Replayed, ETag, Allow',
+      'access-control-expose-headers': 'X-Request-ID, RateLimit-Policy, RateLimit, Retry-After, WWW-Authenticate, Location, Idempotent-Replayed, ETag, Allow',
       vary: 'Origin',
     });
   });
