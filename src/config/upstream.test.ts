@@ -7,6 +7,7 @@ describe('gateway configuration', () => {
     expect(dev).toEqual({
       url: undefined,
       timeoutMs: 30_000,
+      pipelining: 1,
       errors: 'normalize',
       responseValidation: 'enforce',
       gatewayResponseValidation: 'report',
@@ -53,6 +54,8 @@ describe('gateway configuration', () => {
       'IDEMPOTENCY_MAX_ENTRIES must be an integer from 1 to 100000000 (got "0").',
       'IDEMPOTENCY_MAX_BYTES must be an integer from 1048576 to 68719476736 (got "1000").',
     ]);
+    expect(configProblems({ UPSTREAM_PIPELINING: '0' })).toEqual(['UPSTREAM_PIPELINING must be an integer from 1 to 64 (got "0").']);
+    expect(loadConfig({ UPSTREAM_PIPELINING: '8' }).upstream.pipelining).toBe(8);
     expect(loadConfig({ UPSTREAM_HEALTH_PATH: '/v1/healthz', UPSTREAM_HEALTH_INTERVAL_MS: '2000' }).upstream).toMatchObject({ healthPath: '/v1/healthz', healthIntervalMs: 2000 });
     expect(configProblems({ UPSTREAM_URL: 'http://127.0.0.1:8001/api?x=1' })).toEqual(['UPSTREAM_URL must not have a query or fragment (got "http://127.0.0.1:8001/api?x=1").']);
   });

@@ -11,6 +11,8 @@ export interface UpstreamConfig {
   readonly url: string | undefined;
   /** Milliseconds to the upstream's response head, and between two body chunks (UPSTREAM_TIMEOUT_MS). */
   readonly timeoutMs: number;
+  /** GET and HEAD requests in flight at once on one upstream connection; 1 (the default) turns HTTP/1.1 pipelining off (UPSTREAM_PIPELINING). */
+  readonly pipelining: number;
   /** `normalize` upstream error bodies into the uniform body, or `pass` them (UPSTREAM_ERRORS). */
   readonly errors: 'normalize' | 'pass';
   /** What a contract-breaking upstream answer does in the Tasks API (UPSTREAM_RESPONSE_VALIDATION; enforce outside production). */
@@ -44,6 +46,7 @@ export interface UpstreamConfig {
 /** The forwarding settings when unset; the Tasks API's response validation depends on NODE_ENV (enforce, report in production), the gateway's is report. */
 export const UPSTREAM_DEFAULTS = Object.freeze({
   timeoutMs: 30_000,
+  pipelining: 1,
   errors: 'normalize',
   userHeader: 'X-User-Id',
   forwardAuthorization: true,
@@ -85,6 +88,7 @@ export function upstream(env: Env, production: boolean, problems: string[]): Ups
   return {
     url,
     timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', UPSTREAM_DEFAULTS.timeoutMs, 1, 3_600_000, problems),
+    pipelining: integer(env, 'UPSTREAM_PIPELINING', UPSTREAM_DEFAULTS.pipelining, 1, 64, problems),
     errors: oneOf(env, 'UPSTREAM_ERRORS', ['normalize', 'pass'] as const, UPSTREAM_DEFAULTS.errors, problems),
     responseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', VALIDATION_MODES, production ? 'report' : 'enforce', problems),
     gatewayResponseValidation: oneOf(env, 'UPSTREAM_RESPONSE_VALIDATION', VALIDATION_MODES, 'report', []),

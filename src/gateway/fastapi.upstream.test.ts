@@ -67,4 +67,19 @@ describe.skipIf(!fastapi.available)('the gateway in front of FastAPI', () => {
     const res = await request('/cases/ok');
     expect(await res.json()).toEqual({ id: 'ok', name: 'fine' });
   });
+
+  it('gives every client its own answer with UPSTREAM_PIPELINING=8 (uvicorn answers pipelined GETs in order)', async () => {
+    const pipelined = await startGatewayCli(gatewaySpec(app.url), ['--upstream', app.url], { JWT_SECRET: TEST_JWT_SECRET, CORS_ORIGINS: ALLOWED_ORIGIN, UPSTREAM_PIPELINING: '8' });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const res = await fetch(`${pipelined.url}/items/${i}`, { headers: { origin: ALLOWED_ORIGIN, authorization: `Bearer ${token}` } });
+          return { status: res.status, body: await res.json() };
+        }),
+      );
+      expect(answers).toEqual(Array.from({ length: 24 }, (_, i) => ({ status: 200, body: { id: String(i), name: 'seen by FastAPI as user-42' } })));
+    } finally {
+      await pipelined.close();
+    }
+  });
 });

@@ -90,6 +90,8 @@ class ClientGone implements ClientWatch {
 
 /** Answers that count as the upstream failing, for its breaker. */
 const UPSTREAM_UNAVAILABLE = new Set([502, 503, 504]);
+/** The methods undici may send on a connection that has answers still to come (origin-pools.ts poolFor). */
+const SAFE_TO_PIPELINE = new Set(['GET', 'HEAD']);
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
 export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, modes, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
@@ -132,6 +134,8 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       body,
       headersTimeout: timeout,
       bodyTimeout: timeout,
+      // undici pipelines a GET or HEAD only when told its answer will not hold the connection up (UPSTREAM_PIPELINING).
+      blocking: !SAFE_TO_PIPELINE.has(req.method!),
     };
     let answer = await sendUpstream(op, target, options, observer, span, client);
     if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer, undefined, client));

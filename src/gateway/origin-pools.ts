@@ -10,7 +10,10 @@ import { CircuitBreaker, type BreakerChange, type UpstreamHealth } from './break
 /** One upstream origin: its pool and its breaker, shared by every base URL on that origin. */
 export interface Origin {
   readonly name: string;
+  /** One request at a time per connection: every method, and every request when pipelining is off. */
   readonly pool: Pool;
+  /** GET and HEAD only, several at a time per connection, when UPSTREAM_PIPELINING is above 1. */
+  readonly pipelined?: Pool;
   readonly breaker: CircuitBreaker;
 }
 
@@ -43,8 +46,10 @@ export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<str
     const url = new URL(base);
     let origin = origins.get(url.origin);
     if (!origin) {
-      const pool = new (undici().Pool)(url.origin, { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) });
-      origin = { name: url.origin, pool, breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000, Date.now, onChange?.(url.origin)) };
+      const options = { connections: 256, keepAliveTimeout: 10_000, connectTimeout: Math.min(config.timeoutMs, 10_000) };
+      const pool = new (undici().Pool)(url.origin, options);
+      const pipelined = config.pipelining > 1 ? new (undici().Pool)(url.origin, { ...options, pipelining: config.pipelining }) : undefined;
+      origin = { name: url.origin, pool, ...(pipelined ? { pipelined } : {}), breaker: new CircuitBreaker(config.breakerFailures, config.breakerCooldown * 1000, Date.now, onChange?.(url.origin)) };
       origins.set(url.origin, origin);
     }
     targets.set(operationId, { origin, basePath: url.pathname.replace(/\/+$/, '') });
@@ -54,7 +59,16 @@ export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<str
     origins,
     health: () => [...origins].map(([name, origin]) => ({ origin: name, state: origin.breaker.health() })),
     close: async () => {
-      await Promise.all([...origins.values()].map((origin) => origin.pool.close()));
+      await Promise.all([...origins.values()].flatMap((origin) => [origin.pool.close(), origin.pipelined?.close()]));
     },
   };
+}
+
+/**
+ * The pool a request goes to: GET and HEAD to the pipelined pool when there is one (safe to resend
+ * if a connection drops with requests in flight); any other method to a connection of its own, so a
+ * POST never waits behind someone else's GET.
+ */
+export function poolFor(origin: Origin, method: string): Pool {
+  return origin.pipelined !== undefined && (method === 'GET' || method === 'HEAD') ? origin.pipelined : origin.pool;
 }

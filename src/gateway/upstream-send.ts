@@ -10,7 +10,7 @@ import type { OperationInfo } from '../contract/spec.js';
 import { badGateway, gatewayTimeout, internalError } from '../errors.js';
 import type { UpstreamSpan } from '../tracing/tracing.js';
 import type { UpstreamObserver } from './forward.js';
-import type { Target } from './origin-pools.js';
+import { poolFor, type Target } from './origin-pools.js';
 import { UpstreamCall, type UpstreamHead } from './upstream-call.js';
 
 /** What is sent upstream: undici's dispatch options, the origin being the target's. */
@@ -65,7 +65,7 @@ export async function sendUpstream(
         if (client.gone) call.abort();
         client.call = call;
       }
-      target.origin.pool.dispatch(options as Dispatcher.DispatchOptions, call);
+      poolFor(target.origin, options.method).dispatch(options as Dispatcher.DispatchOptions, call);
       const answer = await call.head;
       observer?.answered(target.origin.name, (performance.now() - sent) / 1000);
       span?.answered(answer.statusCode);
