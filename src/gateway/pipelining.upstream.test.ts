@@ -149,4 +149,15 @@ describe('UPSTREAM_PIPELINING', () => {
     // The closed connection had requests behind its first answer: they were sent again on another.
     expect(seen.filter((s) => s.method === 'GET').length).toBeGreaterThan(12);
   });
+
+  it('answers every other client when one goes away while its GET is pipelined with theirs', async () => {
+    const at = await gateway({ UPSTREAM_PIPELINING: '8' });
+    const leaving = new AbortController();
+    const gone = at.request('/items/leaving', { headers: { origin: ALLOWED_ORIGIN }, signal: leaving.signal }).catch((error: Error) => error.name);
+    const others = getMany(at, 12);
+    setTimeout(() => leaving.abort(), 10);
+    expect(await gone).toBe('AbortError');
+    expect(await others).toEqual(Array.from({ length: 12 }, (_, i) => ({ status: 200, body: { id: `g${i}` } })));
+    expect(mostOwed('GET')).toBeGreaterThan(0);
+  });
 });
