@@ -65,6 +65,27 @@ function paired(top: WorkloadResult | undefined, bottom: WorkloadResult | undefi
   return (top?.[figure] ?? NaN) / (bottom?.[figure] ?? NaN);
 }
 
+const verdict = (value: number, op: '≥' | '≤', limit: number) =>
+  !Number.isFinite(value) ? 'not measured' : (op === '≥' ? value >= limit : value <= limit) ? 'holds' : 'does not hold';
+const targetRows = (rows: readonly (readonly [string, number, '≥' | '≤', number])[]) =>
+  rows.map(([what, value, op, limit]) => `| ${what} | ${fmt(value, 2)} | ${op} ${limit} | ${verdict(value, op, limit)} |`);
+
+/**
+ * The standalone API's targets of issue 25 (item 3), evaluated on this run's figures: specgate
+ * against Fastify + fastify-openapi-glue with a token cache, each the median of per-round ratios.
+ */
+export function standaloneTargets(run: Pick<Run, 'results'>): string {
+  const get = (name: string, w: Workload) => run.results.find((r) => r.name === name)?.workloads[w];
+  const rows: [string, number, '≥' | '≤', number][] = [];
+  for (const w of WORKLOADS) {
+    const ratio = (top: string, bottom: string, figure: 'rps' | 'p99' | 'cpuUs') => paired(get(top, w), get(bottom, w), figure);
+    rows.push([`${short(w)}: (c) specgate ÷ (f) Fastify + glue, req/s`, ratio('specgate', 'fastify-glue', 'rps'), '≥', 1.2]);
+    rows.push([`${short(w)}: (f) Fastify + glue ÷ (c) specgate, CPU µs per request`, ratio('fastify-glue', 'specgate', 'cpuUs'), '≥', 1.2]);
+    rows.push([`${short(w)}: (c) specgate p99 ÷ (f) Fastify + glue p99`, ratio('specgate', 'fastify-glue', 'p99'), '≤', 1]);
+  }
+  return targetRows(rows).join('\n');
+}
+
 /** The targets of issue 11, evaluated on this run's figures. */
 function targets(run: Run): string {
   const by = (name: string) => run.results.find((r) => r.name === name);
@@ -88,9 +109,7 @@ function targets(run: Run): string {
   }
   const startup = (name: string) => run.startup?.find((s) => s.name === name)?.ms ?? NaN;
   const startupCpu = (name: string) => run.startup?.find((s) => s.name === name)?.cpuMs ?? NaN;
-  const verdict = (value: number, op: '≥' | '≤', limit: number) =>
-    !Number.isFinite(value) ? 'not measured' : (op === '≥' ? value >= limit : value <= limit) ? 'holds' : 'does not hold';
-  const lines = rows.map(([what, value, op, limit]) => `| ${what} | ${fmt(value, 2)} | ${op} ${limit} | ${verdict(value, op, limit)} |`);
+  const lines = targetRows(rows);
   lines.push(`| process start → first answer, \`npm start\` on openapi.yaml (compiled) | ${fmt(startup('npm-start'))} ms | ≤ 1000 ms | ${verdict(startup('npm-start'), '≤', 1000)} |`);
   lines.push(`| the same, CPU time of npm and the server by then | ${fmt(startupCpu('npm-start'))} ms | ≤ 1000 ms | ${verdict(startupCpu('npm-start'), '≤', 1000)} |`);
   lines.push(`| process start → first answer, mock on GitHub's REST description (compiled) | ${fmt(startup('mock-github'))} ms | ≤ 2000 ms | ${verdict(startup('mock-github'), '≤', 2000)} |`);
@@ -184,6 +203,14 @@ keeps even bare node:http busy on its CPU, so req/s measure the servers, not the
 | target | measured | required | |
 |---|---|---|---|
 ${targets(run)}
+
+## Targets (issue 25, item 3: the standalone API against Fastify + glue), from this run
+
+Each ratio is the median of the per-round ratios of (c) and (f), loaded back to back in every round.
+
+| target | measured | required | |
+|---|---|---|---|
+${standaloneTargets(run)}
 
 ## Throughput, latency, CPU and memory
 
