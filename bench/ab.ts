@@ -2,7 +2,7 @@
  * `npx tsx bench/ab.ts <git-ref> [rounds] [seconds]`: A/B of one change. Compiles specgate standalone
  * (production, in-memory handler) from `<git-ref>` and from the working tree, runs both pinned to the
  * servers' CPU, interleaved round by round, and prints the medians of server CPU µs per request and
- * req/s for GET and POST. Used for the before/after figures in docs/performance.md.
+ * req/s for GET and POST, and the median of the per-round after ÷ before ratios. Used for the before/after figures in docs/performance.md.
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,4 +45,8 @@ for (const workload of WORKLOADS) {
     const list = samples.get(`${workload}|${side}`)!;
     process.stdout.write(`${workload.padEnd(24)} ${side.padEnd(6)} ${median(list.map((s) => s.cpu)).toFixed(1)} CPU µs/req  ${Math.round(median(list.map((s) => s.rps)))} req/s\n`);
   }
+  // Each round loads the two sides back to back: the median of the per-round ratios is steadier than the ratio of the medians.
+  const [b, a] = [samples.get(`${workload}|before`)!, samples.get(`${workload}|after`)!];
+  const cpuRatios = a.map((s, i) => s.cpu / b[i]!.cpu);
+  process.stdout.write(`${workload.padEnd(24)} after ÷ before, CPU µs/req: median ${median(cpuRatios).toFixed(3)}, rounds ${cpuRatios.map((r) => r.toFixed(2)).join(' ')}\n`);
 }
