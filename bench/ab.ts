@@ -29,7 +29,9 @@ const samples = new Map<string, { cpu: number; rps: number }[]>();
 const taskId = TASK_ID;
 for (let round = 0; round < Number(rounds); round++) {
   for (const workload of WORKLOADS) {
-    for (const [side, r] of Object.entries(running)) {
+    // The side loaded first alternates from round to round, so neither always follows the other.
+    const order = Object.entries(running);
+    for (const [side, r] of round % 2 === 0 ? order : order.reverse()) {
       await measureWrk(r.url, workload, { seconds: 1, connections: 50, token, taskId });
       const cpu0 = cpuMicros(r.child.pid);
       const m = await measureWrk(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId });
