@@ -4,7 +4,7 @@
  * is included as it stands.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { keptSections } from './section.js';
+import { keptTail } from './section.js';
 import { median, type Workload } from './load.js';
 import type { ScalingResult } from './scaling.js';
 import type { StartupResult } from './startup.js';
@@ -307,7 +307,9 @@ ${baseline.results
 ${baseline.scaling.map((x) => `| ${x.operations} | ${fmt(x.startupMs)} | ${fmt(x.firstRps)} | ${fmt(x.lastRps)} | ${fmt(x.lastRps / (baseline.scaling[0]?.lastRps ?? NaN), 2)} |`).join('\n')}
 `
     : '';
-  // The gateway and scaling sections are written by their own entries (bench/section.ts): keep them.
-  writeFileSync('docs/performance.md', markdown + comparison + keptSections().map((section) => `\n${section}\n`).join(''));
+  // The gateway, scaling, reload and tracing sections are written by their own entries (bench/section.ts),
+  // with hand-written notes between them: keep all of it.
+  const tail = keptTail();
+  writeFileSync('docs/performance.md', markdown + comparison + (tail === '' ? '' : `\n${tail}\n`));
   writeFileSync('docs/performance.svg', chart(run));
 }
