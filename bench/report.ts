@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { keptTail } from './section.js';
-import { median, type Workload } from './load.js';
+import type { Workload } from './load.js';
+import { paired, standaloneTargets, targetRows, verdict } from './targets.js';
 import type { ScalingResult } from './scaling.js';
 import type { StartupResult } from './startup.js';
 
@@ -53,38 +54,6 @@ const tag = (r: ContenderResult) => /^\((.+?)\)/.exec(r.label)?.[1] ?? r.name;
 const versus10 = (s: ScalingResult | undefined, last10: number) => s?.lastVs10 ?? (s?.lastRps ?? NaN) / last10;
 /** The 10-operation spec's CPU µs per request ÷ a size's, paired as versus10 is. */
 const cpuVersus10 = (s: ScalingResult | undefined, cpuLast10: number) => s?.lastCpuVs10 ?? cpuLast10 / (s?.lastCpuUs ?? NaN);
-
-/**
- * `top ÷ bottom` of one figure: the median of the per-round ratios when both have rounds (the two
- * were loaded back to back in each round, bench/run.ts), else the ratio of the medians.
- */
-function paired(top: WorkloadResult | undefined, bottom: WorkloadResult | undefined, figure: 'rps' | 'p99' | 'cpuUs'): number {
-  const a = top?.rounds;
-  const b = bottom?.rounds;
-  if (a && b && a.length === b.length && a.length > 0) return median(a.map((r, i) => r[figure] / b[i]![figure]));
-  return (top?.[figure] ?? NaN) / (bottom?.[figure] ?? NaN);
-}
-
-const verdict = (value: number, op: '≥' | '≤', limit: number) =>
-  !Number.isFinite(value) ? 'not measured' : (op === '≥' ? value >= limit : value <= limit) ? 'holds' : 'does not hold';
-const targetRows = (rows: readonly (readonly [string, number, '≥' | '≤', number])[]) =>
-  rows.map(([what, value, op, limit]) => `| ${what} | ${fmt(value, 2)} | ${op} ${limit} | ${verdict(value, op, limit)} |`);
-
-/**
- * The standalone API's targets of issue 25 (item 3), evaluated on this run's figures: specgate
- * against Fastify + fastify-openapi-glue with a token cache, each the median of per-round ratios.
- */
-export function standaloneTargets(run: Pick<Run, 'results'>): string {
-  const get = (name: string, w: Workload) => run.results.find((r) => r.name === name)?.workloads[w];
-  const rows: [string, number, '≥' | '≤', number][] = [];
-  for (const w of WORKLOADS) {
-    const ratio = (top: string, bottom: string, figure: 'rps' | 'p99' | 'cpuUs') => paired(get(top, w), get(bottom, w), figure);
-    rows.push([`${short(w)}: (c) specgate ÷ (f) Fastify + glue, req/s`, ratio('specgate', 'fastify-glue', 'rps'), '≥', 1.2]);
-    rows.push([`${short(w)}: (f) Fastify + glue ÷ (c) specgate, CPU µs per request`, ratio('fastify-glue', 'specgate', 'cpuUs'), '≥', 1.2]);
-    rows.push([`${short(w)}: (c) specgate p99 ÷ (f) Fastify + glue p99`, ratio('specgate', 'fastify-glue', 'p99'), '≤', 1]);
-  }
-  return targetRows(rows).join('\n');
-}
 
 /** The targets of issue 11, evaluated on this run's figures. */
 function targets(run: Run): string {

@@ -9,7 +9,8 @@ import { cpuMicros, pinSelf, peakRssMiB, start, stop, type Contender, type Runni
 import { BENCH_ORIGIN, benchToken, CREATE_BODY } from './fixtures.js';
 import { median, type Measurement, type Workload } from './load.js';
 import { measureWrk } from './wrk.js';
-import { standaloneTargets, writeReport, type Baseline, type ContenderResult } from './report.js';
+import { writeReport, type Baseline, type ContenderResult } from './report.js';
+import { standaloneTargets } from './targets.js';
 import { runScaling } from './scaling.js';
 import { runStartup } from './startup.js';
 import { compileBench } from './compile.js';
