@@ -2,7 +2,7 @@
  * `npx tsx bench/ab.ts <git-ref> [rounds] [seconds]`: A/B of one change. Compiles specgate standalone
  * (production, in-memory handler) from `<git-ref>` and from the working tree, runs both pinned to the
  * servers' CPU, interleaved round by round, and prints the medians of server CPU µs per request and
- * req/s for GET and POST. Used for the before/after figures in docs/performance.md.
+ * req/s for GET and POST, and the median of the per-round after ÷ before ratios. Used for the before/after figures in docs/performance.md.
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,7 +29,9 @@ const samples = new Map<string, { cpu: number; rps: number }[]>();
 const taskId = TASK_ID;
 for (let round = 0; round < Number(rounds); round++) {
   for (const workload of WORKLOADS) {
-    for (const [side, r] of Object.entries(running)) {
+    // The side loaded first alternates from round to round, so neither always follows the other.
+    const order = Object.entries(running);
+    for (const [side, r] of round % 2 === 0 ? order : order.reverse()) {
       await measureWrk(r.url, workload, { seconds: 1, connections: 50, token, taskId });
       const cpu0 = cpuMicros(r.child.pid);
       const m = await measureWrk(r.url, workload, { seconds: Number(seconds), connections: 50, token, taskId });
@@ -45,4 +47,8 @@ for (const workload of WORKLOADS) {
     const list = samples.get(`${workload}|${side}`)!;
     process.stdout.write(`${workload.padEnd(24)} ${side.padEnd(6)} ${median(list.map((s) => s.cpu)).toFixed(1)} CPU µs/req  ${Math.round(median(list.map((s) => s.rps)))} req/s\n`);
   }
+  // Each round loads the two sides back to back: the median of the per-round ratios is steadier than the ratio of the medians.
+  const [b, a] = [samples.get(`${workload}|before`)!, samples.get(`${workload}|after`)!];
+  const cpuRatios = a.map((s, i) => s.cpu / b[i]!.cpu);
+  process.stdout.write(`${workload.padEnd(24)} after ÷ before, CPU µs/req: median ${median(cpuRatios).toFixed(3)}, rounds ${cpuRatios.map((r) => r.toFixed(2)).join(' ')}\n`);
 }

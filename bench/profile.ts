@@ -6,7 +6,10 @@
  * the measured window to the innermost frame of our own code on its stack (a pipeline stage, the
  * runner, the handler), or, with none, to what Node does around the pipeline (HTTP parsing, socket
  * writes, GC). Prints one markdown table per workload: share of samples and µs per request, scaled
- * to the CPU µs per request measured from /proc for the same window.
+ * to the CPU µs per request measured from /proc for the same window. Then profiles the Fastify +
+ * fastify-openapi-glue contender the same way, and prints, for all three servers side by side, each
+ * sample charged to the owner of its innermost frame (a Node module, a library, a file of ours,
+ * native code, GC): where each server's µs per request go, by who runs them.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BENCH_BUILD, compileBench, compiled } from './compile.js';
-import { profileIndex, type Profile } from './cpu-profile.js';
+import { ownerOf, profileIndex, type Profile } from './cpu-profile.js';
 import { cpuMicros, pinSelf, SERVER_CPU } from './contenders.js';
 import { benchToken, CREATE_BODY } from './fixtures.js';
 import type { Workload } from './load.js';
@@ -41,7 +44,7 @@ function bucketOf(url: string): string | undefined {
   return file;
 }
 
-function attribute(profile: Profile, fromUs: number, toUs: number, label: string): Map<string, number> {
+function attribute(profile: Profile, fromUs: number, toUs: number, label: string): { counts: Map<string, number>; owners: Map<string, number> } {
   const { byId, parent } = profileIndex(profile);
   const cache = new Map<number, string>();
   const bucket = (id: number): string => {
@@ -64,19 +67,23 @@ function attribute(profile: Profile, fromUs: number, toUs: number, label: string
     return result;
   };
   const counts = new Map<string, number>();
+  const owners = new Map<string, number>();
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i]!;
     if (t < fromUs || t > toUs) continue;
     const b = bucket(profile.samples[i]!);
     counts.set(b, (counts.get(b) ?? 0) + 1);
+    const leaf = byId.get(profile.samples[i]!)!.callFrame;
+    const owner = ownerOf(leaf.url, leaf.functionName);
+    owners.set(owner, (owners.get(owner) ?? 0) + 1);
     if (DETAIL) {
       const f = byId.get(profile.samples[i]!)!.callFrame;
       const key = `${label} ${b} ← ${f.functionName || '(anonymous)'} ${f.url.replace(ROOT, '').replace(/^.*node_modules\//, '')}`;
       detail.set(key, (detail.get(key) ?? 0) + 1);
     }
   }
-  return counts;
+  return { counts, owners };
 }
 
 async function profileServer(script: string, args: string[], token: string) {
@@ -108,7 +115,7 @@ async function profileServer(script: string, args: string[], token: string) {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   rmSync(dir, { recursive: true, force: true });
-  return windows.map((w) => ({ ...w, counts: attribute(profile, w.from, w.to, `${script.split('/').pop()} ${w.workload.split(' ')[0]}`) }));
+  return windows.map((w) => ({ ...w, ...attribute(profile, w.from, w.to, `${script.split('/').pop()} ${w.workload.split(' ')[0]}`) }));
 }
 
 pinSelf();
@@ -127,5 +134,21 @@ for (const [i, workload] of WORKLOADS.entries()) {
     }
     process.stdout.write('\n');
   }
+}
+const fastify = await profileServer('bench/servers/fastify-glue.ts', [], token);
+const SERVERS = [['bare node:http', bare], ['specgate standalone', specgate], ['Fastify + glue', fastify]] as const;
+for (const [i, workload] of WORKLOADS.entries()) {
+  // µs per request by the owner of the innermost frame, one column per server.
+  const perOwner = SERVERS.map(([, runs]) => {
+    const run = runs[i]!;
+    const busy = [...run.owners.entries()].filter(([o]) => o !== 'idle').reduce((a, [, n]) => a + n, 0);
+    return { cpuUs: run.cpuUs, us: new Map([...run.owners.entries()].filter(([o]) => o !== 'idle').map(([o, n]) => [o, (run.cpuUs * n) / busy])) };
+  });
+  const owners = [...new Set(perOwner.flatMap((p) => [...p.us.keys()]))].sort((a, b) => Math.max(...perOwner.map((p) => p.us.get(b) ?? 0)) - Math.max(...perOwner.map((p) => p.us.get(a) ?? 0)));
+  process.stdout.write(`**${workload}, µs per request by the innermost frame's owner** (under the profiler)\n\n| owner | ${SERVERS.map(([name]) => name).join(' | ')} |\n|---|${SERVERS.map(() => '---').join('|')}|\n`);
+  for (const owner of owners.filter((o) => perOwner.some((p) => (p.us.get(o) ?? 0) >= 0.1))) {
+    process.stdout.write(`| ${owner} | ${perOwner.map((p) => (p.us.get(owner) ?? 0).toFixed(1)).join(' | ')} |\n`);
+  }
+  process.stdout.write(`| **total** | ${perOwner.map((p) => `**${p.cpuUs.toFixed(1)}**`).join(' | ')} |\n\n`);
 }
 if (DETAIL) for (const [k, n] of [...detail.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200)) process.stdout.write(`${n} ${k}\n`);

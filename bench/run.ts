@@ -10,6 +10,7 @@ import { BENCH_ORIGIN, benchToken, CREATE_BODY } from './fixtures.js';
 import { median, type Measurement, type Workload } from './load.js';
 import { measureWrk } from './wrk.js';
 import { writeReport, type Baseline, type ContenderResult } from './report.js';
+import { standaloneTargets } from './targets.js';
 import { runScaling } from './scaling.js';
 import { runStartup } from './startup.js';
 import { compileBench } from './compile.js';
@@ -123,6 +124,7 @@ async function main() {
   const meta = { date: new Date().toISOString(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, quick, node: process.version, load };
   writeFileSync('bench/results.json', `${JSON.stringify({ meta, results, scaling, startup }, null, 2)}\n`);
   if (!quick) writeReport({ meta, results, scaling, startup }, loadBaseline());
+  else process.stdout.write(`issue 25 item 3 targets (one 1-s round each, indicative only):\n| target | measured | required | |\n|---|---|---|---|\n${standaloneTargets({ results })}\n`);
   process.stdout.write(quick ? 'bench --quick: the harness works (no report written).\n' : 'wrote docs/performance.md\n');
 }
 

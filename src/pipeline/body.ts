@@ -41,8 +41,35 @@ const DECODERS: Readonly<Record<string, () => Transform>> = {
 export const sendsBody = (req: IncomingMessage) =>
   req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
 
+/** What a Content-Type value says about a body: its media type (lower case, no parameters), whether it is JSON, its charset. */
+interface ContentType {
+  readonly media: string;
+  readonly json: boolean;
+  readonly charset: string | undefined;
+}
+
+/** Content-Type values already read (a client sends the same one on every request); short values only, cleared when full. */
+const contentTypes = new Map<string, ContentType>();
+const CONTENT_TYPES_HELD = 256;
+const CONTENT_TYPE_HELD_LENGTH = 128;
+
+/** What a request's Content-Type says (src/pipeline/validate.ts reads it too). */
+function contentTypeOf(req: IncomingMessage): ContentType {
+  const header = req.headers['content-type'] ?? '';
+  const known = contentTypes.get(header);
+  if (known !== undefined) return known;
+  const media = header.split(';')[0]!.trim().toLowerCase();
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header)?.[1]?.toLowerCase();
+  const read: ContentType = { media, json: JSON_TYPE.test(media), charset };
+  if (header.length <= CONTENT_TYPE_HELD_LENGTH) {
+    if (contentTypes.size >= CONTENT_TYPES_HELD) contentTypes.clear();
+    contentTypes.set(header, read);
+  }
+  return read;
+}
+
 /** The media type of a request's Content-Type, lower case, without parameters. */
-export const mediaTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+export const mediaTypeOf = (req: IncomingMessage) => contentTypeOf(req).media;
 
 const badEncoding = (encoding: string) =>
   validationError([{ location: 'body', path: '', message: `is not valid ${encoding} data` }], `The request body is not valid ${encoding} data, as its Content-Encoding says.`);
@@ -54,12 +81,6 @@ const duplicated = (pointer: string) =>
 const incomplete = () => validationError([{ location: 'body', path: '', message: 'the body was incomplete' }]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-/** The charset parameter of a Content-Type, lower case, or undefined. */
-function charsetOf(req: IncomingMessage): string | undefined {
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(req.headers['content-type'] ?? '');
-  return match?.[1]?.toLowerCase();
-}
 
 /** Decodes and parses a JSON body; throws the ApiError the client will see. */
 export function parseJsonBody(raw: Buffer): unknown {
@@ -97,41 +118,42 @@ function dropRest(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
 }
 
-/** Reads the body's bytes, undoing Content-Encoding; rejects with the ApiError the client will see. */
-function readBody(req: IncomingMessage, res: ServerResponse, encoding: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]!();
-    const source = decoder ? req.pipe(decoder) : req;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const fail = (error: ApiError) => {
-      if (settled) return;
-      settled = true;
-      if (decoder) req.unpipe(decoder);
-      decoder?.destroy();
-      if (!req.complete) dropRest(req, res);
-      reject(error);
-    };
-    source.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) return fail(payloadTooLarge(BODY_LIMIT));
-      chunks.push(chunk);
-    });
-    source.once('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
-    source.once('error', () => fail(decoder ? badEncoding(encoding) : incomplete()));
-    req.once('aborted', () => fail(incomplete()));
+/**
+ * Reads the body's bytes, undoing Content-Encoding, and calls `done` once: with the bytes, or with
+ * the ApiError the client will see. A callback, not a promise: the stages go on in the `end` event itself.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, encoding: string, done: (error: unknown, raw?: Buffer) => void): void {
+  const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]!();
+  const source = decoder ? req.pipe(decoder) : req;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const fail = (error: ApiError) => {
+    if (settled) return;
+    settled = true;
+    if (decoder) req.unpipe(decoder);
+    decoder?.destroy();
+    if (!req.complete) dropRest(req, res);
+    done(error);
+  };
+  source.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > BODY_LIMIT_BYTES) return fail(payloadTooLarge(BODY_LIMIT));
+    chunks.push(chunk);
   });
+  source.once('end', () => {
+    if (settled) return;
+    settled = true;
+    done(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  });
+  source.once('error', () => fail(decoder ? badEncoding(encoding) : incomplete()));
+  req.once('aborted', () => fail(incomplete()));
 }
 
 /** The body as handlers and validators see it: a JSON value for JSON media types, else the bytes. */
 function bodyValue(req: IncomingMessage, raw: Buffer): unknown {
-  if (!JSON_TYPE.test(mediaTypeOf(req))) return raw.length === 0 ? undefined : raw;
-  const charset = charsetOf(req);
+  const { json, charset } = contentTypeOf(req);
+  if (!json) return raw.length === 0 ? undefined : raw;
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw unsupportedCharset(charset);
   return parseJsonBody(raw);
 }
@@ -159,20 +181,17 @@ export function jsonBody(): RequestStage {
       state.bodyError = failure;
       return next();
     }
-    readBody(req, res, encoding).then(
-      (raw) => {
+    readBody(req, res, encoding, (failed, raw) => {
+      if (raw === undefined) state.bodyError = failed;
+      else {
         state.rawBody = raw;
         try {
           state.body = bodyValue(req, raw);
         } catch (error) {
           state.bodyError = error;
         }
-        next();
-      },
-      (error: unknown) => {
-        state.bodyError = error;
-        next();
-      },
-    );
+      }
+      next();
+    });
   };
 }
