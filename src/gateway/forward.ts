@@ -17,7 +17,7 @@ import { provenance, publicOrigin } from './forwarded.js';
 import { headFromGet, refusesHead } from './head-from-get.js';
 import { requestHeaderRules, upstreamRequestHeaders } from './headers.js';
 import { rewrittenLocations } from './location-rewrite.js';
-import { originPools, type OriginPools } from './origin-pools.js';
+import { originPools, PIPELINABLE, type OriginPools } from './origin-pools.js';
 import { rawBodyOf } from './raw-body.js';
 import type { ResponseValidationModes } from './response-validation.js';
 import { checkedAnswer, writeAnswer } from './upstream-answer.js';
@@ -90,8 +90,6 @@ class ClientGone implements ClientWatch {
 
 /** Answers that count as the upstream failing, for its breaker. */
 const UPSTREAM_UNAVAILABLE = new Set([502, 503, 504]);
-/** The methods undici may send on a connection that has answers still to come (origin-pools.ts poolFor). */
-const SAFE_TO_PIPELINE = new Set(['GET', 'HEAD']);
 
 /** Builds the forwarder; a pool per upstream origin, connecting on its first request. */
 export function createForwarder({ config, trustProxy = 0, byOperation, validators, requiredHeaders, observer, modes, pools = originPools(config, byOperation) }: ForwarderDeps): Forwarder {
@@ -135,7 +133,7 @@ export function createForwarder({ config, trustProxy = 0, byOperation, validator
       headersTimeout: timeout,
       bodyTimeout: timeout,
       // undici pipelines a GET or HEAD only when told its answer will not hold the connection up (UPSTREAM_PIPELINING).
-      blocking: !SAFE_TO_PIPELINE.has(req.method!),
+      blocking: !PIPELINABLE.has(req.method!),
     };
     let answer = await sendUpstream(op, target, options, observer, span, client);
     if (answer !== undefined && refusesHead(req.method, answer.statusCode)) answer = await headFromGet(answer, () => sendUpstream(op, target, { ...options, method: 'GET' }, observer, undefined, client));

@@ -64,11 +64,13 @@ export function originPools(config: UpstreamConfig, byOperation: ReadonlyMap<str
   };
 }
 
+/** The methods that may share an upstream connection with answers still owed: safe to resend if it drops. */
+export const PIPELINABLE: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
 /**
- * The pool a request goes to: GET and HEAD to the pipelined pool when there is one (safe to resend
- * if a connection drops with requests in flight); any other method to a connection of its own, so a
- * POST never waits behind someone else's GET.
+ * The pool a request goes to: GET and HEAD to the pipelined pool when there is one; any other
+ * method to a connection of its own, so a POST never waits behind someone else's GET.
  */
 export function poolFor(origin: Origin, method: string): Pool {
-  return origin.pipelined !== undefined && (method === 'GET' || method === 'HEAD') ? origin.pipelined : origin.pool;
+  return origin.pipelined !== undefined && PIPELINABLE.has(method) ? origin.pipelined : origin.pool;
 }
