@@ -16,13 +16,16 @@ export type Composed = (req: IncomingMessage, res: ServerResponse, out: Next) =>
 /** Composes stage functions into one runner (built once, at start-up). */
 export function compose(stages: readonly StageFunction[]): Composed {
   const count = stages.length;
+  // Which stages are error stages, read once: a function's `length` is an accessor, and reading it
+  // on every hop cost a generic property load per stage per request (callgrind, 2026-12-07).
+  const handlesErrors = stages.map(isErrorStage);
   return function runStages(req, res, out) {
     let at = 0;
     const next: Next = (error) => {
       const failed = error !== undefined && error !== null;
       while (at < count) {
-        const stage = stages[at++]!;
-        if (isErrorStage(stage) !== failed) continue;
+        const stage = stages[at]!;
+        if (handlesErrors[at++] !== failed) continue;
         let returned: unknown;
         try {
           returned = failed ? (stage as ErrorStage)(error, req, res, next) : (stage as RequestStage)(req, res, next);
