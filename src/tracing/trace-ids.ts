@@ -23,12 +23,24 @@ function take(bytes: number): number {
   }
 }
 
+/** The two hex digits of each byte value. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Eight bytes of the pool from `at` as 16 hex digits (a table lookup per byte: no call into Buffer's native hex encoder). */
+function hex8(at: number): string {
+  const p = pool;
+  return HEX[p[at]!]! + HEX[p[at + 1]!]! + HEX[p[at + 2]!]! + HEX[p[at + 3]!]! + HEX[p[at + 4]!]! + HEX[p[at + 5]!]! + HEX[p[at + 6]!]! + HEX[p[at + 7]!]!;
+}
+
+/** The big-endian 32-bit word of the pool at `at`. */
+const word = (at: number): number => ((pool[at]! << 24) | (pool[at + 1]! << 16) | (pool[at + 2]! << 8) | pool[at + 3]!) >>> 0;
+
 /** A new 32-hex-digit trace id; traceIdKey() then answers its sampling key. */
 export function newTraceId(): string {
   const at = take(16);
   // What TraceIdRatioBasedSampler computes from the hex (its _accumulate): the XOR of the id's four big-endian 32-bit words.
-  lastKey = (pool.readUInt32BE(at) ^ pool.readUInt32BE(at + 4) ^ pool.readUInt32BE(at + 8) ^ pool.readUInt32BE(at + 12)) >>> 0;
-  return pool.toString('hex', at, at + 16);
+  lastKey = (word(at) ^ word(at + 4) ^ word(at + 8) ^ word(at + 12)) >>> 0;
+  return hex8(at) + hex8(at + 8);
 }
 
 /** The sampling key of the id newTraceId() returned last (the tracing stage reads it right away). */
@@ -36,8 +48,7 @@ export const traceIdKey = (): number => lastKey;
 
 /** A new 16-hex-digit span id. */
 export function newSpanId(): string {
-  const at = take(8);
-  return pool.toString('hex', at, at + 8);
+  return hex8(take(8));
 }
 
 /**
