@@ -1,6 +1,6 @@
 /**
  * The sections of docs/performance.md that a bench entry of their own writes (`npm run
- * bench:gateway`, `npm run bench:scaling`, `npm run bench:reload`, `npm run bench:tracing`), between `<!-- name:start -->` and `<!-- name:end -->`:
+ * bench:gateway`, `npm run bench:scaling`, `npm run bench:reload`, `npm run bench:tracing`, `npm run bench:tracing:instructions`), between `<!-- name:start -->` and `<!-- name:end -->`:
  * each entry replaces its own, and `npm run bench` keeps them, with the notes around them, when it rewrites the top.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
