@@ -18,6 +18,8 @@ interface Seen {
   readonly socket: number;
   /** Answers the connection still owed when this request arrived. */
   readonly owed: number;
+  /** The request target: the gateway's own start-up probe of the upstream is `/`. */
+  readonly url: string;
 }
 
 const item = { description: 'An item', content: { 'application/json': { schema: { $ref: '#/components/schemas/Item' } } } };
@@ -70,7 +72,7 @@ beforeAll(async () => {
     }
     const before = owed.get(socket) ?? 0;
     owed.set(socket, before + 1);
-    seen.push({ method: req.method!, socket: ids.get(socket)!, owed: before });
+    seen.push({ method: req.method!, socket: ids.get(socket)!, owed: before, url: req.url! });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -136,8 +138,10 @@ describe('UPSTREAM_PIPELINING', () => {
     expect(created).toEqual(Array.from({ length: 4 }, (_, i) => ({ status: 201, body: { id: `p${i}` } })));
     expect(mostOwed('GET')).toBeGreaterThan(0);
     expect(mostOwed('POST')).toBe(0);
-    // POSTs have connections of their own: none waits behind a GET for the connection to free up.
-    const getSockets = new Set(seen.filter((s) => s.method === 'GET').map((s) => s.socket));
+    // POSTs have connections of their own: none waits behind a client's GET for the connection to
+    // free up. (The gateway's start-up probe, a GET of `/` on the plain pool, may leave an idle
+    // connection a POST then reuses: it owes nothing.)
+    const getSockets = new Set(seen.filter((s) => s.method === 'GET' && s.url.startsWith('/items/')).map((s) => s.socket));
     expect(seen.filter((s) => s.method === 'POST' && getSockets.has(s.socket))).toEqual([]);
   });
 
