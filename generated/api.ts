@@ -498,7 +498,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The database is unreachable or timed out, or (with `RATE_LIMIT_FAILURE=closed`, on a rate-limited operation) the shared rate-limit store is; `detail` says which. Try again after `Retry-After` seconds. */
+        /** @description The database is unreachable or timed out (also while its migrations cannot be applied yet), or every pooled connection stayed busy (`pool exhausted`), or (with `RATE_LIMIT_FAILURE=closed`, on a rate-limited operation) the shared rate-limit store is down; `detail` says which. Declared only on operations that query the database or are rate-limited. Try again after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
                 "X-Request-ID": components["headers"]["X-Request-ID"];
@@ -654,7 +654,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             431: components["responses"]["HeadersTooLarge"];
             500: components["responses"]["InternalError"];
-            /** @description The database does not answer. */
+            /** @description Not ready (`degraded`) — the database does not answer or every pooled connection stayed busy, Redis is down while `RATE_LIMIT_FAILURE=closed` makes limited operations refuse service, or an upstream that operations are sent to has its circuit open. */
             503: {
                 headers: {
                     "X-Request-ID": components["headers"]["X-Request-ID"];

@@ -66,7 +66,7 @@ describe('effectiveDocument', () => {
     expect(unauthorized.content['application/json'].schema).toEqual(specgateError);
     expect(Object.keys(unauthorized.headers)).toEqual(['X-Request-ID', 'WWW-Authenticate']);
     expect(responsesOf('/orders/{id}', 'get')['403']).toBeDefined();
-    expect(Object.keys(responsesOf('/status', 'get')).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(responsesOf('/status', 'get')).sort()).toEqual(['200', '431', '500']);
   });
 
   it('declares anyOf the document\'s schema and the Error where the document declares the status itself', () => {
@@ -79,7 +79,7 @@ describe('effectiveDocument', () => {
 
   it('declares validation, body and rate-limit answers with their headers where they can happen', () => {
     const responses = responsesOf('/orders', 'post');
-    expect(Object.keys(responses).sort()).toEqual(['201', '400', '413', '415', '429', '431', '500', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '400', '413', '415', '429', '431', '500']);
     expect(Object.keys(responses['201'].headers)).toEqual(['X-Request-ID', 'RateLimit', 'RateLimit-Policy']);
     expect(responses['429']).toMatchObject({ description: 'slow down', content: { 'application/json': { schema: specgateError } } });
     expect(Object.keys(responses['429'].headers)).toEqual(['X-Request-ID', 'Retry-After', 'RateLimit', 'RateLimit-Policy']);
@@ -133,7 +133,7 @@ describe('effectiveDocument', () => {
     const open = effectiveDocument({ openapi: '3.1.0', info: { title: 'open', version: '1' }, paths: { '/any': { post: { operationId: 'any' }, get: { operationId: 'early', responses: { '103': { description: 'early hints' } } } } } });
     const any = { description: 'Any answer: the document declares no final (non-1XX) response for this operation.' };
     expect(open.paths['/any'].post.responses.default).toEqual(any);
-    expect(Object.keys(open.paths['/any'].post.responses)).toEqual(['431', '500', '503', 'default']);
+    expect(Object.keys(open.paths['/any'].post.responses)).toEqual(['431', '500', 'default']);
     expect(open.paths['/any'].get.responses.default).toEqual(any);
     expect(open.paths['/status'] ?? effectiveDocument(fixture()).paths['/status'].get.responses.default).toBeUndefined();
   });
@@ -165,7 +165,7 @@ describe('effectiveDocument', () => {
     const notFound = { description: 'no such payment', content: { 'application/json': { schema: { type: 'object', properties: { code: { type: 'integer' } } } } } };
     const key = { name: 'Idempotency-Key', in: 'header', schema: { type: 'string' } };
     const api = { ...document, paths: { '/pay/{id}': { put: { operationId: 'pay', parameters: [key], responses: { '201': ok, '404': notFound } }, get: { operationId: 'payment', responses: { '200': ok, '404': notFound } } } } };
-    const out = effectiveDocument(api, { translatedErrors: true, declaredErrors: 'replace', idempotentReplays: true, lastStageStatuses: [502, 504] });
+    const out = effectiveDocument(api, { translatedErrors: true, declaredErrors: 'replace', idempotentReplays: true, lastStageStatuses: [502, 503, 504] });
     const put = out.paths['/pay/{id}'].put.responses;
     expect(put['404']).toEqual({ $ref: '#/components/responses/SpecgateError404' });
     expect(Object.keys(put).sort()).toEqual(['201', '400', '404', '431', '500', '502', '503', '504']);
@@ -182,24 +182,57 @@ describe('effectiveDocument', () => {
     const api = { ...document, paths: { '/old': { get: retired }, '/new': { get: { operationId: 'new', parameters: [param], responses: { '200': ok } } } } };
     const plain = effectiveDocument(api);
     const old = plain.paths['/old'].get.responses;
-    expect(Object.keys(old).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(old).sort()).toEqual(['200', '431', '500']);
     expect(Object.keys(old['200'].headers)).toEqual(['X-Request-ID', 'Deprecation', 'Sunset', 'Link']);
     expect(Object.keys(old['500'].headers)).toEqual(['X-Request-ID', 'Deprecation', 'Sunset', 'Link']);
     expect(plain.components.headers[old['200'].headers.Sunset.$ref.split('/').pop()].description).toMatch(/RFC 8594/);
     // A deprecated parameter: Deprecation only (it has no sunset or link of its own).
     expect(Object.keys(plain.paths['/new'].get.responses['200'].headers)).toEqual(['X-Request-ID', 'Deprecation']);
     const enforced = effectiveDocument(api, { sunsetEnforce: true }).paths['/old'].get.responses;
-    expect(Object.keys(enforced).sort()).toEqual(['200', '410', '431', '500', '503']);
+    expect(Object.keys(enforced).sort()).toEqual(['200', '410', '431', '500']);
     expect(enforced['410'].description).toBe('The operation was retired at its sunset (`gone`).');
   });
 
   it('declares what the last stage adds to one operation only, by operationId', () => {
     const api = { ...document, paths: { '/a': { get: { operationId: 'a', responses: { '200': ok } } }, '/b': { get: { operationId: 'b', responses: { '200': ok } } } } };
-    const out = effectiveDocument(api, { lastStageOf: (id) => (id === 'a' ? { statuses: [502], headers: ['X-Specgate-Contract-Violation'] } : {}) });
+    const out = effectiveDocument(api, { lastStageOf: (id) => (id === 'a' ? { statuses: [502, 503], headers: ['X-Specgate-Contract-Violation'] } : {}) });
     expect(Object.keys(out.paths['/a'].get.responses).sort()).toEqual(['200', '431', '500', '502', '503']);
     expect(Object.keys(out.paths['/a'].get.responses['200'].headers)).toEqual(['X-Request-ID', 'X-Specgate-Contract-Violation']);
-    expect(Object.keys(out.paths['/b'].get.responses).sort()).toEqual(['200', '431', '500', '503']);
+    expect(Object.keys(out.paths['/b'].get.responses).sort()).toEqual(['200', '431', '500']);
     expect(Object.keys(out.paths['/b'].get.responses['200'].headers)).toEqual(['X-Request-ID']);
+  });
+
+  it('declares 503 with Retry-After only where a dependency can be down: a rate limit failing closed, or the last stage', () => {
+    // No dependency, no 503: an operation specgate answers without one (a liveness probe, the published document) never sends it.
+    expect(responsesOf('/status', 'get')['503']).toBeUndefined();
+    expect(responsesOf('/orders', 'post')['503']).toBeUndefined();
+    const closed = effectiveDocument(document, { rateLimitsFailClosed: true });
+    const limited = closed.paths['/orders'].post.responses['503'];
+    expect(limited).toEqual({
+      description: 'A dependency is unavailable (`service_unavailable`); Retry-After says when to try again.',
+      headers: {
+        'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' },
+        'Retry-After': { $ref: '#/components/headers/SpecgateRetryAfter' },
+        RateLimit: { $ref: '#/components/headers/SpecgateRateLimit' },
+        'RateLimit-Policy': { $ref: '#/components/headers/SpecgateRateLimitPolicy' },
+      },
+      content: { 'application/json': { schema: specgateError } },
+    });
+    // Only the limited operation depends on the rate-limit store; with limits off nothing does.
+    expect(closed.paths['/status'].get.responses['503']).toBeUndefined();
+    expect(effectiveDocument(document, { rateLimitsFailClosed: true, rateLimits: false }).paths['/orders'].post.responses['503']).toBeUndefined();
+    const forwarded = effectiveDocument(document, { lastStageOf: (id) => (id === 'getOrder' ? { statuses: [503] } : {}) });
+    expect(forwarded.paths['/orders/{id}'].get.responses['503']).toEqual({ $ref: '#/components/responses/SpecgateError503' });
+    expect(Object.keys(forwarded.components.responses.SpecgateError503.headers)).toEqual(['X-Request-ID', 'Retry-After']);
+    expect(forwarded.paths['/status'].get.responses['503']).toBeUndefined();
+  });
+
+  it("keeps a declared 503 of an operation's own (a readiness probe's body) as written, translated only where the last stage translates", () => {
+    const degraded = { description: 'not ready', content: { 'application/json': { schema: { type: 'object', required: ['upstreams'] } } } };
+    const api = { ...document, paths: { '/readyz': { get: { operationId: 'ready', responses: { '200': ok, '503': degraded } } }, '/x': { get: { operationId: 'x', responses: { '200': ok, '503': degraded } } } } };
+    const out = effectiveDocument(api, { lastStageOf: (id) => (id === 'x' ? { statuses: [503], translatesErrors: true } : { translatesErrors: false }) });
+    expect(out.paths['/readyz'].get.responses['503']).toEqual({ ...degraded, headers: { 'X-Request-ID': { $ref: '#/components/headers/SpecgateXRequestID' } } });
+    expect(out.paths['/x'].get.responses['503']).toEqual({ $ref: '#/components/responses/SpecgateError503' });
   });
 
   it("keeps openapi.yaml's own Error, declared exactly as specgate's", () => {

@@ -3,11 +3,13 @@
  * own — the uniform Error body on every status a stage may refuse an operation's request with,
  * `X-Request-ID` on every response, and `RateLimit`/`RateLimit-Policy`/`Retry-After` where they
  * are sent, and path parameters narrowed to the values the route stage lets through
- * (src/contract/effective-path-parameters.ts). Pure: returns a new document, never changes the
- * one it is given. The mock publishes it at GET /openapi.json (src/mock/handlers.ts); a gateway
- * that translates its backend's errors can publish it with `declaredErrors: 'replace'` and
- * `translatedErrors` (src/gateway/published.ts). The response objects are written by
- * src/contract/effective-responses.ts. See docs/contract.md.
+ * (src/contract/effective-path-parameters.ts). Only what can be sent is declared: 503 comes from
+ * a dependency that can be down, so it is declared where one is (a rate limit failing closed, or
+ * what `lastStageOf` says, the gateway's upstream), never on every operation. Pure: returns a new
+ * document, never changes the one it is given. The mock publishes it at GET /openapi.json
+ * (src/mock/handlers.ts); a gateway that translates its backend's errors publishes it with
+ * `translatesErrors` on its forwarded operations (src/gateway/published.ts). The response objects
+ * are written by src/contract/effective-responses.ts. See docs/contract.md.
  */
 import {
   authenticationError, headersTooLarge, internalError, invalidJson, methodNotAllowed, notFound,
@@ -24,6 +26,11 @@ import { HTTP_METHODS, inlinePathItems, type OpenApiDocument } from './spec.js';
 export interface EffectiveOptions {
   /** Whether `x-specgate-rate-limit` is enforced (429 and the RateLimit headers on limited operations); true by default. */
   readonly rateLimits?: boolean;
+  /**
+   * RATE_LIMIT_FAILURE=closed over a store that can be down (Redis): a limited operation answers
+   * 503 while it is, so 503 is declared there; false by default (limits fail open, or live in memory).
+   */
+  readonly rateLimitsFailClosed?: boolean;
   /** Statuses the last stage itself answers with the uniform Error on any operation (the mock: 400 for a `Prefer` it cannot honour). */
   readonly lastStageStatuses?: readonly number[];
   /**
@@ -43,12 +50,22 @@ export interface EffectiveOptions {
   readonly idempotentReplays?: boolean;
   /**
    * What the last stage adds to one operation, by operationId, besides `lastStageStatuses`: statuses
-   * it may answer with the Error (the gateway's 502/504 on forwarded operations only) and headers it
-   * may add to the operation's declared answers (X-Specgate-Contract-Violation under report).
+   * it may answer with the Error (the gateway's 502/503/504 on forwarded operations only), headers it
+   * may add to the operation's declared answers (X-Specgate-Contract-Violation under report), and
+   * whether it translates the operation's error answers (`translatesErrors`: then `translatedErrors`
+   * and `declaredErrors: 'replace'` hold for this operation only; otherwise the options' own do).
    */
-  readonly lastStageOf?: (operationId: string | undefined) => { readonly statuses?: readonly number[]; readonly headers?: readonly string[] };
+  readonly lastStageOf?: (operationId: string | undefined) => LastStageAnswers;
   /** SUNSET_ENFORCE: an operation past its `x-sunset` answers 410 `gone`, declared on operations with a sunset. */
   readonly sunsetEnforce?: boolean;
+}
+
+/** What the last stage adds to one operation (EffectiveOptions.lastStageOf). */
+export interface LastStageAnswers {
+  readonly statuses?: readonly number[];
+  readonly headers?: readonly string[];
+  /** The last stage turns this operation's error answers into the Error (a forwarded operation under UPSTREAM_ERRORS=normalize). */
+  readonly translatesErrors?: boolean;
 }
 
 /** Each status as the catalogue (src/errors.ts) makes it, so a change of status there shows here. */
@@ -90,8 +107,10 @@ function pipelineStatuses(document: OpenApiDocument, item: Record<string, any>, 
   if (security.some((requirement) => Object.keys(requirement ?? {}).length > 0)) statuses.add(STATUS.unauthenticated);
   if (security.some((requirement) => Object.values(requirement ?? {}).some((scopes) => Array.isArray(scopes) && scopes.length > 0))) statuses.add(STATUS.forbidden);
   if (isRateLimited(document, operation, options)) statuses.add(STATUS.rateLimited);
+  // The rate-limit store is the one dependency the pipeline's own stages have; the last stage's are in `own`.
+  if (isRateLimited(document, operation, options) && options.rateLimitsFailClosed === true) statuses.add(STATUS.unavailable);
   if (options.sunsetEnforce === true && operation.deprecated === true && operation['x-sunset'] !== undefined) statuses.add(STATUS.gone);
-  statuses.add(STATUS.headersTooLarge).add(STATUS.internal).add(STATUS.unavailable);
+  statuses.add(STATUS.headersTooLarge).add(STATUS.internal);
   return [...statuses].sort((a, b) => a - b);
 }
 
@@ -167,7 +186,10 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     if (!operation || typeof operation !== 'object') continue;
     const extras = stageHeaders(document, item, operation, options);
     const success = options.idempotentReplays === true && takesIdempotencyKey(document, item, operation) ? ['Idempotent-Replayed'] : [];
-    const answered = options.lastStageOf?.(operation.operationId).headers ?? [];
+    const last = options.lastStageOf?.(operation.operationId) ?? {};
+    const answered = last.headers ?? [];
+    const translated = last.translatesErrors ?? options.translatedErrors === true;
+    const replace = last.translatesErrors ?? options.declaredErrors === 'replace';
     const declared: Record<string, unknown> = operation.responses ?? {};
     const statuses = pipelineStatuses(document, item, operation, options).map(String);
     // Declared statuses the pipeline may also answer get the merged response below; the others only the headers.
@@ -176,14 +198,14 @@ function operationsOf(document: OpenApiDocument, item: Record<string, any>, writ
     for (const [key, response] of Object.entries(declared)) {
       if (mergedKeys.has(key)) continue;
       const extra = extras(key);
-      if (options.translatedErrors === true && /^[45]\d\d$/.test(key)) responses[key] = writer.merged(response, Number(key), extra, true);
+      if (translated && /^[45]\d\d$/.test(key)) responses[key] = writer.merged(response, Number(key), extra, true);
       else responses[key] = writer.withHeaders(response, ['X-Request-ID', ...extra, ...answered, ...(/^2/.test(key) ? success : [])], options.errorBodyWhereNone === true && /^[45](\d\d|XX)$/i.test(key));
     }
     for (const key of statuses) {
       if (key in responses) continue;
       const theirsKey = key in declared ? key : (Object.keys(declared).find((k) => k.toUpperCase() === `${key[0]}XX`) ?? ('default' in declared ? 'default' : undefined));
       const extra = extras(key);
-      responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, options.declaredErrors === 'replace');
+      responses[key] = theirsKey === undefined ? writer.errorResponse(Number(key), extra) : writer.merged(declared[theirsKey], Number(key), extra, replace);
     }
     // An operation declaring no final status (no `responses`, as OpenAPI 3.1 allows, or only 1XX) may be answered anything
     // (the mock sends 200): `default` keeps saying so beside the added errors.

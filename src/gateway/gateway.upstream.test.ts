@@ -12,6 +12,7 @@ import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
 import { ALLOWED_ORIGIN, FOREIGN_ORIGIN } from '../testing/server.js';
 import { mintToken } from '../testing/tokens.js';
 import { DJANGO_500, startTestUpstream, UPSTREAM_BASE_PATH, type TestUpstream } from '../testing/upstream.js';
+import { declaredAnswerProblems } from '../testing/declared-answer.js';
 import { expectNotReady } from '../testing/expect-refusal.js';
 
 let upstream: TestUpstream;
@@ -255,8 +256,12 @@ describe('an upstream that is down', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');
       expect(refused.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
-      expect(await refused.json()).toMatchObject({ error_type: 'service_unavailable', detail: 'The upstream for getCase is failing, so its circuit is open. Try again in 1 s.' });
-      await expectNotReady(await gw.request('/health'), `Not ready: the circuit of ${down} is open.`, { upstreams: [{ origin: down, state: 'open' }] }, '5');
+      const text = await refused.text();
+      expect(JSON.parse(text)).toMatchObject({ error_type: 'service_unavailable', detail: 'The upstream for getCase is failing, so its circuit is open. Try again in 1 s.' });
+      // Both 503s are what the gateway's published contract declares there.
+      const published = await (await gw.request('/openapi.json')).json();
+      expect(declaredAnswerProblems(published, 'getCase', refused, text)).toEqual([]);
+      await expectNotReady(await gw.request('/health'), `Not ready: the circuit of ${down} is open.`, { upstreams: [{ origin: down, state: 'open' }] }, '5', published);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect((await gw.request('/cases/ok')).status).toBe(502);
       expect((await gw.request('/cases/ok')).status).toBe(503);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
+import { declaredAnswerProblems } from '../testing/declared-answer.js';
 import { startTestGateway, type TestGateway } from '../testing/gateway.js';
 import { BIG_ITEM_CHARS, idempotentSpec, startIdempotentUpstream, type IdempotentUpstream } from '../testing/idempotent-upstream.js';
 import { hasRedisServer, redisRequired, SHARED_REDIS_URL, uniquePrefix } from '../testing/redis.js';
@@ -290,6 +291,9 @@ describe.runIf(withRedis)('Redis down', () => {
     const { hits, result } = await counting(CREATE, async () => [await send(gateway, '/orders', { key: randomUUID() }), await send(gateway, '/orders')]);
     expect(hits).toBe(1);
     expect(result[0]!.headers.get('retry-after')).toBe('2');
+    // The 503 is one the gateway's published contract declares on the operation, body and headers.
+    const published = await (await gateway.request('/openapi.json')).json();
+    expect(declaredAnswerProblems(published, 'createOrder', result[0]!, await result[0]!.clone().text())).toEqual([]);
     await errorBody(result[0]!, 503, 'service_unavailable', 'Requests with an Idempotency-Key cannot be run safely while the idempotency-key store is unavailable. Try again shortly.');
     expect(result[1]!.status).toBe(201);
   });

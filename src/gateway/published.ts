@@ -2,8 +2,9 @@
  * The gateway's published contract: GET /openapi.json, /openapi.yaml and /docs (a Redoc page)
  * serve the effective document (src/contract/effective.ts) — the backend's document plus every
  * answer the gateway itself may send: the uniform Error on its own refusals and on the backend's
- * errors it translates (UPSTREAM_ERRORS=normalize), 502/503/504 for upstream failures, and the
- * headers it adds. Each path is added only where the backend's document does not declare it
+ * errors it translates (UPSTREAM_ERRORS=normalize), 502/503/504 for upstream failures (on the
+ * forwarded operations only: what the gateway answers itself, its probes and the mock never meet an
+ * upstream), and the headers it adds. Each path is added only where the backend's document does not declare it
  * (then the backend's own is forwarded). The page is Redoc's standalone bundle, shipped by
  * @redocly/cli, inlined with the document, so it loads nothing from elsewhere.
  */
@@ -13,8 +14,8 @@ import type { Config } from '../config/index.js';
 import { effectiveDocument, type EffectiveOptions } from '../contract/effective.js';
 import type { Contract, OpenApiDocument } from '../contract/spec.js';
 import type { AnyHandler } from '../pipeline/dispatch.js';
-import { badGateway, gatewayTimeout } from '../errors.js';
-import { mockedOperations } from './mocked.js';
+import { badGateway, circuitOpen, gatewayTimeout } from '../errors.js';
+import type { RateLimitStore } from '../limits/store.js';
 import { CONTRACT_VIOLATION_HEADER_NAME, responseValidationModes } from './response-validation.js';
 
 /** The published paths, each with the operationId the gateway gives its own operation there. */
@@ -45,31 +46,40 @@ export function withPublishedContract(document: OpenApiDocument): OpenApiDocumen
   return { ...document, paths: { ...document.paths, ...Object.fromEntries(added.map(([path, get]) => [path, { get }])) } };
 }
 
-/** Statuses the forwarder answers on its own (src/gateway/forward.ts): an upstream that failed or broke the contract, or was too slow. */
-const UPSTREAM_STATUSES = [badGateway('').status, gatewayTimeout('').status];
+/**
+ * Statuses the forwarder answers on its own (src/gateway/forward.ts, idempotency.ts): an upstream
+ * that failed or broke the contract (502), an open circuit or an idempotency-key store that is down
+ * (503), an upstream too slow (504).
+ */
+const UPSTREAM_STATUSES = [badGateway('').status, circuitOpen('', '', 1).status, gatewayTimeout('').status];
 
-/** The operations the gateway answers itself, never forwarded. */
-const OWN_OPERATIONS: ReadonlySet<string> = new Set(Object.values(PUBLISHED_OPERATIONS));
+/** What decides which answers the gateway may send besides the document's. */
+export interface GatewayAnswers {
+  /** The operations sent upstream (operationId → upstream base URL): the only ones that may answer 502/503/504 of the upstream's. */
+  readonly forwarded: ReadonlySet<string> | ReadonlyMap<string, string>;
+  /** Where rate-limit budgets live: only Redis can be down, and then RATE_LIMIT_FAILURE=closed answers 503. */
+  readonly rateLimitStore?: RateLimitStore;
+}
 
 /**
- * What the gateway adds to `contract`'s document, as effectiveDocument's options: 502/504 on every
- * forwarded operation (not on those it answers itself or mocks), and X-Specgate-Contract-Violation on those whose answers are checked under
- * `report` outside production.
+ * What the gateway adds to `contract`'s document, as effectiveDocument's options: 502/503/504 on
+ * every forwarded operation and, under UPSTREAM_ERRORS=normalize, the Error for its declared errors
+ * (not on what it answers itself, its probes or the mock); X-Specgate-Contract-Violation on those
+ * whose answers are checked under `report` outside production; 503 on rate-limited operations when
+ * limits fail closed over Redis.
  */
-export function gatewayEffectiveOptions(config: Config, contract: Contract): EffectiveOptions {
+export function gatewayEffectiveOptions(config: Config, contract: Contract, { forwarded, rateLimitStore }: GatewayAnswers): EffectiveOptions {
   const normalize = config.upstream.errors === 'normalize';
   const modes = responseValidationModes(contract, config.upstream.gatewayResponseValidation, config.production);
   const violation = [CONTRACT_VIOLATION_HEADER_NAME];
-  const mocked = mockedOperations(contract);
   return {
     rateLimits: config.limits.enabled,
+    rateLimitsFailClosed: config.limits.failClosed && rateLimitStore?.kind === 'redis',
     sunsetEnforce: config.contract.sunsetEnforce,
     lastStageOf: (operationId) =>
-      operationId === undefined || OWN_OPERATIONS.has(operationId) || mocked.has(operationId)
-        ? {}
-        : { statuses: UPSTREAM_STATUSES, headers: modes.announce && modes.of(operationId) === 'report' ? violation : [] },
-    declaredErrors: normalize ? 'replace' : 'either',
-    translatedErrors: normalize,
+      operationId === undefined || !forwarded.has(operationId)
+        ? { translatesErrors: false }
+        : { statuses: UPSTREAM_STATUSES, headers: modes.announce && modes.of(operationId) === 'report' ? violation : [], translatesErrors: normalize },
     idempotentReplays: true,
   };
 }
@@ -101,13 +111,16 @@ init(${json}, {}, document.getElementById('redoc'));
 `;
 }
 
-/** Handlers for the published operations `contract` has (those the backend did not declare), each made on its first request. */
-export function publishedHandlers(contract: Contract, config: Config): Record<string, AnyHandler<object>> {
+/**
+ * Handlers for the published operations `contract` has (those the backend did not declare), each made
+ * on its first request; `answers` is asked then (the routing is decided after these handlers exist).
+ */
+export function publishedHandlers(contract: Contract, config: Config, answers: () => GatewayAnswers): Record<string, AnyHandler<object>> {
   if (!existsSync(REDOC_BUNDLE)) throw new Error(`Redoc's bundle ${REDOC_BUNDLE} is missing: run \`npm ci\` (or \`npm run build\`, which copies it).`);
   let effective: OpenApiDocument | undefined;
   let yaml: string | undefined;
   let page: string | undefined;
-  const document = () => (effective ??= effectiveDocument(contract.document, gatewayEffectiveOptions(config, contract)));
+  const document = () => (effective ??= effectiveDocument(contract.document, gatewayEffectiveOptions(config, contract, answers())));
   const all: Record<string, AnyHandler<object>> = {
     [PUBLISHED_OPERATIONS['/openapi.json']]: async () => ({ status: 200, body: document() }),
     [PUBLISHED_OPERATIONS['/openapi.yaml']]: async () => ({ status: 200, body: (yaml ??= stringify(document(), { aliasDuplicateObjects: false })) }),

@@ -12,6 +12,7 @@ import { gatewaySpec, localHandlers } from '../testing/gateway-spec.js';
 import { hasRedisServer, redisRequired, startOwnRedis, uniquePrefix, type OwnRedis } from '../testing/redis.js';
 import { startTestUpstream, type TestUpstream } from '../testing/upstream.js';
 import { pollUntil } from '../testing/poll-until.js';
+import { declaredAnswerProblems } from '../testing/declared-answer.js';
 import { expectNotReady } from '../testing/expect-refusal.js';
 
 const run = hasRedisServer() || redisRequired();
@@ -53,11 +54,15 @@ describe.runIf(run)('gateway readiness while Redis is down and back', () => {
     const up = await closed.request('/readyz');
     expect([up.status, await up.json()]).toEqual([200, { status: 'ok', upstreams: [{ origin, state: 'up' }], redis: 'up' }]);
 
+    const published = await (await closed.request('/openapi.json')).json();
     await redis.stop();
-    expect((await closed.request('/cases/ok')).status).toBe(503);
+    const limited = await closed.request('/cases/ok');
+    const text = await limited.text();
+    expect([limited.status, JSON.parse(text).detail]).toEqual([503, 'The rate-limit store is unavailable. Try again shortly.']);
+    expect(declaredAnswerProblems(published, 'getCase', limited, text)).toEqual([]);
     await pollUntil(() => !stores.some((store) => store.available));
     for (const path of ['/readyz', '/health']) {
-      await expectNotReady(await closed.request(path), 'Not ready: Redis is down.', { upstreams: [{ origin, state: 'up' }], redis: 'down' }, '5');
+      await expectNotReady(await closed.request(path), 'Not ready: Redis is down.', { upstreams: [{ origin, state: 'up' }], redis: 'down' }, '5', published);
     }
     const reported = await open.request('/health');
     expect([reported.status, await reported.json()]).toEqual([200, { status: 'ok', upstreams: [{ origin, state: 'up' }], redis: 'down' }]);

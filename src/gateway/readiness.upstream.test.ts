@@ -63,8 +63,9 @@ describe('readiness of a gateway whose upstream goes down and comes back', () =>
 
     const live = await gateway.request('/livez');
     expect(live.status).toBe(200);
+    const published = await (await gateway.request('/openapi.json')).json();
     for (const path of ['/readyz', '/health']) {
-      await expectNotReady(await gateway.request(path), `Not ready: the circuit of ${origin} is open.`, { upstreams: [{ origin, state: 'open' }] }, '1');
+      await expectNotReady(await gateway.request(path), `Not ready: the circuit of ${origin} is open.`, { upstreams: [{ origin, state: 'open' }] }, '1', published);
     }
 
     // The upstream comes back on the same port; nothing but the probes is sent to the gateway.

@@ -55,8 +55,9 @@ const inGatewayMode = (config: Config): Config => ({ ...config, upstream: { ...c
 export function gatewayPipeline({ config: given, document, log, verifier, handlers: own = {}, metrics, idempotencyStore, rateLimitStore, deferCompile }: GatewayDeps): Pipeline {
   const config = inGatewayMode(given);
   const contract = gatewayContract(document);
-  const handlers = { ...publishedHandlers(contract, config), ...own };
   let built: Pipeline | undefined;
+  let forwarded: ReadonlyMap<string, string> = new Map();
+  const handlers = { ...publishedHandlers(contract, config, () => ({ forwarded, rateLimitStore })), ...own };
   const probes = new Set([GATEWAY_HEALTH_ID, GATEWAY_READINESS_ID, GATEWAY_LIVENESS_ID].filter((id) => contract.operations.some((op) => op.operationId === id) && !(id in handlers)));
   const answeredHere = { ...handlers, ...Object.fromEntries([...probes].map((id) => [id, true])) };
   const mocked = mockedOperations(contract);
@@ -65,6 +66,7 @@ export function gatewayPipeline({ config: given, document, log, verifier, handle
   const routing = { byOperation: new Map([...routed.byOperation].filter(([id]) => !mocked.has(id))), explicit: new Set([...routed.explicit].filter((id) => !mocked.has(id))) };
   assertHandlersMatch(contract, { ...answeredHere, ...Object.fromEntries([...mocked].map((id) => [id, true])) }, routing);
   const { byOperation } = routing;
+  forwarded = byOperation;
   const readiness = readinessStage({ ids: probes, upstreams: () => built?.last.health?.() ?? [], rateLimitStore, idempotencyStore, byOperation });
   built = pipeline({
     config,

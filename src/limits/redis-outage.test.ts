@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractFrom, loadContract } from '../contract/spec.js';
 import { createLogger } from '../logger.js';
 import { createTestDatabase, type TestDatabase } from '../testing/database.js';
+import { declaredAnswerProblems } from '../testing/declared-answer.js';
 import { hasRedisServer, redisRequired, startOwnRedis, uniquePrefix, type OwnRedis } from '../testing/redis.js';
 import { startTestServer, type TestServer } from '../testing/server.js';
 import { mintToken } from '../testing/tokens.js';
@@ -61,6 +62,9 @@ describe.runIf(run)('Redis down and back, through HTTP (a redis-server of its ow
     const refused = await create(closed, token);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('2');
+    // The 503 is one the API's published contract declares on createTask, body and headers.
+    const published = await (await closed.request('/openapi.json')).json();
+    expect(declaredAnswerProblems(published, 'createTask', refused, await refused.clone().text())).toEqual([]);
     expect(await refused.json()).toEqual({
       detail: 'The rate-limit store is unavailable. Try again shortly.',
       status_code: 503,

@@ -25,6 +25,13 @@ import { assertOpenApi3 } from '../contract/openapi-version.js';
 /** The mock as a last stage: every operation of the contract answered from its examples and schemas. */
 export const mockStage = (log?: Logger, effective?: EffectiveOptions): LastStageFactory => (compiled) => ({ ...handlerStage(mockHandlers(compiled.contract, { log, effective }), { context: {} })(compiled), name: 'mock' });
 
+/** What the mock's published document adds for this configuration: 429 where limits apply, 503 where they fail closed over Redis, 410 past a sunset when enforced. */
+export const mockEffectiveOptions = (config: Config, rateLimitStore: RateLimitStore | undefined): EffectiveOptions => ({
+  rateLimits: config.limits.enabled,
+  rateLimitsFailClosed: config.limits.failClosed && rateLimitStore?.kind === 'redis',
+  sunsetEnforce: config.contract.sunsetEnforce,
+});
+
 /** What a mock app is built from; the verifier enforces the document's bearer-style security. */
 export interface MockDeps {
   readonly config: Config;
@@ -48,5 +55,5 @@ export interface MockDeps {
 export function createMockApp({ config, document, log, verifier, strict = false, schemeVerifiers, rateLimitStore, metrics, deferCompile }: MockDeps): ServedApp {
   assertOpenApi3(document);
   const contract = contractFrom(mockDocument(document));
-  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, { rateLimits: config.limits.enabled, sunsetEnforce: config.contract.sunsetEnforce }), validateResponses: false, strict, rateLimitStore, metrics, deferCompile }));
+  return servedApp(pipeline({ config, contract, log, security: { verifier, schemeVerifiers }, last: mockStage(log, mockEffectiveOptions(config, rateLimitStore)), validateResponses: false, strict, rateLimitStore, metrics, deferCompile }));
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_ERROR_TYPES } from '../serve/bare-answers.js';
 import { loadContract } from '../contract/spec.js';
+import { declaredAnswerProblems, operationAt } from '../testing/declared-answer.js';
 import { errorCases, type ErrorCase } from '../testing/error-cases.js';
 import { closeWorld, openWorldResources, startWorld, type World, type WorldResources } from '../testing/error-world.js';
 import { ALLOWED_ORIGIN } from '../testing/server.js';
@@ -65,6 +66,26 @@ describe('every error_type of openapi.yaml', () => {
       }
       expect(exposed).toContain('X-Request-ID');
     }
+  });
+});
+
+describe('what each server publishes', () => {
+  it("declares each 503 the cases get on its operation, in the body and headers sent (GET /openapi.json of the case's server)", async () => {
+    const published = new Map<string, Record<string, any>>();
+    const problems: string[] = [];
+    const unavailable = cases.filter((c) => c.status === 503);
+    expect(unavailable.length).toBeGreaterThan(0);
+    for (const c of unavailable) {
+      const server = world[c.request.target];
+      if (!published.has(c.request.target)) published.set(c.request.target, await (await server.request('/openapi.json')).json());
+      const document = published.get(c.request.target)!;
+      const operationId = operationAt(document, c.request.method, c.request.path);
+      const res = await send(c, ALLOWED_ORIGIN);
+      const body = await res.text();
+      expect(operationId, c.name).toBeDefined();
+      problems.push(...declaredAnswerProblems(document, operationId!, res, body).map((p) => `${c.name}: ${p}`));
+    }
+    expect(problems).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verifier.js';
 import { loadConfig } from '../config/index.js';
 import type { OpenApiDocument } from '../contract/spec.js';
+import type { RateLimitStore } from '../limits/store.js';
 import { createMockApp } from '../mock/server.js';
 import { capturingLogger } from './capture-log.js';
 import { ALLOWED_ORIGIN } from './server.js';
@@ -18,8 +19,11 @@ export interface TestMock {
   close(): Promise<void>;
 }
 
-/** Starts the mock of `document` (configured with the test JWT secret; `env` adds variables, e.g. CORS_ORIGINS). */
-export async function startMock(document: OpenApiDocument, options: { strict?: boolean; schemeVerifiers?: Record<string, TokenVerifier>; env?: Record<string, string> } = {}): Promise<TestMock> {
+/** Starts the mock of `document` (configured with the test JWT secret; `env` adds variables, e.g. CORS_ORIGINS; `rateLimitStore` a Redis store). */
+export async function startMock(
+  document: OpenApiDocument,
+  options: { strict?: boolean; schemeVerifiers?: Record<string, TokenVerifier>; env?: Record<string, string>; rateLimitStore?: RateLimitStore } = {},
+): Promise<TestMock> {
   const { env = {}, ...mockOptions } = options;
   const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'warn', ...env });
   const { log, lines } = capturingLogger('warn');
