@@ -106,7 +106,7 @@ describe('npm run contract', () => {
   };
 
   it('exits 0 and prints progress against a healthy server, reproducible by seed', async () => {
-    const { code, stdout, stderr } = await cli(['--base-url', server.url, '--jwt-secret', TEST_JWT_SECRET, '--seed', '3', '--max-examples', '5']);
+    const { code, stdout, stderr } = await cli(['--base-url', server.url, `--jwt-secret=${TEST_JWT_SECRET}`, '--seed', '3', '--max-examples', '5']);
     expect(stdout, stderr).toContain('seed 3');
     expect(stdout).toMatch(/✓ createTask positive: \d+ requests/);
     expect(stdout).toContain(`All checks passed: ${spec.operations.length} operations: ${spec.operations.length} tested, 0 skipped, 0 failed`);
