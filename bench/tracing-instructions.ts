@@ -5,7 +5,8 @@
  * bench's specgate (in-memory Tasks handler, production, compiled) run under
  * `valgrind --tool=callgrind` with instrumentation off while it warms up; then, for each round,
  * instrumentation goes on, the counters are zeroed, exactly N requests are sent (10 keep-alive
- * connections, every answer checked), and the counters are dumped: instructions ÷ N, the main
+ * connections, every answer checked), and the counters are dumped: instructions ÷ N (the median of
+ * 5 rounds: a round holding a mark-compact GC reads 20–60 % high), the main
  * thread and V8's helper threads together. Contenders: tracing off, on with nothing sampled
  * (ratio 0), the default parent-based sampler at 0.1, every span exported; each exports
  * OTLP/protobuf to a sink of its own in this process. With BENCH_TRACING_AB=<commit>, that
@@ -29,7 +30,7 @@ import { startOtlpSink, type OtlpSink } from './otlp-sink.js';
 const quick = process.argv.includes('--quick');
 const WARM_UP = quick ? 2_000 : 30_000;
 const PER_ROUND = quick ? 500 : 5_000;
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 const CONNECTIONS = 10;
 const WORKLOADS: Workload[] = ['GET /api/tasks/{taskId}', 'POST /api/tasks'];
 const AB_COMMIT = process.env.BENCH_TRACING_AB;
