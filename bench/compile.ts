@@ -5,7 +5,9 @@
  * creates in a `__name` call, which costs on closures made per request and would bill specgate
  * for a cost production does not have. Run-time assets are copied to the same relative paths.
  */
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,3 +35,14 @@ export async function compileBench(out: string = BENCH_BUILD, root = '.'): Promi
 
 /** The compiled path of a bench script (`bench/servers/x.ts` → `<out>/bench/servers/x.js`). */
 export const compiled = (script: string, out: string = BENCH_BUILD) => join(out, script.replace(/\.ts$/, '.js'));
+
+/** Compiles `commit`'s tree (src, generated, bench and their assets) into `out`, beside this build's. */
+export async function compileCommit(commit: string, out: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'specgate-base-'));
+  try {
+    execSync(`git archive ${commit} src generated bench openapi.yaml docs/api.html | tar -x -C ${dir}`, { stdio: 'inherit' });
+    await compileBench(out, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

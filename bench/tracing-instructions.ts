@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
-import { compileBench, compiled } from './compile.js';
+import { compileBench, compileCommit, compiled } from './compile.js';
 import { LOAD_CPU, SERVER_CPU } from './contenders.js';
 import { benchToken, BENCH_ORIGIN, CREATE_BODY, TASK_ID } from './fixtures.js';
 import { median, type Workload } from './load.js';
@@ -115,12 +115,7 @@ async function measure(contender: Contender, sink: OtlpSink | undefined, token: 
 async function main() {
   execSync(`taskset -a -p -c ${LOAD_CPU} ${process.pid}`, { stdio: 'ignore' });
   await compileBench();
-  if (AB_COMMIT !== undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'specgate-ab-'));
-    execSync(`git archive ${AB_COMMIT} src generated bench openapi.yaml docs/api.html | tar -x -C ${dir}`, { stdio: 'inherit' });
-    await compileBench(AB_BUILD, dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  if (AB_COMMIT !== undefined) await compileCommit(AB_COMMIT, AB_BUILD);
   const contenders: Contender[] = [
     { name: 'off', ratio: undefined },
     { name: 'ratio 0', ratio: '0' },

@@ -18,7 +18,7 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileBench } from './compile.js';
+import { compileBench, compileCommit } from './compile.js';
 import { writeSection } from './section.js';
 import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
 import { benchToken, TASK_ID } from './fixtures.js';
@@ -38,17 +38,6 @@ const BASE_BUILD = 'node_modules/.cache/specgate-bench-base';
 /** An earlier tracing build to run beside this one (its ratio 0.1 and every-span contenders). */
 const AB_COMMIT = process.env.BENCH_TRACING_AB;
 const AB_BUILD = 'node_modules/.cache/specgate-bench-tracing-ab';
-
-/** Compiles `commit`'s tree (src, generated, bench and their assets) into `out`, beside this build's. */
-async function compileCommit(commit: string, out: string): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'specgate-base-'));
-  try {
-    execSync(`git archive ${commit} src generated bench openapi.yaml docs/api.html | tar -x -C ${dir}`, { stdio: 'inherit' });
-    await compileBench(out, dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function main() {
   pinSelf();
