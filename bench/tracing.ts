@@ -14,10 +14,7 @@
  * Writes its figures into the tracing section of docs/performance.md (bench/section.ts; not with --quick or BENCH_TRACING_AB). (Loading two contenders at once on the same CPU was tried
  * and dropped: it gave figures no difference in the code explains, the old build at 2–4× the new.)
  */
-import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { compileBench, compileCommit } from './compile.js';
 import { writeSection } from './section.js';
 import { cpuMicros, pinSelf, start, stop, type Contender, type Running } from './contenders.js';
